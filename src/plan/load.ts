@@ -1,0 +1,243 @@
+/**
+ * Turns plan text into a normalized Plan, collecting every problem with its file position:
+ * encoding, YAML syntax, schema (types, unknown keys) and semantic rules (validate.ts).
+ */
+import { readFileSync, statSync } from "node:fs";
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import type { z } from "zod";
+import { DiagnosticList, PlanError, type Position } from "./diagnostics.js";
+import { normalizePlan, type Plan, type SourcePath } from "./model.js";
+import { planSchema } from "./schema.js";
+import { didYouMean } from "./suggest.js";
+import { validatePlan } from "./validate.js";
+
+/** Plans are human-written; anything larger is a mistake and would only make the parser slow. */
+export const MAX_PLAN_BYTES = 4 * 1024 * 1024;
+const MAX_ALIASES = 100;
+
+export interface LoadedPlan {
+  plan: Plan;
+  file: string;
+  source: string;
+  /** warnings (errors make load throw) */
+  diagnostics: DiagnosticList;
+  /** position in the file of a value, e.g. a task: `locate(task.source)` */
+  locate(path: SourcePath, key?: boolean): Position;
+}
+
+export interface LoadResult {
+  plan?: Plan;
+  file: string;
+  source: string;
+  diagnostics: DiagnosticList;
+  locate(path: SourcePath, key?: boolean): Position;
+}
+
+/** Reads and checks a plan file; throws PlanError listing every error. */
+export function loadPlanFile(file: string): LoadedPlan {
+  const size = statSync(file).size;
+  if (size > MAX_PLAN_BYTES) {
+    const d = new DiagnosticList(file);
+    d.error("file-too-large", `plan file is ${size} bytes; plans larger than ${MAX_PLAN_BYTES} bytes are refused`, { line: 1, col: 1 });
+    throw new PlanError(d.items, "");
+  }
+  return requirePlan(checkPlan(readFileSync(file), file));
+}
+
+export function requirePlan(result: LoadResult): LoadedPlan {
+  if (!result.plan || result.diagnostics.hasErrors) throw new PlanError(result.diagnostics.sorted(), result.source);
+  return result as LoadedPlan;
+}
+
+/** Decode as strict UTF-8, reporting the position of the first invalid byte. */
+export function decodeUtf8(bytes: Uint8Array, d: DiagnosticList): string | undefined {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const good = validUtf8Prefix(bytes);
+    const prefix = new TextDecoder().decode(bytes.subarray(0, good));
+    const lines = prefix.split("\n");
+    d.error("encoding", `file is not valid UTF-8 (byte 0x${bytes[good].toString(16).padStart(2, "0")} at offset ${good})`, {
+      line: lines.length,
+      col: lines[lines.length - 1].length + 1,
+    });
+    return undefined;
+  }
+}
+
+function validUtf8Prefix(bytes: Uint8Array): number {
+  let lo = 0;
+  let hi = bytes.length;
+  const dec = new TextDecoder("utf-8", { fatal: true });
+  // Binary search on the longest decodable prefix (a cut inside a multibyte char also fails, so step back up to 3).
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    let ok = false;
+    for (let back = 0; back < 4 && mid - back >= lo && !ok; back++) {
+      try {
+        dec.decode(bytes.subarray(0, mid - back));
+        ok = mid - back === mid;
+      } catch {}
+    }
+    if (ok) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Parse and validate plan text without throwing. */
+export function checkPlan(input: string | Uint8Array, file: string): LoadResult {
+  const d = new DiagnosticList(file);
+  const source = typeof input === "string" ? input : decodeUtf8(input, d);
+  const lineCounter = new LineCounter();
+  const fail = (): LoadResult => ({ file, source: source ?? "", diagnostics: d, locate: () => ({ line: 1, col: 1 }) });
+  if (source === undefined) return fail();
+
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const at = (offset: number, length = 1): Position => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, col: p.col, length };
+  };
+  for (const e of doc.errors) {
+    const message = e.message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "");
+    d.error("syntax", message, at(e.pos[0], Math.max(1, e.pos[1] - e.pos[0])));
+  }
+  if (d.hasErrors) return fail();
+
+  const locate = (path: SourcePath, key = false): Position => {
+    const node = findNode(doc.contents as Node | null, path, key);
+    const range = node?.range ?? [0, 1];
+    const text = source.slice(range[0], range[1]);
+    return at(range[0], Math.max(1, Math.min(text.indexOf("\n") === -1 ? text.length : text.indexOf("\n"), 80)));
+  };
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    d.error("syntax", `cannot expand YAML aliases: ${(e as Error).message}`, { line: 1, col: 1 });
+    return fail();
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    d.error("type", "a plan is a YAML mapping with keys version, name, instances and waves", { line: 1, col: 1 });
+    return { ...fail(), locate };
+  }
+
+  const parsed = planSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) reportSchemaIssue(issue, d, locate, raw);
+    return { file, source, diagnostics: d, locate };
+  }
+  const plan = normalizePlan(parsed.data);
+  validatePlan(plan, d, locate, parsed.data);
+  return { plan, file, source, diagnostics: d, locate };
+}
+
+function findNode(root: Node | null, path: SourcePath, key: boolean): Node | undefined {
+  let node: Node | null | undefined = root;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    if (isMap(node)) {
+      const pair: unknown = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!isPair(pair)) return node;
+      if (key && i === path.length - 1) return pair.key as Node;
+      node = (pair.value as Node | null) ?? (pair.key as Node);
+    } else if (isSeq(node) && typeof seg === "number") {
+      const item = node.items[seg] as Node | undefined;
+      if (!item) return node;
+      node = item;
+    } else {
+      return node ?? undefined;
+    }
+  }
+  return node ?? undefined;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const seg of path) v = v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[seg] : undefined;
+  return v;
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return "nothing";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+const KNOWN_KEYS: Record<string, string[]> = {
+  plan: ["$schema", "version", "name", "description", "instances", "agent", "env", "land", "github", "waves"],
+  instance: ["role", "focus"],
+  agent: ["command", "setup", "secrets"],
+  wave: ["id", "name", "description", "mode", "estimate", "tasks"],
+  task: ["id", "instance", "title", "run", "prompt", "outputs", "timeout", "retries", "estimate", "env", "needs"],
+  land: ["strategy", "branch", "message", "author"],
+  github: ["runs-on", "pull-request", "node-version"],
+};
+
+function sectionOf(path: readonly PropertyKey[]): string {
+  const p = path.map(String);
+  if (p.length === 0) return "plan";
+  if (p[0] === "instances" && p.length === 2) return "instance";
+  if (p[0] === "waves" && p.length === 2) return "wave";
+  if (p[0] === "waves" && p[2] === "tasks" && p.length === 4) return "task";
+  return p[p.length - 1];
+}
+
+function pathText(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((s, seg) => (typeof seg === "number" ? `${s}[${seg}]` : s ? `${s}.${String(seg)}` : String(seg)), "");
+}
+
+function reportSchemaIssue(
+  issue: z.core.$ZodIssue,
+  d: DiagnosticList,
+  locate: (p: SourcePath, key?: boolean) => Position,
+  raw: unknown,
+): void {
+  const path = issue.path as (string | number)[];
+  const where = pathText(path) || "plan";
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const section = sectionOf(path);
+      const known = KNOWN_KEYS[section] ?? [];
+      for (const k of issue.keys) {
+        d.error(
+          "unknown-key",
+          `unexpected key "${k}" in ${section}${didYouMean(k, known)}${known.length ? ` (expected one of ${known.join(", ")})` : ""}`,
+          locate([...path, k], true),
+        );
+      }
+      return;
+    }
+    case "invalid_type": {
+      const value = valueAt(raw, path);
+      if (value === undefined) {
+        const parent = path.slice(0, -1);
+        d.error("missing-key", `${sectionOf(parent)} is missing required key "${String(path[path.length - 1])}"`, locate(parent, true));
+      } else {
+        d.error(
+          "type",
+          `${where} must be ${issue.expected === "record" || issue.expected === "object" ? "a mapping" : issue.expected === "array" ? "a list" : `a ${issue.expected}`}, got ${describe(value)}`,
+          locate(path),
+        );
+      }
+      return;
+    }
+    case "invalid_value":
+      d.error(
+        "value",
+        `${where} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describe(valueAt(raw, path))}`,
+        locate(path),
+      );
+      return;
+    case "invalid_key": {
+      const key = String(path[path.length - 1]);
+      d.error("id", `${where}: "${key}": ${issue.issues[0]?.message ?? issue.message}`, locate(path, true));
+      return;
+    }
+    default:
+      d.error("value", `${where}: ${issue.message}`, locate(path));
+  }
+}

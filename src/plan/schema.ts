@@ -1,0 +1,123 @@
+/**
+ * The plan file's schema: the single source of truth. It validates plans at load time and
+ * emits `schema/waveplan.schema.json` for editors (`waveplan schema`).
+ */
+import { z } from "zod";
+import { DURATION_PATTERN } from "./duration.js";
+
+export const ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
+export const MAX_ID_LENGTH = 64;
+
+const id = (what: string) =>
+  z
+    .string()
+    .regex(new RegExp(ID_PATTERN), `${what} must match [A-Za-z0-9][A-Za-z0-9._-]* (it becomes part of job ids, artifact names and paths)`)
+    .max(MAX_ID_LENGTH, `${what} is longer than ${MAX_ID_LENGTH} characters`)
+    .describe(`${what}: letters, digits, '.', '_' and '-', starting with a letter or digit`);
+
+const duration = z
+  .string()
+  .regex(new RegExp(DURATION_PATTERN), "a duration is written like 90s, 5m or 1h30m")
+  .refine((s) => s.trim() !== "", "a duration is written like 90s, 5m or 1h30m")
+  .describe("A duration such as 90s, 5m or 1h30m");
+
+const envMap = z
+  .record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "environment variable names are [A-Za-z_][A-Za-z0-9_]*"),
+    z.union([z.string(), z.number(), z.boolean()]).transform(String),
+  )
+  .describe("Environment variables for the task");
+
+export const instanceSchema = z.strictObject({
+  role: z.string().min(1).describe("What this worker is, e.g. Migration Engineer"),
+  focus: z.string().optional().describe("Specialization, shown in stats and prompts"),
+});
+
+export const agentSchema = z
+  .strictObject({
+    command: z.string().min(1).describe("Command that runs a prompt task; the prompt arrives on stdin"),
+    setup: z.string().optional().describe("Shell run once per GitHub job before prompt tasks (e.g. installing the agent CLI)"),
+    secrets: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "secret names are [A-Za-z_][A-Za-z0-9_]*"))
+      .optional()
+      .describe("Repository secrets forwarded as environment variables to prompt tasks on GitHub"),
+  })
+  .describe("How `prompt:` tasks are executed");
+
+export const taskSchema = z.strictObject({
+  id: id("task id").optional().describe("Defaults to <instance>-<wave>-<n>"),
+  instance: id("instance id").describe("The instance (worker) that runs this task"),
+  title: z.string().optional().describe("Short description shown in logs and the Actions UI"),
+  run: z.string().optional().describe("Bash script, run with bash -eo pipefail in the task's worktree"),
+  prompt: z.string().optional().describe("Prompt for the agent command (agent.command), sent on stdin"),
+  outputs: z
+    .array(z.string().min(1))
+    .optional()
+    .describe("Repository-relative files that must exist afterwards; carried in the checkpoint"),
+  timeout: duration.optional().describe("Kill the task (and its children) after this long; default 30m"),
+  retries: z.number().int().min(0).max(10).optional().describe("Extra attempts after a failure"),
+  estimate: duration.optional().describe("Expected duration, used by stats; defaults from the wave estimate"),
+  env: envMap.optional(),
+  needs: z.array(id("task id")).optional().describe("Extra task-level dependencies on tasks of earlier waves"),
+});
+
+export const waveSchema = z.strictObject({
+  id: id("wave id"),
+  name: z.string().optional(),
+  description: z.string().optional(),
+  mode: z.enum(["parallel", "sequential"]).optional().describe("parallel (default) or sequential: tasks run as a chain in listed order"),
+  estimate: duration.optional().describe("Expected wall time of the whole wave"),
+  tasks: z.array(taskSchema).describe("The wave's tasks"),
+});
+
+export const landSchema = z
+  .strictObject({
+    strategy: z
+      .enum(["commit", "pull-request"])
+      .optional()
+      .describe("commit: push one commit to `branch`; pull-request: push to `branch` and open/update a PR (GitHub)"),
+    branch: z.string().min(1).optional().describe("Branch that receives the combined commit"),
+    message: z.string().optional().describe("First line of the commit message; plan, run and instances are appended"),
+    author: z
+      .string()
+      .regex(/^[^<>]+ <[^<>]+>$/, "author is written as 'Name <email>'")
+      .optional(),
+  })
+  .describe("How the combined change lands once every task succeeded");
+
+export const githubSchema = z
+  .strictObject({
+    "runs-on": z.string().min(1).optional().describe("Runner label for every job (default ubuntu-latest)"),
+    "pull-request": z.boolean().optional().describe("Also trigger on pull_request (tasks run, nothing lands)"),
+    "node-version": z.string().optional(),
+  })
+  .describe("Settings for the compiled GitHub Actions workflow");
+
+export const planSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1).describe("Plan format version"),
+    name: z.string().min(1).describe("Plan name"),
+    description: z.string().optional(),
+    instances: z.record(id("instance id"), instanceSchema).describe("Named workers with roles"),
+    agent: agentSchema.optional(),
+    env: envMap.optional().describe("Environment variables for every task"),
+    land: landSchema.optional(),
+    github: githubSchema.optional(),
+    waves: z.array(waveSchema).describe("Ordered stages; a checkpoint separates consecutive waves"),
+  })
+  .describe("A waveplan parallel execution plan");
+
+export type PlanInput = z.infer<typeof planSchema>;
+export type TaskInput = z.infer<typeof taskSchema>;
+export type WaveInput = z.infer<typeof waveSchema>;
+
+/** Keys each object may have, for "did you mean" suggestions. */
+export function jsonSchema(): object {
+  const schema = z.toJSONSchema(planSchema, { target: "draft-7", io: "input" }) as Record<string, unknown>;
+  return {
+    $id: "https://github.com/waveplan/waveplan/raw/main/schema/waveplan.schema.json",
+    title: "waveplan plan",
+    ...schema,
+  };
+}

@@ -1,0 +1,144 @@
+/** Semantic rules that a schema cannot express: references, ordering, paths, smells. */
+import { posix } from "node:path";
+import type { DiagnosticList, Position } from "./diagnostics.js";
+import type { Plan, SourcePath, Task } from "./model.js";
+import type { PlanInput, TaskInput } from "./schema.js";
+import { didYouMean } from "./suggest.js";
+
+/** GitHub refuses a matrix with more than 256 combinations. */
+export const MATRIX_LIMIT = 256;
+
+type Locate = (path: SourcePath, key?: boolean) => Position;
+
+export function validatePlan(plan: Plan, d: DiagnosticList, locate: Locate, input?: PlanInput): void {
+  const instanceIds = new Set(plan.instances.map((i) => i.id));
+  const byId = new Map<string, Task>();
+  const waveIds = new Map<string, number>();
+
+  for (const wave of plan.waves) {
+    const first = waveIds.get(wave.id);
+    if (first !== undefined)
+      d.error("duplicate-id", `wave id "${wave.id}" is already used by wave #${first + 1}`, locate([...wave.source, "id"]));
+    else waveIds.set(wave.id, wave.index);
+    if (wave.tasks.length === 0) d.error("empty-wave", `wave "${wave.id}" has no tasks`, locate([...wave.source, "tasks"], true));
+    if (wave.tasks.length > MATRIX_LIMIT) {
+      d.warning(
+        "matrix-limit",
+        `wave "${wave.id}" has ${wave.tasks.length} tasks, more than GitHub's matrix limit of ${MATRIX_LIMIT}; compile splits it into several jobs`,
+        locate([...wave.source, "id"]),
+      );
+    }
+    if (wave.mode === "parallel") {
+      const seen = new Map<string, Task>();
+      for (const t of wave.tasks) {
+        const other = seen.get(t.instance);
+        if (other) {
+          d.warning(
+            "instance-overbooked",
+            `instance "${t.instance}" has tasks "${other.id}" and "${t.id}" in parallel wave "${wave.id}"; one worker cannot be in two places (make the wave sequential or give one task to another instance)`,
+            locate([...t.source, "instance"]),
+          );
+        } else seen.set(t.instance, t);
+      }
+    }
+  }
+
+  for (const t of plan.tasks) {
+    const dup = byId.get(t.id);
+    if (dup)
+      d.error(
+        "duplicate-id",
+        `task id "${t.id}" is already used by the task at wave "${dup.waveId}" #${dup.position + 1}`,
+        locate([...t.source, "id"]),
+      );
+    else byId.set(t.id, t);
+    if (!instanceIds.has(t.instance)) {
+      d.error(
+        "unknown-instance",
+        `task "${t.id}" is assigned to unknown instance "${t.instance}"${didYouMean(t.instance, instanceIds)}`,
+        locate([...t.source, "instance"]),
+      );
+    }
+  }
+
+  plan.waves.forEach((wave, wi) => {
+    wave.tasks.forEach((t, ti) => {
+      // run/prompt presence is checked on the input because normalization keeps only one of them
+      checkRunPrompt(plan, t, d, locate, input?.waves[wi]?.tasks[ti]);
+      for (const out of t.outputs) checkOutputPath(out, t, d, locate);
+      t.needs.forEach((need, ni) => {
+        const at = locate([...t.source, "needs", ni]);
+        const target = byId.get(need);
+        if (need === t.id) d.error("needs", `task "${t.id}" needs itself`, at);
+        else if (!target) d.error("needs", `task "${t.id}" needs unknown task "${need}"${didYouMean(need, byId.keys())}`, at);
+        else if (target.waveIndex >= t.waveIndex) {
+          d.error(
+            "needs",
+            `task "${t.id}" needs "${need}" of ${target.waveIndex === t.waveIndex ? "the same" : "a later"} wave "${target.waveId}"; needs may only point to earlier waves`,
+            at,
+          );
+        }
+      });
+    });
+  });
+
+  reportCycles(plan, byId, d, locate);
+
+  const used = new Set(plan.tasks.map((t) => t.instance));
+  for (const i of plan.instances) {
+    if (!used.has(i.id)) d.warning("unused-instance", `instance "${i.id}" (${i.role}) has no tasks`, locate(["instances", i.id], true));
+  }
+}
+
+function checkRunPrompt(plan: Plan, t: Task, d: DiagnosticList, locate: Locate, raw: TaskInput | undefined): void {
+  const source = t.source;
+  const hasRun = raw ? raw.run !== undefined : t.kind === "run";
+  const hasPrompt = raw ? raw.prompt !== undefined : t.kind === "prompt";
+  if (hasRun && hasPrompt)
+    d.error(
+      "run-or-prompt",
+      `task "${t.id}" has both "run" and "prompt"; a task is either a script or an agent prompt`,
+      locate([...source, "prompt"], true),
+    );
+  else if (!hasRun && !hasPrompt) d.error("run-or-prompt", `task "${t.id}" has neither "run" nor "prompt"`, locate(source));
+  else if (hasPrompt && !plan.agent)
+    d.error(
+      "agent",
+      `task "${t.id}" is a prompt task but the plan has no agent.command to run prompts with`,
+      locate([...source, "prompt"], true),
+    );
+}
+
+function checkOutputPath(out: string, t: Task, d: DiagnosticList, locate: Locate): void {
+  const at = locate([...t.source, "outputs", t.outputs.indexOf(out)]);
+  if (out.startsWith("/") || /^[A-Za-z]:[\\/]/.test(out) || out.startsWith("\\")) {
+    d.error("output-path", `output "${out}" of task "${t.id}" is absolute; outputs are paths relative to the repository`, at);
+    return;
+  }
+  const norm = posix.normalize(out.replace(/\\/g, "/"));
+  if (norm === ".." || norm.startsWith("../")) d.error("output-path", `output "${out}" of task "${t.id}" escapes the repository`, at);
+  else if (norm === "." || norm === "")
+    d.error("output-path", `output "${out}" of task "${t.id}" names the repository itself, not a file`, at);
+  else if (norm === ".git" || norm.startsWith(".git/")) d.error("output-path", `output "${out}" of task "${t.id}" is inside .git`, at);
+}
+
+function reportCycles(plan: Plan, byId: Map<string, Task>, d: DiagnosticList, locate: Locate): void {
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (id: string): void => {
+    state.set(id, "visiting");
+    stack.push(id);
+    for (const need of byId.get(id)?.needs ?? []) {
+      if (!byId.has(need) || need === id) continue;
+      const s = state.get(need);
+      if (s === "visiting") {
+        const cycle = [...stack.slice(stack.indexOf(need)), need];
+        const t = byId.get(id) as Task;
+        d.error("cycle", `tasks depend on each other in a cycle: ${cycle.join(" → ")}`, locate([...t.source, "needs"], true));
+      } else if (s === undefined) visit(need);
+    }
+    stack.pop();
+    state.set(id, "done");
+  };
+  for (const t of plan.tasks) if (!state.has(t.id)) visit(t.id);
+}
