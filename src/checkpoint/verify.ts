@@ -1,0 +1,122 @@
+/**
+ * Verifies a checkpoint folder against what the current run expects. Every failure names the task
+ * and the reason, so a forged or stale checkpoint is refused with an explanation.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { lstat, readdir, readFile } from "node:fs/promises";
+import { join, posix, relative, sep } from "node:path";
+import { CHECKPOINT_SCHEMA, type CheckpointRecord, OUTPUTS_DIR, PATCH_FILE, RECORD_FILE } from "./record.js";
+
+export class CheckpointError extends Error {
+  constructor(
+    readonly taskId: string,
+    readonly reason: string,
+  ) {
+    super(`checkpoint of task "${taskId}" rejected: ${reason}`);
+  }
+}
+
+export interface Expectations {
+  taskId: string;
+  taskHash: string;
+  runId: string;
+  base: string;
+  planName: string;
+  /** GitHub requires the exact plan; locally a changed plan only invalidates changed tasks */
+  planHash?: string;
+  /** record sha256 of each upstream checkpoint, in plan order */
+  upstream: { task: string; record: string }[];
+  /** a failed checkpoint is still a valid record (for reports) but never passes a gate */
+  requireSuccess?: boolean;
+}
+
+export interface VerifiedCheckpoint {
+  dir: string;
+  record: CheckpointRecord;
+  /** sha256 of record.json: what downstream records cite */
+  recordSha256: string;
+  patchFile: string;
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+export async function verifyCheckpoint(dir: string, want: Expectations): Promise<VerifiedCheckpoint> {
+  const fail = (reason: string): never => {
+    throw new CheckpointError(want.taskId, reason);
+  };
+  let raw: Buffer;
+  try {
+    raw = await readFile(join(dir, RECORD_FILE));
+  } catch {
+    return fail(`${RECORD_FILE} is missing`);
+  }
+  let record: CheckpointRecord;
+  try {
+    record = JSON.parse(raw.toString("utf8"));
+  } catch {
+    return fail(`${RECORD_FILE} is not valid JSON`);
+  }
+  if (record?.schema !== CHECKPOINT_SCHEMA) fail(`unknown record schema ${JSON.stringify(record?.schema)}`);
+  if (record.task?.id !== want.taskId) fail(`record is for task "${record.task?.id}"`);
+  if (record.run?.id !== want.runId) fail(`record comes from another run (${record.run?.id}, expected ${want.runId})`);
+  if (record.base !== want.base) fail(`record was made on base ${record.base}, this run is based on ${want.base}`);
+  if (record.plan?.name !== want.planName) fail(`record is from plan "${record.plan?.name}"`);
+  if (want.planHash !== undefined && record.plan?.hash !== want.planHash)
+    fail("record is from another version of the plan (plan hash differs)");
+  if (record.task.hash !== want.taskHash) fail("the task's definition changed since this checkpoint was made");
+  if (want.requireSuccess !== false && record.status !== "success")
+    fail(`task ${record.status === "failure" ? "failed" : `has status ${record.status}`}${record.error ? `: ${record.error}` : ""}`);
+  const upstream = record.upstream ?? [];
+  const same =
+    upstream.length === want.upstream.length &&
+    upstream.every((u, i) => u.task === want.upstream[i].task && u.record === want.upstream[i].record);
+  if (!same) fail("it was built on different upstream checkpoints than the ones this run verified");
+
+  const patchFile = join(dir, PATCH_FILE);
+  const patchSha = await sha256File(patchFile).catch(() => fail(`${PATCH_FILE} is missing`));
+  if (patchSha !== record.patch?.sha256) fail(`${PATCH_FILE} does not match the sha256 in the record (edited patch?)`);
+
+  const declared = new Set<string>();
+  for (const out of record.outputs ?? []) {
+    const safe = safeRelative(out.path);
+    if (!safe) fail(`output path ${JSON.stringify(out.path)} escapes the checkpoint`);
+    declared.add(safe as string);
+    const file = join(dir, OUTPUTS_DIR, safe as string);
+    const st = await lstat(file).catch(() => fail(`output ${out.path} is missing`));
+    if (!st.isFile()) fail(`output ${out.path} is not a regular file`);
+    if ((await sha256File(file)) !== out.sha256) fail(`output ${out.path} does not match its sha256`);
+  }
+  for (const extra of await listFiles(join(dir, OUTPUTS_DIR))) {
+    if (!declared.has(extra)) fail(`unexpected file outputs/${extra} not listed in the record`);
+  }
+  const recordSha256 = createHash("sha256").update(raw).digest("hex");
+  return { dir, record, recordSha256, patchFile };
+}
+
+/** A relative path that stays inside its folder, in posix form; undefined otherwise. */
+export function safeRelative(p: string): string | undefined {
+  if (typeof p !== "string" || p === "" || p.includes("\0") || p.startsWith("/") || /^[A-Za-z]:/.test(p) || p.includes("\\"))
+    return undefined;
+  const norm = posix.normalize(p);
+  if (norm === "." || norm === ".." || norm.startsWith("../")) return undefined;
+  return norm;
+}
+
+async function listFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string) => {
+    const entries = await readdir(d, { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      const full = join(d, e.name);
+      if (e.isDirectory()) await walk(full);
+      else out.push(relative(root, full).split(sep).join("/"));
+    }
+  };
+  await walk(root);
+  return out;
+}

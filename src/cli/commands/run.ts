@@ -1,0 +1,105 @@
+import type { Command } from "commander";
+import { upstreamOf } from "../../graph/upstream.js";
+import { formatDuration } from "../../plan/duration.js";
+import { loadPlanFile } from "../../plan/load.js";
+import { RunError, runPlan, selectTasks } from "../../run/local-runner.js";
+import { jsonRenderer, lineRenderer, type Renderer, ttyRenderer } from "../../run/progress.js";
+import { renderRunReport, type TaskRow } from "../../run/report.js";
+import { CliError, UsageError } from "../errors.js";
+
+interface RunFlags {
+  concurrency?: string;
+  resume?: boolean | string;
+  wave?: string;
+  only?: string;
+  dryRun?: boolean;
+  branch?: string;
+  json?: boolean;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command("run")
+    .description("run a plan on this machine: each task in its own git worktree, checkpoints between waves, one commit at the end")
+    .argument("<plan>", "plan file (YAML)")
+    .option("--concurrency <n>", "at most n tasks at once (default: all tasks of a wave)")
+    .option("--resume [run-id]", "continue the latest run of this plan (or the given run), reusing verified checkpoints")
+    .option("--wave <id>", "run only this wave (and whatever upstream it still needs)")
+    .option("--only <task>", "run only this task (and whatever upstream it still needs)")
+    .option("--branch <name>", "land the result on this branch instead of the current one (working tree untouched)")
+    .option("--dry-run", "print what would run, in order, and exit")
+    .option("--json", "one JSON object per event on stdout")
+    .action(async (file: string, flags: RunFlags) => {
+      const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
+      if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
+        throw new UsageError("--concurrency must be a positive integer");
+      if (flags.dryRun) return dryRun(file, flags);
+      const renderer = pickRenderer(flags.json);
+      try {
+        const result = await runPlan({
+          planFile: file,
+          cwd: process.cwd(),
+          concurrency,
+          resume: flags.resume,
+          wave: flags.wave,
+          only: flags.only,
+          branch: flags.branch,
+          onEvent: (e) => renderer.event(e),
+        });
+        renderer.close();
+        if (!flags.json) {
+          const rows: TaskRow[] = result.outcomes.map((o) => ({
+            task: o.task.id,
+            instance: o.task.instance,
+            wave: o.task.waveId,
+            status: o.status,
+            durationMs: o.record.durationMs,
+          }));
+          for (const t of result.skipped) rows.push({ task: t.id, instance: t.instance, wave: t.waveId, status: "reused" });
+          process.stdout.write(`\n${renderRunReport(rows, result.wallMs)}\n`);
+          if (result.landed) process.stdout.write(`landed ${result.landed.slice(0, 12)} (run ${result.run.runId})\n`);
+          else if (result.status === "partial")
+            process.stdout.write(
+              `partial run ${result.run.runId}: nothing landed (land with: waveplan run ${file} --resume ${result.run.runId})\n`,
+            );
+        }
+        if (result.status === "failed") {
+          throw new CliError(
+            `run ${result.run.runId} failed; nothing landed, your working tree is untouched\n${result.error ?? ""}\nfix the cause and continue with: waveplan run ${file} --resume ${result.run.runId}`,
+          );
+        }
+      } catch (e) {
+        renderer.close();
+        if (e instanceof RunError) throw new CliError(e.message);
+        throw e;
+      }
+    });
+}
+
+function pickRenderer(json?: boolean): Renderer {
+  const write = (s: string) => process.stdout.write(s);
+  if (json) return jsonRenderer(write);
+  return process.stdout.isTTY ? ttyRenderer(process.stdout) : lineRenderer(write);
+}
+
+function dryRun(file: string, flags: RunFlags): void {
+  const { plan } = loadPlanFile(file);
+  const tasks = selectTasks(plan, flags);
+  const lines: string[] = [`plan "${plan.name}": ${tasks.length} of ${plan.tasks.length} tasks would run, in this order:`];
+  for (const wave of plan.waves) {
+    const ts = wave.tasks.filter((t) => tasks.includes(t));
+    if (!ts.length) continue;
+    lines.push(`${wave.id} ${wave.name} (${wave.mode}${wave.estimateMs ? `, ~${formatDuration(wave.estimateMs)}` : ""})`);
+    for (const t of ts) {
+      const after = wave.mode === "sequential" && t.position > 0 ? ` after ${wave.tasks[t.position - 1].id}` : "";
+      lines.push(`  ${t.id} [${t.instance}] ${t.kind}: ${t.title}${after}${t.outputs.length ? ` → ${t.outputs.join(", ")}` : ""}`);
+    }
+  }
+  const first = tasks[0];
+  if (first) lines.push(`(${upstreamOf(plan, first).length ? "needs checkpoints from an earlier run" : "starts from HEAD"})`);
+  if (flags.json)
+    process.stdout.write(
+      `${JSON.stringify({ plan: plan.name, tasks: tasks.map((t) => ({ id: t.id, wave: t.waveId, instance: t.instance, kind: t.kind, title: t.title })) })}\n`,
+    );
+  else process.stdout.write(`${lines.join("\n")}\n`);
+}

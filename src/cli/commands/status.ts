@@ -1,0 +1,61 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { type CheckpointRecord, RECORD_FILE } from "../../checkpoint/record.js";
+import { checkPlan } from "../../plan/load.js";
+import { Layout } from "../../run/layout.js";
+import { prepareRepo } from "../../run/local-runner.js";
+import { renderRunReport, type TaskRow } from "../../run/report.js";
+import { CliError } from "../errors.js";
+
+export function registerStatus(program: Command): void {
+  program
+    .command("status")
+    .description("what a local run did: per task state, durations, failures (default: the latest run)")
+    .argument("[run-id]", "run id (see .waveplan/runs)")
+    .option("--json", "print as JSON")
+    .action(async (runId: string | undefined, flags: { json?: boolean }) => {
+      const repo = await prepareRepo(process.cwd()).catch((e) => {
+        throw new CliError((e as Error).message);
+      });
+      const layout = new Layout(repo);
+      const run = runId ? await layout.readRun(runId) : (await layout.listRuns())[0];
+      if (!run) throw new CliError(runId ? `no run "${runId}" in ${layout.root}/runs` : "no waveplan runs in this repository yet");
+      const records = new Map<string, CheckpointRecord>();
+      for (const dir of await import("node:fs/promises").then((fs) =>
+        fs.readdir(layout.checkpoints(run.runId)).catch(() => [] as string[]),
+      )) {
+        try {
+          const r: CheckpointRecord = JSON.parse(await readFile(join(layout.checkpoints(run.runId), dir, RECORD_FILE), "utf8"));
+          records.set(r.task.id, r);
+        } catch {}
+      }
+      // the plan gives the order and the tasks not reached yet; fall back to the records alone
+      const planText = await readFile(join(repo, run.planFile)).catch(() => undefined);
+      const plan = planText ? checkPlan(planText, run.planFile).plan : undefined;
+      const order = plan
+        ? plan.tasks.map((t) => ({ id: t.id, instance: t.instance, wave: t.waveId }))
+        : [...records.values()].map((r) => ({ id: r.task.id, instance: r.task.instance, wave: r.task.wave }));
+      const rows: (TaskRow & { error?: string; log: string })[] = order.map((t) => {
+        const r = records.get(t.id);
+        return {
+          task: t.id,
+          instance: t.instance,
+          wave: t.wave,
+          status: r ? r.status : "pending",
+          durationMs: r?.durationMs,
+          error: r?.error,
+          log: join(layout.logs(run.runId), `${t.id}.log`),
+        };
+      });
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ run, tasks: rows })}\n`);
+        return;
+      }
+      const head = `run ${run.runId} of "${run.planName}" (${run.planFile}) — ${run.status}${run.landedCommit ? ` as ${run.landedCommit.slice(0, 12)}` : ""}, base ${run.base.slice(0, 12)}, started ${run.startedAt}`;
+      const failures = rows.filter((r) => r.status === "failure").map((r) => `${r.task}: ${r.error ?? "failed"} (log ${r.log})`);
+      process.stdout.write(
+        `${head}\n\n${renderRunReport(rows, run.wallMs)}\n${failures.length ? `\nfailures:\n  ${failures.join("\n  ")}\n` : ""}`,
+      );
+    });
+}

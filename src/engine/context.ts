@@ -1,0 +1,32 @@
+/** Everything the execution path needs to know about the run it is part of. */
+import type { CheckpointStore } from "../checkpoint/store.js";
+import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
+import type { Plan } from "../plan/model.js";
+
+export interface RunContext {
+  plan: Plan;
+  planHash: string;
+  runId: string;
+  attempt: number;
+  /** the commit every task's tree starts from */
+  base: string;
+  /** a git repository (any worktree of it) used for plumbing: temp indexes, commit-tree */
+  repoDir: string;
+  store: CheckpointStore;
+  /** where task logs are written */
+  logDir: string;
+  /** scratch space for scripts and checkpoints being built */
+  scratchDir: string;
+  /** environment every task starts from */
+  env: Record<string, string>;
+  /** require upstream records to carry exactly this plan hash (GitHub); locally task hashes suffice */
+  strictPlanHash: boolean;
+  /** values that must never appear in logs or checkpoints */
+  secrets: string[];
+  /** receives task output as it arrives */
+  onOutput?: (taskId: string, chunk: Buffer) => void;
+  /** verified checkpoints by task id, shared by every gate of the run (each is verified once) */
+  verified: Map<string, VerifiedCheckpoint>;
+  /** materialized commits by upstream chain, so each patch is applied once per run */
+  trees?: Map<string, string>;
+}

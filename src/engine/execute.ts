@@ -1,0 +1,65 @@
+/**
+ * Execute: a `run:` task is its script under `bash -eo pipefail`; a `prompt:` task is the plan's agent
+ * command with the prompt on stdin. Both get the WAVEPLAN_* variables and run in the task workspace.
+ */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Plan, Task } from "../plan/model.js";
+import { type ProcessResult, runProcess } from "./process.js";
+
+export interface ExecuteOptions {
+  plan: Plan;
+  task: Task;
+  workspace: string;
+  scratchDir: string;
+  logFile: string;
+  env: Record<string, string>;
+  runId: string;
+  onOutput?: (chunk: Buffer) => void;
+}
+
+export function taskEnv(o: ExecuteOptions): Record<string, string> {
+  const { plan, task } = o;
+  const role = plan.instances.find((i) => i.id === task.instance)?.role ?? "";
+  return {
+    ...o.env,
+    ...plan.env,
+    ...task.env,
+    WAVEPLAN_RUN: o.runId,
+    WAVEPLAN_PLAN: plan.name,
+    WAVEPLAN_TASK: task.id,
+    WAVEPLAN_TASK_TITLE: task.title,
+    WAVEPLAN_INSTANCE: task.instance,
+    WAVEPLAN_ROLE: role,
+    WAVEPLAN_WAVE: task.waveId,
+  };
+}
+
+export async function executeTask(o: ExecuteOptions): Promise<ProcessResult> {
+  const env = taskEnv(o);
+  if (o.task.kind === "run") {
+    const script = join(o.scratchDir, `${o.task.id}.sh`);
+    await writeFile(script, o.task.body);
+    return runProcess({
+      command: "bash",
+      args: ["-eo", "pipefail", script],
+      cwd: o.workspace,
+      env,
+      timeoutMs: o.task.timeoutMs,
+      logFile: o.logFile,
+      onOutput: o.onOutput,
+    });
+  }
+  const command = o.plan.agent?.command;
+  if (!command) throw new Error(`task "${o.task.id}" is a prompt task but the plan has no agent.command`);
+  return runProcess({
+    command: "bash",
+    args: ["-eo", "pipefail", "-c", command],
+    cwd: o.workspace,
+    env,
+    stdin: o.task.body,
+    timeoutMs: o.task.timeoutMs,
+    logFile: o.logFile,
+    onOutput: o.onOutput,
+  });
+}

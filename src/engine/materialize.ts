@@ -1,0 +1,84 @@
+/**
+ * Materialize: the task's starting tree is the base commit plus every upstream patch, in plan order.
+ * The tree is built in a private index (no working tree involved) and checked out into the task's
+ * workspace with one incremental `git checkout`, so a reused worktree only rewrites what changed.
+ */
+import { copyFile, lstat, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { OUTPUTS_DIR } from "../checkpoint/record.js";
+import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
+import { commitTree, git } from "../git/git.js";
+import { sha256 } from "../plan/hash.js";
+
+/**
+ * Commit (never on any branch) whose tree is base + patches. Upstream lists are always a prefix of
+ * the plan order, so with a cache each patch is applied once per run: the longest cached prefix is the
+ * starting point and the remaining patches go to one `git apply` call.
+ */
+export async function materializeCommit(
+  repoDir: string,
+  base: string,
+  upstream: VerifiedCheckpoint[],
+  cache?: Map<string, string>,
+): Promise<string> {
+  const keys: string[] = [];
+  let key = base;
+  for (const cp of upstream) {
+    key = sha256(`${key}\n${cp.recordSha256}`);
+    keys.push(key);
+  }
+  let start = 0;
+  let from = base;
+  for (let i = upstream.length; i > 0 && cache; i--) {
+    const hit = cache.get(keys[i - 1]);
+    if (hit) {
+      start = i;
+      from = hit;
+      break;
+    }
+  }
+  const rest = upstream.slice(start).filter((cp) => cp.record.patch.bytes > 0);
+  if (rest.length === 0) return from;
+  const tmp = await mkdtemp(join(tmpdir(), "waveplan-index-"));
+  const env = { GIT_INDEX_FILE: join(tmp, "index") };
+  try {
+    await git(["read-tree", from], { cwd: repoDir, env });
+    try {
+      await git(["apply", "--cached", "--binary", "--whitespace=nowarn", ...rest.map((cp) => cp.patchFile)], { cwd: repoDir, env });
+    } catch (e) {
+      throw new Error(
+        `the changes of tasks ${rest.map((cp) => `"${cp.record.task.id}"`).join(", ")} do not apply on top of their upstream: ${(e as Error).message}`,
+      );
+    }
+    const tree = await git(["write-tree"], { cwd: repoDir, env });
+    const commit = await commitTree(repoDir, tree, [base], "waveplan: materialized upstream");
+    cache?.set(keys[keys.length - 1], commit);
+    return commit;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Make `workspace` exactly `commit`: tracked files, no untracked or ignored leftovers, then upstream outputs. */
+export async function checkoutClean(workspace: string, commit: string, upstream: VerifiedCheckpoint[]): Promise<void> {
+  await git(["checkout", "-q", "-f", "--detach", commit], { cwd: workspace });
+  await git(["clean", "-q", "-ffdx"], { cwd: workspace });
+  await restoreOutputs(workspace, upstream);
+}
+
+/** Declared outputs that are not part of the tree (git-ignored) still reach downstream tasks. */
+async function restoreOutputs(workspace: string, upstream: VerifiedCheckpoint[]): Promise<void> {
+  for (const cp of upstream) {
+    for (const out of cp.record.outputs) {
+      const target = join(workspace, out.path);
+      const exists = await lstat(target).then(
+        () => true,
+        () => false,
+      );
+      if (exists) continue;
+      await mkdir(dirname(target), { recursive: true });
+      await copyFile(join(cp.dir, OUTPUTS_DIR, out.path), target);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The one execution path for a task, shared by `waveplan run` and the GitHub action:
+ * gate → materialize → execute → capture → checkpoint.
+ */
+import { randomBytes } from "node:crypto";
+import { appendFile, mkdir, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { CHECKPOINT_SCHEMA, type CheckpointRecord, RECORD_FILE } from "../checkpoint/record.js";
+import { upstreamOf } from "../graph/upstream.js";
+import { taskHash } from "../plan/hash.js";
+import type { Task } from "../plan/model.js";
+import { captureChange } from "./capture.js";
+import type { RunContext } from "./context.js";
+import { executeTask } from "./execute.js";
+import { gate } from "./gate.js";
+import { checkoutClean, materializeCommit } from "./materialize.js";
+
+export interface TaskOutcome {
+  task: Task;
+  status: "success" | "failure";
+  record: CheckpointRecord;
+  logFile: string;
+  error?: string;
+}
+
+export interface TaskHooks {
+  /** called once the gate passed and the workspace is ready, right before the process starts */
+  onStart?: (task: Task) => void;
+}
+
+export async function runTask(ctx: RunContext, task: Task, workspace: string, hooks: TaskHooks = {}): Promise<TaskOutcome> {
+  const upstream = await gate(ctx, task);
+  const materialized = await materializeCommit(ctx.repoDir, ctx.base, upstream, ctx.trees);
+  await checkoutClean(workspace, materialized, upstream);
+
+  await mkdir(ctx.logDir, { recursive: true });
+  const logFile = join(ctx.logDir, `${task.id}.log`);
+  await writeFile(logFile, "");
+  hooks.onStart?.(task);
+  const startedAt = new Date();
+  let result = { exitCode: null as number | null, timedOut: false, signal: null as NodeJS.Signals | null };
+  let tries = 0;
+  for (;;) {
+    tries++;
+    if (tries > 1) {
+      await appendFile(logFile, `\n[waveplan] retry ${tries - 1} of ${task.retries}: starting again from the materialized tree\n`);
+      await checkoutClean(workspace, materialized, upstream);
+    }
+    result = await executeTask({
+      plan: ctx.plan,
+      task,
+      workspace,
+      scratchDir: ctx.scratchDir,
+      logFile,
+      env: ctx.env,
+      runId: ctx.runId,
+      onOutput: ctx.onOutput && ((chunk) => ctx.onOutput?.(task.id, chunk)),
+    });
+    if ((result.exitCode === 0 && !result.timedOut) || tries > task.retries) break;
+  }
+  const finishedAt = new Date();
+
+  const dir = join(ctx.scratchDir, "checkpoints", `${task.id}-${randomBytes(4).toString("hex")}`);
+  await mkdir(dir, { recursive: true });
+  const captured = await captureChange(workspace, materialized, task, dir);
+  const processError = result.timedOut
+    ? `timed out after ${Math.round(task.timeoutMs / 1000)}s`
+    : result.exitCode !== 0
+      ? `exited with ${result.exitCode === null ? `signal ${result.signal}` : `code ${result.exitCode}`}`
+      : undefined;
+  const error = processError ?? captured.error;
+  const record: CheckpointRecord = {
+    schema: CHECKPOINT_SCHEMA,
+    plan: { name: ctx.plan.name, hash: ctx.planHash },
+    run: { id: ctx.runId, attempt: ctx.attempt },
+    base: ctx.base,
+    task: { id: task.id, wave: task.waveId, instance: task.instance, hash: taskHash(ctx.plan, task) },
+    status: error ? "failure" : "success",
+    exitCode: result.exitCode,
+    ...(error ? { error } : {}),
+    tries,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - startedAt.getTime(),
+    patch: captured.patch,
+    outputs: captured.outputs,
+    upstream: upstreamOf(ctx.plan, task).map((u) => ({ task: u.id, record: ctx.verified.get(u.id)?.recordSha256 ?? "" })),
+  };
+  await writeAtomic(join(dir, RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
+  await ctx.store.publish(task.id, dir);
+  return { task, status: record.status, record, logFile, error };
+}
+
+export async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${file}.${process.pid}.${randomBytes(3).toString("hex")}.tmp`;
+  await writeFile(tmp, data);
+  await rename(tmp, file);
+}

@@ -1,0 +1,82 @@
+/**
+ * Landing: only after every task succeeded, the combined change becomes one commit — on the current
+ * branch (fast-forward, refusing to overwrite local edits) or on a named branch (working tree untouched).
+ */
+import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
+import { assertNoConflicts } from "../engine/gate.js";
+import { materializeCommit } from "../engine/materialize.js";
+import { commitTree, GitError, git, headCommit } from "../git/git.js";
+import { planHash } from "../plan/hash.js";
+import type { Plan } from "../plan/model.js";
+
+export class LandError extends Error {}
+
+export function commitMessage(plan: Plan, runId: string): string {
+  const instances = [...new Set(plan.tasks.map((t) => t.instance))].map(
+    (id) => `${id} (${plan.instances.find((i) => i.id === id)?.role ?? "?"})`,
+  );
+  return [
+    plan.land.message ?? `waveplan: ${plan.name}`,
+    "",
+    `Plan: ${plan.name} (${planHash(plan).slice(0, 12)})`,
+    `Run: ${runId}`,
+    `Waves: ${plan.waves.map((w) => w.id).join(", ")} (${plan.tasks.length} tasks)`,
+    `Instances: ${instances.join(", ")}`,
+  ].join("\n");
+}
+
+/** Identity for the landed commit: the user's git config, else plan.land.author, else waveplan. */
+async function identity(repo: string, plan: Plan): Promise<Record<string, string> | undefined> {
+  const author = plan.land.author && /^(.+) <(.+)>$/.exec(plan.land.author);
+  if (author)
+    return { GIT_AUTHOR_NAME: author[1], GIT_AUTHOR_EMAIL: author[2], GIT_COMMITTER_NAME: author[1], GIT_COMMITTER_EMAIL: author[2] };
+  const configured = await git(["var", "GIT_AUTHOR_IDENT"], { cwd: repo }).then(
+    () => true,
+    () => false,
+  );
+  return configured
+    ? {}
+    : {
+        GIT_AUTHOR_NAME: "waveplan",
+        GIT_AUTHOR_EMAIL: "waveplan@localhost",
+        GIT_COMMITTER_NAME: "waveplan",
+        GIT_COMMITTER_EMAIL: "waveplan@localhost",
+      };
+}
+
+/** Build the landing commit (not yet on any branch). */
+export async function landingCommit(repo: string, plan: Plan, runId: string, base: string, all: VerifiedCheckpoint[]): Promise<string> {
+  assertNoConflicts(plan, all);
+  const combined = await materializeCommit(repo, base, all);
+  const tree = await git(["rev-parse", `${combined}^{tree}`], { cwd: repo });
+  return commitTree(repo, tree, [base], commitMessage(plan, runId), await identity(repo, plan));
+}
+
+export async function land(repo: string, commit: string, base: string, branch?: string): Promise<string> {
+  if (branch) {
+    const ref = `refs/heads/${branch}`;
+    await git(["check-ref-format", ref], { cwd: repo }).catch(() => {
+      throw new LandError(`"${branch}" is not a valid branch name`);
+    });
+    const current = await git(["rev-parse", "-q", "--verify", ref], { cwd: repo, okCodes: [1] });
+    if (current && current !== base)
+      throw new LandError(`branch ${branch} exists and is not at the run's base ${base.slice(0, 12)}; choose another --branch`);
+    await git(["update-ref", ref, commit, current || "0000000000000000000000000000000000000000"], { cwd: repo });
+    return branch;
+  }
+  const head = await headCommit(repo);
+  if (head !== base) {
+    throw new LandError(
+      `HEAD moved since the run started (${base.slice(0, 12)} → ${head.slice(0, 12)}); land on a new branch with --resume <run> --branch NAME`,
+    );
+  }
+  try {
+    await git(["merge", "-q", "--ff-only", commit], { cwd: repo });
+  } catch (e) {
+    const why = e instanceof GitError ? e.stderr.trim().split("\n").slice(0, 4).join("; ") : String(e);
+    throw new LandError(
+      `cannot fast-forward the working tree to the result (${why}); your files were not changed — commit or stash local edits, or use --branch NAME`,
+    );
+  }
+  return (await git(["symbolic-ref", "-q", "--short", "HEAD"], { cwd: repo, okCodes: [1] })) || "HEAD (detached)";
+}

@@ -1,0 +1,103 @@
+/**
+ * The local state folder: <repo>/.waveplan/ (ignored by its own .gitignore, so it never dirties
+ * the tree). One folder per run; worktrees are pooled and reused across tasks and runs.
+ *
+ *   .waveplan/lock                      the pid of the run holding the repository
+ *   .waveplan/worktrees/wt-<n>/         task workspaces (git worktrees)
+ *   .waveplan/runs/<run-id>/run.json    plan, base commit, status
+ *   .waveplan/runs/<run-id>/checkpoints/<task>/
+ *   .waveplan/runs/<run-id>/logs/<task>.log
+ *   .waveplan/runs/<run-id>/events.jsonl
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { writeAtomic } from "../engine/task.js";
+
+export interface RunInfo {
+  runId: string;
+  planFile: string;
+  planName: string;
+  planHash: string;
+  base: string;
+  /** branch checked out when the run started (landing target unless --branch) */
+  branch?: string;
+  targetBranch?: string;
+  startedAt: string;
+  finishedAt?: string;
+  status: "running" | "failed" | "succeeded" | "landed";
+  landedCommit?: string;
+  wallMs?: number;
+}
+
+export class Layout {
+  readonly root: string;
+  constructor(readonly repo: string) {
+    this.root = join(repo, ".waveplan");
+  }
+  get lockFile() {
+    return join(this.root, "lock");
+  }
+  get worktrees() {
+    return join(this.root, "worktrees");
+  }
+  runDir(runId: string) {
+    return join(this.root, "runs", runId);
+  }
+  checkpoints(runId: string) {
+    return join(this.runDir(runId), "checkpoints");
+  }
+  logs(runId: string) {
+    return join(this.runDir(runId), "logs");
+  }
+  scratch(runId: string) {
+    return join(this.runDir(runId), "scratch");
+  }
+  events(runId: string) {
+    return join(this.runDir(runId), "events.jsonl");
+  }
+
+  async init(): Promise<void> {
+    await mkdir(join(this.root, "runs"), { recursive: true });
+    await writeFile(join(this.root, ".gitignore"), "# waveplan's local state: runs, checkpoints, worktrees\n*\n");
+  }
+
+  async createRun(info: Omit<RunInfo, "runId" | "status" | "startedAt">): Promise<RunInfo> {
+    const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-");
+    const run: RunInfo = {
+      runId: `${stamp}-${randomBytes(2).toString("hex")}`,
+      status: "running",
+      startedAt: new Date().toISOString(),
+      ...info,
+    };
+    await mkdir(this.checkpoints(run.runId), { recursive: true });
+    await mkdir(this.logs(run.runId), { recursive: true });
+    await mkdir(this.scratch(run.runId), { recursive: true });
+    await this.saveRun(run);
+    return run;
+  }
+
+  async saveRun(run: RunInfo): Promise<void> {
+    await writeAtomic(join(this.runDir(run.runId), "run.json"), `${JSON.stringify(run, null, 2)}\n`);
+  }
+
+  async readRun(runId: string): Promise<RunInfo | undefined> {
+    try {
+      return JSON.parse(await readFile(join(this.runDir(runId), "run.json"), "utf8"));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** All runs, newest first (run ids start with a timestamp). */
+  async listRuns(): Promise<RunInfo[]> {
+    const ids = await readdir(join(this.root, "runs")).catch(() => [] as string[]);
+    const runs = await Promise.all(
+      ids
+        .sort()
+        .reverse()
+        .map((id) => this.readRun(id)),
+    );
+    return runs.filter((r): r is RunInfo => r !== undefined);
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * `waveplan run`: executes a plan on this machine. Waves run in order; a parallel wave's tasks run
+ * concurrently (bounded), a sequential wave's as a chain. Each task goes through the shared execution
+ * path (engine/task.ts) in a pooled worktree; the result lands only if every task succeeded.
+ */
+import { appendFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { LocalCheckpointStore } from "../checkpoint/local-store.js";
+import { CheckpointError, type VerifiedCheckpoint, verifyCheckpoint } from "../checkpoint/verify.js";
+import type { RunContext } from "../engine/context.js";
+import { assertNoConflicts, expectationsFor, GateError } from "../engine/gate.js";
+import { runTask, type TaskOutcome } from "../engine/task.js";
+import { git, headCommit, repoRoot } from "../git/git.js";
+import { upstreamOf } from "../graph/upstream.js";
+import { planHash } from "../plan/hash.js";
+import { type LoadedPlan, loadPlanFile } from "../plan/load.js";
+import type { Plan, Task } from "../plan/model.js";
+import type { EventSink } from "./events.js";
+import { land, landingCommit } from "./land.js";
+import { Layout, type RunInfo } from "./layout.js";
+import { acquireLock } from "./lock.js";
+import { WorktreePool } from "./worktrees.js";
+
+export class RunError extends Error {}
+
+export interface RunOptions {
+  planFile: string;
+  cwd: string;
+  concurrency?: number;
+  /** true: the latest run of this plan; a string: that run id */
+  resume?: boolean | string;
+  wave?: string;
+  only?: string;
+  branch?: string;
+  onEvent: EventSink;
+}
+
+export interface RunResult {
+  run: RunInfo;
+  outcomes: TaskOutcome[];
+  /** tasks whose verified checkpoint from an earlier attempt was reused */
+  skipped: Task[];
+  status: "succeeded" | "failed" | "partial";
+  landed?: string;
+  error?: string;
+  wallMs: number;
+}
+
+/** Tasks to execute: the selection plus whatever upstream it needs (skipped later if checkpointed). */
+export function selectTasks(plan: Plan, opts: { wave?: string; only?: string }): Task[] {
+  let selected = plan.tasks;
+  if (opts.wave) {
+    if (!plan.waves.some((w) => w.id === opts.wave))
+      throw new RunError(`no wave "${opts.wave}" in plan (waves: ${plan.waves.map((w) => w.id).join(", ")})`);
+    selected = plan.tasks.filter((t) => t.waveId === opts.wave);
+  }
+  if (opts.only) {
+    const t = plan.tasks.find((x) => x.id === opts.only);
+    if (!t) throw new RunError(`no task "${opts.only}" in plan`);
+    selected = [t];
+  }
+  const needed = new Set(selected.map((t) => t.id));
+  for (const t of selected) for (const u of upstreamOf(plan, t)) needed.add(u.id);
+  return plan.tasks.filter((t) => needed.has(t.id));
+}
+
+export async function prepareRepo(cwd: string): Promise<string> {
+  const repo = await repoRoot(cwd).catch(() => {
+    throw new RunError(`${cwd} is not inside a git repository; waveplan run needs one (git init && git commit)`);
+  });
+  await headCommit(repo).catch(() => {
+    throw new RunError("the repository has no commits yet; the run's base is HEAD, so commit something first");
+  });
+  return repo;
+}
+
+export async function runPlan(opts: RunOptions): Promise<RunResult> {
+  const loaded: LoadedPlan = loadPlanFile(opts.planFile);
+  const repo = await prepareRepo(opts.cwd);
+  const layout = new Layout(repo);
+  await layout.init();
+  const release = await acquireLock(layout.lockFile);
+  try {
+    return await runLocked(opts, loaded, repo, layout);
+  } finally {
+    await release();
+  }
+}
+
+async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, layout: Layout): Promise<RunResult> {
+  const { plan } = loaded;
+  const planFile = relative(repo, resolve(opts.cwd, opts.planFile));
+  const run = opts.resume ? await findRun(layout, plan, planFile, opts.resume) : await newRun(layout, repo, plan, planFile, opts.branch);
+  if (opts.branch) run.targetBranch = opts.branch;
+  run.status = "running";
+  await layout.saveRun(run);
+
+  const store = new LocalCheckpointStore(layout.checkpoints(run.runId));
+  const ctx: RunContext = {
+    plan,
+    planHash: planHash(plan),
+    runId: run.runId,
+    attempt: 1,
+    base: run.base,
+    repoDir: repo,
+    store,
+    logDir: layout.logs(run.runId),
+    scratchDir: layout.scratch(run.runId),
+    env: taskBaseEnv(),
+    strictPlanHash: false,
+    secrets: [],
+    verified: new Map(),
+    trees: new Map(),
+  };
+  const pool = new WorktreePool(repo, layout.worktrees, run.base);
+  await pool.adopt();
+
+  const started = Date.now();
+  const tasks = selectTasks(plan, opts);
+  const emit: EventSink = (e) => {
+    appendFileSync(layout.events(run.runId), `${JSON.stringify({ time: new Date().toISOString(), ...e })}\n`);
+    opts.onEvent(e);
+  };
+  emit({
+    type: "run-start",
+    runId: run.runId,
+    plan: plan.name,
+    base: run.base,
+    tasks: tasks.length,
+    waves: plan.waves.length,
+    resumed: Boolean(opts.resume),
+  });
+  const outcomes: TaskOutcome[] = [];
+  const skipped: Task[] = [];
+  let error: string | undefined;
+
+  try {
+    for (const wave of plan.waves) {
+      const waveTasks = wave.tasks.filter((t) => tasks.includes(t));
+      if (waveTasks.length === 0) continue;
+      const waveStart = Date.now();
+      emit({ type: "wave-start", wave: wave.id, name: wave.name, index: wave.index, mode: wave.mode, tasks: waveTasks.map((t) => t.id) });
+      const todo: Task[] = [];
+      for (const t of waveTasks) {
+        // In a chain, a task after one that must re-run has to re-run too: its upstream changed.
+        if (todo.length === 0 || wave.mode === "parallel") {
+          if (await reuseCheckpoint(ctx, t)) {
+            skipped.push(t);
+            emit({
+              type: "task-skip",
+              task: t.id,
+              instance: t.instance,
+              wave: wave.id,
+              reason: "verified checkpoint from an earlier attempt",
+            });
+            continue;
+          }
+        }
+        todo.push(t);
+      }
+      const limit = wave.mode === "sequential" ? 1 : Math.max(1, opts.concurrency ?? todo.length);
+      const waveOutcomes = await runBounded(todo, limit, async (t) => {
+        const ws = await pool.acquire();
+        try {
+          const outcome = await runTask(ctx, t, ws, {
+            onStart: () => emit({ type: "task-start", task: t.id, instance: t.instance, wave: wave.id, title: t.title }),
+          });
+          emit({
+            type: "task-end",
+            task: t.id,
+            instance: t.instance,
+            wave: wave.id,
+            status: outcome.status,
+            durationMs: outcome.record.durationMs,
+            logFile: outcome.logFile,
+            error: outcome.error,
+          });
+          return outcome;
+        } finally {
+          pool.release(ws);
+        }
+      });
+      outcomes.push(...waveOutcomes);
+      const failed = waveOutcomes.filter((o) => o.status === "failure");
+      if (failed.length === 0) {
+        // the next wave's gate would find a conflict anyway; finding it here names the wave that made it
+        await verifyWave(ctx, waveTasks);
+      }
+      emit({ type: "wave-end", wave: wave.id, status: failed.length ? "failure" : "success", durationMs: Date.now() - waveStart });
+      if (failed.length) {
+        error = failed
+          .map((o) => `task "${o.task.id}" (${o.task.instance}) failed: ${o.error}; log: ${relative(opts.cwd, o.logFile) || o.logFile}`)
+          .join("\n");
+        break;
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof GateError || e instanceof CheckpointError)) throw e;
+    error = e.message;
+  }
+
+  let status: RunResult["status"] = error ? "failed" : tasks.length === plan.tasks.length ? "succeeded" : "partial";
+  let landed: string | undefined;
+  if (status === "succeeded") {
+    try {
+      const all = plan.tasks.map((t) => ctx.verified.get(t.id) as VerifiedCheckpoint);
+      const commit = await landingCommit(repo, plan, run.runId, run.base, all);
+      const branch = await land(repo, commit, run.base, run.targetBranch);
+      landed = commit;
+      run.landedCommit = commit;
+      emit({ type: "land", commit, branch });
+    } catch (e) {
+      status = "failed";
+      error = (e as Error).message;
+    }
+  }
+  const wallMs = Date.now() - started;
+  const taskMs = outcomes.reduce((s, o) => s + o.record.durationMs, 0);
+  run.status = status === "failed" ? "failed" : landed ? "landed" : "succeeded";
+  run.finishedAt = new Date().toISOString();
+  run.wallMs = wallMs;
+  await layout.saveRun(run);
+  // Worktrees are cheap to keep while a run can still be resumed; a finished run leaves none behind.
+  if (status !== "failed") await pool.removeAll();
+  emit({ type: "run-end", runId: run.runId, status, wallMs, taskMs, error, landed });
+  return { run, outcomes, skipped, status, landed, error, wallMs };
+}
+
+async function newRun(layout: Layout, repo: string, plan: Plan, planFile: string, branch?: string): Promise<RunInfo> {
+  const dirty = await git(["status", "--porcelain", "--untracked-files=normal"], { cwd: repo });
+  if (dirty) {
+    const files = dirty
+      .split("\n")
+      .slice(0, 5)
+      .map((l) => `  ${l}`);
+    throw new RunError(
+      `the working tree has uncommitted changes; the run is based on HEAD and lands on it, so commit or stash them first:\n${files.join("\n")}`,
+    );
+  }
+  const base = await headCommit(repo);
+  const current = await git(["symbolic-ref", "-q", "--short", "HEAD"], { cwd: repo, okCodes: [1] });
+  return layout.createRun({
+    planFile,
+    planName: plan.name,
+    planHash: planHash(plan),
+    base,
+    branch: current || undefined,
+    targetBranch: branch,
+  });
+}
+
+async function findRun(layout: Layout, plan: Plan, planFile: string, resume: boolean | string): Promise<RunInfo> {
+  if (typeof resume === "string") {
+    const run = await layout.readRun(resume);
+    if (!run) throw new RunError(`no run "${resume}" in ${layout.root}/runs`);
+    return run;
+  }
+  const runs = (await layout.listRuns()).filter((r) => r.planFile === planFile || r.planName === plan.name);
+  const run = runs[0];
+  if (!run) throw new RunError(`no earlier run of plan "${plan.name}" to resume; start one with waveplan run ${planFile}`);
+  if (run.status === "landed")
+    throw new RunError(`the latest run of "${plan.name}" (${run.runId}) already landed; start a new one without --resume`);
+  return run;
+}
+
+/** A task whose checkpoint verifies against the current plan and upstream is not run again. */
+async function reuseCheckpoint(ctx: RunContext, t: Task): Promise<boolean> {
+  const dir = await ctx.store.fetch(t.id);
+  if (!dir) return false;
+  try {
+    ctx.verified.set(t.id, await verifyCheckpoint(dir, expectationsFor(ctx, t)));
+    return true;
+  } catch (e) {
+    if (e instanceof CheckpointError || e instanceof GateError) return false;
+    throw e;
+  }
+}
+
+async function verifyWave(ctx: RunContext, tasks: Task[]): Promise<void> {
+  for (const t of tasks) {
+    if (ctx.verified.has(t.id)) continue;
+    const dir = await ctx.store.fetch(t.id);
+    if (!dir) throw new GateError(`task "${t.id}" finished without a checkpoint`);
+    ctx.verified.set(t.id, await verifyCheckpoint(dir, expectationsFor(ctx, t)));
+  }
+  assertNoConflicts(
+    ctx.plan,
+    tasks.map((t) => ctx.verified.get(t.id) as VerifiedCheckpoint),
+  );
+}
+
+async function runBounded<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/** The environment tasks inherit: the user's, minus git variables that would point tasks at the wrong repository. */
+function taskBaseEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|COMMON_DIR)$/.test(k)) continue;
+    env[k] = v;
+  }
+  return env;
+}
