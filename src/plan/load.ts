@@ -126,11 +126,60 @@ export function checkPlan(input: string | Uint8Array, file: string): LoadResult 
   const parsed = planSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) reportSchemaIssue(issue, d, locate, raw);
+    const rangeOf = (path: SourcePath): [number, number] | undefined => {
+      const r = findNode(doc.contents as Node | null, path, false)?.range;
+      return r ? [r[0], r[2]] : undefined;
+    };
+    const offsetOf = (p: Position) => (lineCounter.lineStarts[p.line - 1] ?? 0) + p.col - 1;
+    validateDespiteSchemaErrors(raw, parsed.error.issues, d, locate, rangeOf, offsetOf);
     return { file, source, diagnostics: d, locate };
   }
   const plan = normalizePlan(parsed.data);
   validatePlan(plan, d, locate, parsed.data);
   return { plan, file, source, diagnostics: d, locate };
+}
+
+/**
+ * A schema error would otherwise hide every semantic error until it is fixed. Drop the values the
+ * schema rejected inside tasks and waves (and unknown top-level keys), check the rest, and keep only
+ * findings outside the tasks and waves that had schema errors: those are checked again once fixed.
+ * Anything harder to set aside (instances, agent, a missing required key) skips this pass.
+ */
+function validateDespiteSchemaErrors(
+  raw: object,
+  issues: readonly z.core.$ZodIssue[],
+  d: DiagnosticList,
+  locate: (p: SourcePath, key?: boolean) => Position,
+  rangeOf: (path: SourcePath) => [number, number] | undefined,
+  offsetOf: (p: Position) => number,
+): void {
+  const repaired = structuredClone(raw);
+  const owners: SourcePath[] = [];
+  for (const issue of issues) {
+    const path = issue.path as (string | number)[];
+    const ownerLength =
+      path[0] === "waves" && path[2] === "tasks" && path.length >= 4 ? 4 : path[0] === "waves" && path.length >= 2 ? 2 : 0;
+    const owner = valueAt(repaired, path.slice(0, ownerLength));
+    if (!owner || typeof owner !== "object" || Array.isArray(owner)) return;
+    const keys =
+      issue.code === "unrecognized_keys" && path.length === ownerLength
+        ? issue.keys
+        : ownerLength && path.length > ownerLength
+          ? [String(path[ownerLength])]
+          : [];
+    if (keys.length === 0) return;
+    for (const k of keys) delete (owner as Record<string, unknown>)[k];
+    if (ownerLength) owners.push(path.slice(0, ownerLength));
+  }
+  const again = planSchema.safeParse(repaired);
+  if (!again.success) return;
+  const semantic = new DiagnosticList(d.file);
+  validatePlan(normalizePlan(again.data), semantic, locate, again.data);
+  const hidden = owners.map(rangeOf).filter((r): r is [number, number] => r !== undefined);
+  for (const item of semantic.items) {
+    const at = offsetOf(item);
+    if (!hidden.some(([start, end]) => at >= start && at < end)) d.items.push(item);
+  }
 }
 
 function findNode(root: Node | null, path: SourcePath, key: boolean): Node | undefined {
