@@ -1,0 +1,81 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import type { Command } from "commander";
+import { compileCommand, DEFAULT_ACTION_REF, isFresh } from "../../compile/header.js";
+import { slug } from "../../compile/ids.js";
+import { checkOptions, compileWorkflow } from "../../compile/workflow.js";
+import { formatDiagnostics } from "../../plan/diagnostics.js";
+import { loadPlanFile } from "../../plan/load.js";
+import { CliError, UsageError } from "../errors.js";
+
+interface CompileOpts {
+  output?: string;
+  check?: boolean;
+  actionRef: string;
+}
+
+export function registerCompile(program: Command): void {
+  program
+    .command("compile")
+    .description("compile a plan to a GitHub Actions workflow (one job per wave, matrix over its tasks, final-commit)")
+    .argument("<plan>", "plan file (YAML), inside the repository")
+    .option("-o, --output <file>", "write the workflow to this file (directories are created); default: print it")
+    .option("--check", "exit 1 if the file given with -o differs from what would be written (a pin bump is fine)")
+    .option(
+      "--action-ref <ref>",
+      "the waveplan action every job uses: <owner>/<repo>@<ref>, or ./ inside waveplan itself",
+      DEFAULT_ACTION_REF,
+    )
+    .addHelpText(
+      "after",
+      "\nPaths in the workflow are relative to the repository root (the nearest directory with .git above the plan).\n" +
+        "Without -o the workflow is assumed to live at .github/workflows/<plan name>.yml.",
+    )
+    .action((file: string, opts: CompileOpts) => {
+      if (opts.check && !opts.output) throw new UsageError("--check needs -o <file>: the workflow to compare");
+      const loaded = loadPlanFile(file);
+      const root = repositoryRoot(dirname(resolve(file)));
+      const planPath = repoPath(root, file, "plan file");
+      const workflowPath = opts.output
+        ? repoPath(root, opts.output, "workflow file")
+        : `.github/workflows/${slug(planPath.split("/").pop() ?? "plan")}.yml`;
+      const options = { planPath, workflowPath, actionRef: opts.actionRef };
+      const problems = checkOptions(loaded.plan, options);
+      if (problems.length) throw new UsageError(problems.join("\n"));
+      const text = compileWorkflow(loaded.plan, options);
+      const warnings = loaded.diagnostics.sorted();
+      if (warnings.length && !opts.check) process.stderr.write(`${formatDiagnostics(warnings, loaded.source)}\n`);
+
+      if (opts.check) {
+        const out = opts.output as string;
+        const rerun = compileCommand(file, out, opts.actionRef);
+        if (!existsSync(out)) throw new CliError(`${out} does not exist: run \`${rerun}\``);
+        if (!isFresh(text, readFileSync(out, "utf8"))) throw new CliError(`${out} is stale: run \`${rerun}\``);
+        process.stdout.write(`${out}: up to date with ${file}\n`);
+        return;
+      }
+      if (!opts.output) {
+        process.stdout.write(text);
+        return;
+      }
+      if (!workflowPath.startsWith(".github/workflows/") || workflowPath.split("/").length !== 3)
+        process.stderr.write(`warning: GitHub only runs workflows that are directly in .github/workflows/ (got ${workflowPath})\n`);
+      mkdirSync(dirname(resolve(opts.output)), { recursive: true });
+      writeFileSync(opts.output, text);
+      process.stdout.write(`${opts.output}: ${loaded.plan.waves.length} waves, ${loaded.plan.tasks.length} tasks\n`);
+    });
+}
+
+/** The nearest directory at or above `dir` holding `.git` (a directory, or a file in a worktree); else the cwd. */
+function repositoryRoot(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(resolve(d, ".git"))) return d;
+    if (dirname(d) === d) return process.cwd();
+  }
+}
+
+function repoPath(root: string, file: string, what: string): string {
+  const rel = relative(root, resolve(file));
+  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) throw new UsageError(`the ${what} ${file} is outside the repository ${root}`);
+  return rel.split(sep).join("/");
+}

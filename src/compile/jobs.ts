@@ -1,0 +1,129 @@
+/**
+ * The jobs of one wave. A parallel wave is one matrix job (several when it has more tasks than a
+ * matrix allows); a sequential wave is a chain of single-task jobs in plan order; a wave of one
+ * task, either mode, is one plain job. Each wave's first job(s) `needs:` the previous wave's last
+ * job(s), so the barrier between waves is GitHub's own.
+ *
+ * What a job knows about its task is the id only (`matrix.task`, or a literal id in a chain job): the
+ * action reads the script or prompt, env, timeout and retries from the plan file. Plan text never
+ * reaches a `run:` script or a `${{ }}` expression.
+ *
+ * `agent.setup` is not a workflow step: the action runs it (once per job, before a prompt task) from
+ * the hash-checked plan file, like any other plan script. `agent.secrets` become `env:` from
+ * `secrets.*` on the action step of prompt tasks only; a matrix mixing prompt and script tasks gets
+ * two action steps, selected by `matrix.kind`, so script tasks never see the secrets.
+ */
+import { instanceOf, type Plan, type Task, type Wave } from "../plan/model.js";
+import { expr, type JobIds, jobIdBase, literalText } from "./ids.js";
+import { PINS, pinnedRef } from "./pins.js";
+
+/** GitHub's limit on the jobs one matrix may generate. */
+export const MAX_MATRIX_JOBS = 256;
+/** Minutes added to the longest task for checkout, upstream checkpoints and the checkpoint upload. */
+export const JOB_OVERHEAD_MINUTES = 5;
+/** Minutes added when the job runs `agent.setup` before a prompt task. */
+export const SETUP_MINUTES = 10;
+
+export type Job = Record<string, unknown>;
+
+export interface JobContext {
+  plan: Plan;
+  planPath: string;
+  actionRef: string;
+  ids: JobIds;
+}
+
+export function checkoutStep(withFullHistory = false): Job {
+  return {
+    name: "Check out",
+    uses: pinnedRef(PINS.checkout),
+    with: withFullHistory ? { "persist-credentials": false, "fetch-depth": 0 } : { "persist-credentials": false },
+  };
+}
+
+/** The jobs of `wave`, in order, and the ids the next wave must wait for. */
+export function waveJobs(ctx: JobContext, wave: Wave, previous: string[]): { jobs: [string, Job][]; last: string[] } {
+  const base = jobIdBase(wave.id);
+  if (wave.tasks.length === 1) {
+    // A single task needs neither a matrix nor a chain: a plain job with a literal id shows the same name.
+    const [task] = wave.tasks;
+    const id = ctx.ids.allocate(base);
+    return { jobs: [[id, taskJob(ctx, `${wave.id} · ${task.instance} · ${task.id}`, previous, [task], task.id)]], last: [id] };
+  }
+  if (wave.mode === "sequential") {
+    const jobs: [string, Job][] = [];
+    let needs = previous;
+    wave.tasks.forEach((task, i) => {
+      const id = ctx.ids.allocate(`${base}-${i + 1}`);
+      const name = `${wave.id} · ${i + 1}/${wave.tasks.length} · ${task.instance} · ${task.id}`;
+      jobs.push([id, taskJob(ctx, name, needs, [task], task.id)]);
+      needs = [id];
+    });
+    return { jobs, last: needs };
+  }
+  const parts = splitEvenly(wave.tasks, Math.ceil(wave.tasks.length / MAX_MATRIX_JOBS));
+  const jobs = parts.map((tasks, i): [string, Job] => {
+    const single = parts.length === 1;
+    const id = ctx.ids.allocate(single ? base : `${base}-part${i + 1}`);
+    const label = single ? wave.id : `${wave.id} (part ${i + 1}/${parts.length})`;
+    return [id, taskJob(ctx, `${label} · ${expr("matrix.instance")} · ${expr("matrix.task")}`, previous, tasks)];
+  });
+  return { jobs, last: jobs.map(([id]) => id) };
+}
+
+/** A job running `tasks`: one literal task (`taskId`) or a matrix over them. */
+function taskJob(ctx: JobContext, name: string, needs: string[], tasks: Task[], taskId?: string): Job {
+  const { plan } = ctx;
+  const mixed = new Set(tasks.map((t) => t.kind)).size > 1;
+  const job: Job = { name };
+  if (needs.length) job.needs = needs.length === 1 ? needs[0] : needs;
+  job["runs-on"] = plan.github.runsOn;
+  job["timeout-minutes"] = timeoutMinutes(plan, tasks);
+  if (taskId === undefined) {
+    const include = tasks.map((t) => ({
+      task: t.id,
+      instance: t.instance,
+      role: literalText(instanceOf(plan, t.instance)?.role ?? ""),
+      ...(mixed ? { kind: t.kind } : {}),
+    }));
+    job.strategy = { "fail-fast": true, matrix: { include } };
+  }
+  const ref = taskId ?? expr("matrix.task");
+  const secrets = plan.agent?.secrets ?? [];
+  const env = Object.fromEntries(secrets.map((s) => [s, expr(`secrets.${s}`)]));
+  const step = (extra: Job): Job => ({
+    ...extra,
+    uses: ctx.actionRef,
+    with: { command: "task", plan: ctx.planPath, task: ref },
+  });
+  const hasPrompt = tasks.some((t) => t.kind === "prompt");
+  let steps: Job[];
+  if (!hasPrompt || secrets.length === 0) steps = [step({ name: "Run task" })];
+  else if (!mixed) steps = [{ ...step({ name: "Run task" }), env }];
+  else
+    steps = [
+      { ...step({ name: "Run task (agent)", if: "matrix.kind == 'prompt'" }), env },
+      step({ name: "Run task", if: "matrix.kind != 'prompt'" }),
+    ];
+  job.steps = [checkoutStep(), ...steps];
+  return job;
+}
+
+/** The longest task with all its retries, rounded up to minutes, plus the job's own overhead. */
+export function timeoutMinutes(plan: Plan, tasks: Task[]): number {
+  const longest = Math.max(...tasks.map((t) => Math.ceil((t.timeoutMs * (t.retries + 1)) / 60_000)));
+  const setup = plan.agent?.setup && tasks.some((t) => t.kind === "prompt") ? SETUP_MINUTES : 0;
+  return longest + JOB_OVERHEAD_MINUTES + setup;
+}
+
+/** `n` consecutive slices whose sizes differ by at most one. */
+export function splitEvenly<T>(items: T[], n: number): T[][] {
+  const out: T[][] = [];
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    const size = Math.floor(items.length / n) + (i < items.length % n ? 1 : 0);
+    out.push(items.slice(start, start + size));
+    start += size;
+  }
+  return out;
+}

@@ -1,0 +1,152 @@
+/**
+ * Plan → GitHub Actions workflow text (DESIGN.md section 6). Pure and deterministic: the same plan
+ * and options give byte-identical output.
+ *
+ *   plan ──► W0 ──► W1 (matrix) ──► W2-1 ──► W2-2 (chain) ──► … ──► final-commit (if: always())
+ *
+ * Only `final-commit` can write; every other job runs with the top-level `contents: read`.
+ */
+import { Document, isScalar, visit } from "yaml";
+import { planHash } from "../plan/hash.js";
+import type { Plan } from "../plan/model.js";
+import { compileCommand, DEFAULT_ACTION_REF, headerComment } from "./header.js";
+import { expr, JobIds, literalText, slug } from "./ids.js";
+import { checkoutStep, type Job, waveJobs } from "./jobs.js";
+import { pinComment } from "./pins.js";
+
+export { DEFAULT_ACTION_REF } from "./header.js";
+
+export interface CompileOptions {
+  /** the plan file, relative to the repository root (what the action reads) */
+  planPath: string;
+  /** the workflow file, relative to the repository root */
+  workflowPath: string;
+  /** `owner/repo@ref` of the waveplan action, or `./` for a checkout of waveplan itself */
+  actionRef?: string;
+}
+
+export const PLAN_JOB = "plan";
+export const FINAL_JOB = "final-commit";
+export const PLAN_JOB_MINUTES = 10;
+export const FINAL_JOB_MINUTES = 30;
+
+const ACTION_REF =
+  /^(?:\.\/(?:[A-Za-z0-9._-]+\/)*(?:[A-Za-z0-9._-]+)?|[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*@[A-Za-z0-9._/-]+)$/;
+const SAFE_PATH = /^[A-Za-z0-9._/-][A-Za-z0-9 ._/+@-]*$/;
+
+/** Problems with the options that would make an invalid or unsafe workflow; empty when fine. */
+export function checkOptions(plan: Plan, options: CompileOptions): string[] {
+  const errors: string[] = [];
+  const ref = options.actionRef ?? DEFAULT_ACTION_REF;
+  if (!ACTION_REF.test(ref)) errors.push(`action ref "${ref}" is not ./<path> or <owner>/<repo>[/<path>]@<ref>`);
+  for (const [what, p] of [
+    ["plan path", options.planPath],
+    ["workflow path", options.workflowPath],
+  ]) {
+    if (!SAFE_PATH.test(p) || p.split("/").includes("..")) errors.push(`${what} "${p}" must be a plain repository-relative path`);
+  }
+  if (plan.github.runsOn.includes("${{") || /[\n\r]/.test(plan.github.runsOn))
+    errors.push(`github.runs-on must be a runner label, not an expression: "${plan.github.runsOn}"`);
+  return errors;
+}
+
+export function compileWorkflow(plan: Plan, options: CompileOptions): string {
+  const errors = checkOptions(plan, options);
+  if (errors.length) throw new Error(errors.join("; "));
+  const actionRef = options.actionRef ?? DEFAULT_ACTION_REF;
+  const { planPath } = options;
+  const ids = new JobIds([PLAN_JOB, FINAL_JOB]);
+  const runsOn = plan.github.runsOn;
+
+  const jobs: Record<string, Job> = {};
+  jobs[PLAN_JOB] = {
+    name: PLAN_JOB,
+    "runs-on": runsOn,
+    "timeout-minutes": PLAN_JOB_MINUTES,
+    steps: [
+      checkoutStep(),
+      {
+        name: "Validate plan and workflow",
+        uses: actionRef,
+        with: { command: "validate", plan: planPath, workflow: options.workflowPath },
+      },
+    ],
+  };
+  let previous = [PLAN_JOB];
+  const waveJobIds: string[] = [];
+  for (const wave of plan.waves) {
+    const { jobs: made, last } = waveJobs({ plan, planPath, actionRef, ids }, wave, previous);
+    for (const [id, job] of made) {
+      jobs[id] = job;
+      waveJobIds.push(id);
+    }
+    previous = last;
+  }
+  jobs[FINAL_JOB] = {
+    name: FINAL_JOB,
+    // Runs whatever happened upstream, so that a failed, skipped or cancelled wave makes this
+    // required check fail (a skipped required check would count as passing).
+    if: "always()",
+    needs: [PLAN_JOB, ...waveJobIds],
+    "runs-on": runsOn,
+    "timeout-minutes": FINAL_JOB_MINUTES,
+    permissions: plan.land.strategy === "pull-request" ? { contents: "write", "pull-requests": "write" } : { contents: "write" },
+    steps: [
+      checkoutStep(true),
+      {
+        name: "Verify checkpoints and land",
+        uses: actionRef,
+        with: {
+          command: "finalize",
+          plan: planPath,
+          needs: expr("toJSON(needs)"),
+          token: expr("github.token"),
+          // pull_request runs have no inputs: they never land
+          land: expr("github.event_name == 'workflow_dispatch' && inputs.land"),
+          branch: expr("inputs.branch"),
+        },
+      },
+    ],
+  };
+
+  const on: Job = {
+    workflow_dispatch: {
+      inputs: {
+        land: {
+          description:
+            plan.land.strategy === "pull-request"
+              ? "Open or update a pull request with the combined change when every task succeeded"
+              : "Push the combined change as one commit when every task succeeded",
+          type: "boolean",
+          default: true,
+        },
+        branch: {
+          description: "Branch that receives the change (empty: the branch the run started on)",
+          type: "string",
+          required: false,
+          default: literalText(plan.land.branch ?? ""),
+        },
+      },
+    },
+  };
+  if (plan.github.pullRequest) on.pull_request = null;
+
+  const workflow = {
+    name: literalText(plan.name) || "waveplan",
+    on,
+    permissions: { contents: "read" },
+    concurrency: { group: `waveplan-${slug(planPath)}-${expr("github.ref")}`, "cancel-in-progress": false },
+    jobs,
+  };
+  const doc = new Document(workflow);
+  doc.commentBefore = headerComment(planPath, planHash(plan), compileCommand(planPath, options.workflowPath, actionRef));
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === "uses" && isScalar(pair.value)) {
+        const version = pinComment(String(pair.value.value));
+        if (version) pair.value.comment = ` ${version}`;
+      }
+    },
+  });
+  return doc.toString({ lineWidth: 0, nullStr: "" });
+}

