@@ -1,0 +1,294 @@
+/**
+ * Puts the pieces together: role table + timeline + wave sections → the plan to emit, with a warning
+ * (at the markdown line) for everything that would not work as written.
+ */
+import type { DiagnosticList, Position } from "../plan/diagnostics.js";
+import type { WaveMode } from "../plan/model.js";
+import { cleanLabel, type MarkdownDoc, stripInline, titleCase } from "./markdown.js";
+import { parseRoleTable, type RoleTable } from "./roles.js";
+import { reviewScript, writesFile } from "./scripts.js";
+import { parseSections, type SectionTask, type WaveSection } from "./sections.js";
+import { at } from "./source.js";
+import { parseTimeline, TIMELINE_SHAPE, type TimelineWave } from "./timeline.js";
+
+export interface ImportedInstance {
+  id: string;
+  role: string;
+  focus?: string;
+  at: Position;
+}
+
+export interface ImportedTask {
+  /** set only when it differs from the plan default `<instance>-<wave>-<n>` */
+  id?: string;
+  /** the id the task ends up with (explicit or default) */
+  finalId: string;
+  instance: string;
+  title: string;
+  run?: string;
+  prompt?: string;
+  outputs: string[];
+  /** prose next to a script, kept as a comment */
+  note?: string;
+  at: Position;
+}
+
+export interface ImportedWave {
+  id: string;
+  name: string;
+  description?: string;
+  mode: WaveMode;
+  estimate?: string;
+  /** no detailed section: tasks are placeholders made from the timeline */
+  placeholder: boolean;
+  tasks: ImportedTask[];
+  at: Position;
+}
+
+export interface ImportedPlan {
+  name: string;
+  description?: string;
+  instances: ImportedInstance[];
+  /** some task is a prompt, so the plan needs an agent */
+  needsAgent: boolean;
+  waves: ImportedWave[];
+}
+
+/** How prompt tasks run when the markdown plan was written for Claude Code instances. */
+export const DEFAULT_AGENT = {
+  command: "claude -p --permission-mode acceptEdits",
+  setup: "npm install -g @anthropic-ai/claude-code",
+  secrets: ["ANTHROPIC_API_KEY"],
+};
+
+/** Builds the plan; errors and warnings go to `d` (the caller stops on errors). */
+export function buildPlan(doc: MarkdownDoc, d: DiagnosticList, fallbackName: string): ImportedPlan {
+  const roles = parseRoleTable(doc, d);
+  if (!roles)
+    d.error(
+      "role-table",
+      "no instance role table found: expected a markdown table with at least the columns | ID | Role | (and optionally Specialization, Active Waves)",
+      at(doc.lines, doc.headings.find((h) => /role|instance/i.test(h.text))?.index ?? 0),
+    );
+  const known = new Set(roles?.rows.map((r) => r.id));
+  const timeline = parseTimeline(doc, d, known);
+  if (timeline.length === 0 && !d.hasErrors)
+    d.error(
+      "timeline",
+      `no waves found: expected a wave timeline, one line per wave like "${TIMELINE_SHAPE}"`,
+      at(doc.lines, doc.headings.find((h) => /timeline|wave/i.test(h.text))?.index ?? 0),
+    );
+  const sections = parseSections(doc, d, known);
+
+  const instances: ImportedInstance[] = (roles?.rows ?? []).map((r) => ({ id: r.id, role: r.role, focus: r.focus, at: r.at }));
+  const addMissing = (id: string, where: Position, what: string) => {
+    if (instances.some((i) => i.id === id)) return;
+    instances.push({ id, role: "Unknown", at: where });
+    if (roles) d.warning("unknown-instance", `instance ${id} (${what}) is not in the role table; imported with role "Unknown"`, where);
+  };
+
+  const waves = timeline.map((tw) => {
+    for (const id of tw.instances) addMissing(id, tw.at, `wave ${tw.id} of the timeline`);
+    const section = sections.find((s) => s.waveId === tw.id);
+    if (section?.tasks.length) {
+      for (const t of section.tasks) addMissing(t.instance, t.at, `a task of wave ${tw.id}`);
+      return waveFromSection(tw, section, d, doc.lines);
+    }
+    if (section)
+      d.warning("section", `the section for wave ${tw.id} has no tasks like "**I1 - Title:**"; using the timeline instead`, section.at);
+    return placeholderWave(tw, d);
+  });
+  for (const s of sections) {
+    if (!timeline.some((w) => w.id === s.waveId))
+      d.warning(
+        "section",
+        `wave ${s.waveId} has a section but no line in the timeline; its ${s.tasks.length} task(s) are not imported`,
+        s.at,
+      );
+  }
+
+  assignIds(waves, d);
+  if (roles) checkUtilization(roles, waves, d);
+
+  const h1 = doc.headings.find((h) => h.level === 1);
+  const name = h1 ? titleCase(cleanLabel(h1.text)) : "";
+  return {
+    name: name || fallbackName,
+    description: objective(doc),
+    instances,
+    needsAgent: waves.some((w) => w.tasks.some((t) => t.prompt !== undefined)),
+    waves,
+  };
+}
+
+function objective(doc: MarkdownDoc): string | undefined {
+  for (let i = 0; i < doc.lines.length; i++) {
+    if (doc.fenceOf[i]) continue;
+    const m = /^\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*(?:Objective|Goal)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.+)$/i.exec(doc.lines[i]);
+    if (m) return cleanLabel(stripInline(m[1])) || undefined;
+  }
+  return undefined;
+}
+
+function baseWave(tw: TimelineWave, placeholder: boolean, tasks: ImportedTask[]): ImportedWave {
+  return {
+    id: tw.id,
+    name: titleCase(tw.name),
+    description: tw.description,
+    mode: tw.mode,
+    estimate: tw.estimate,
+    placeholder,
+    tasks,
+    at: tw.at,
+  };
+}
+
+function placeholderWave(tw: TimelineWave, d: DiagnosticList): ImportedWave {
+  const prompt = `${titleCase(tw.name)}${tw.description ? `: ${tw.description}` : ""}\n`;
+  d.warning(
+    "placeholder",
+    `wave ${tw.id} has no detailed section; imported as ${tw.instances.length} placeholder prompt task(s) whose prompt is the timeline description — write the real prompts or scripts`,
+    tw.at,
+  );
+  return baseWave(
+    tw,
+    true,
+    tw.instances.map((instance) => ({ finalId: "", instance, title: titleCase(tw.name), prompt, outputs: [], at: tw.at })),
+  );
+}
+
+function waveFromSection(tw: TimelineWave, section: WaveSection, d: DiagnosticList, lines: readonly string[]): ImportedWave {
+  if (section.mode && section.mode !== tw.mode)
+    d.warning(
+      "mode",
+      `the section says ${section.mode.toUpperCase()} but the timeline (line ${tw.at.line}) says ${tw.mode.toUpperCase()}; the timeline wins`,
+      section.at,
+    );
+  const listed = new Set(tw.instances);
+  const inSection = new Set(section.tasks.map((t) => t.instance));
+  for (const t of section.tasks) {
+    if (!listed.has(t.instance)) {
+      d.warning("timeline", `${t.instance} has a task in wave ${tw.id} but the timeline (line ${tw.at.line}) does not list it`, t.at);
+      listed.add(t.instance);
+    }
+  }
+  const missing = tw.instances.filter((i) => !inSection.has(i));
+  if (missing.length)
+    d.warning(
+      "timeline",
+      `the timeline lists ${[...new Set(missing)].join(", ")} in wave ${tw.id} but its section has no task for them`,
+      tw.at,
+    );
+  if (tw.mode === "sequential") {
+    const order = [...new Set(section.tasks.map((t) => t.instance))];
+    const chain = [...new Set(tw.instances)].filter((i) => inSection.has(i));
+    if (order.join("→") !== chain.join("→"))
+      d.warning(
+        "chain",
+        `the section's task order ${order.join("→")} differs from the timeline's chain ${chain.join("→")}; the section's order is used`,
+        section.at,
+      );
+  }
+  const tasks = section.tasks.map((t) => taskFromSection(t, d, lines));
+  placeOutputs(tasks, section, d);
+  return baseWave(tw, false, tasks);
+}
+
+function taskFromSection(t: SectionTask, d: DiagnosticList, lines: readonly string[]): ImportedTask {
+  const base = { finalId: "", instance: t.instance, title: t.title, outputs: [], at: t.at };
+  if (t.script.some((l) => l.text.trim() !== "")) {
+    const { script, findings } = reviewScript(t.script);
+    for (const f of findings) d.warning(f.rule, f.message, at(lines, f.index, f.needle));
+    return { ...base, run: script, note: t.text || undefined };
+  }
+  if (t.ref)
+    d.warning(
+      "placeholder",
+      `task ${t.ref} refers to a prompt in another document ("${t.text.split("\n")[0]}"); its prompt is a placeholder — paste the real prompt or script`,
+      t.at,
+    );
+  if (!t.text) {
+    d.warning("placeholder", `task "${t.title}" of ${t.instance} has neither a script nor a prompt; its title is used as the prompt`, t.at);
+    return { ...base, id: t.ref, prompt: `${t.title}\n` };
+  }
+  return { ...base, id: t.ref, prompt: `${t.text}\n` };
+}
+
+/** Checkpoint files become outputs of the task whose script writes them, else of the wave's last task. */
+function placeOutputs(tasks: ImportedTask[], section: WaveSection, d: DiagnosticList): void {
+  for (const cp of section.checkpoints) {
+    const writer = [...tasks].reverse().find((t) => t.run !== undefined && writesFile(t.run, cp.name));
+    const owner = writer ?? tasks[tasks.length - 1];
+    if (!owner.outputs.includes(cp.name)) owner.outputs.push(cp.name);
+    if (!writer)
+      d.warning(
+        "checkpoint-file",
+        `no task of wave ${section.waveId} visibly writes ${cp.name}; it is declared as an output of the wave's last task (${owner.instance}: ${owner.title}), which fails unless that task creates it`,
+        cp.at,
+      );
+  }
+}
+
+/**
+ * Task ids: a referenced prompt id (`I2-W1-1`) is kept; every other task gets the plan default
+ * `<instance>-<wave>-<n>`, written out only when it has to differ because a kept id took it.
+ */
+function assignIds(waves: ImportedWave[], d: DiagnosticList): void {
+  const taken = new Set<string>();
+  for (const w of waves)
+    for (const t of w.tasks) {
+      if (t.id === undefined) continue;
+      if (taken.has(t.id)) {
+        d.warning("duplicate-id", `task id ${t.id} is used by an earlier task; this one gets a generated id`, t.at);
+        t.id = undefined;
+      } else taken.add(t.id);
+    }
+  for (const w of waves) {
+    const count = new Map<string, number>();
+    for (const t of w.tasks) {
+      const n = (count.get(t.instance) ?? 0) + 1;
+      count.set(t.instance, n);
+      const byDefault = `${t.instance}-${w.id}-${n}`;
+      if (t.id !== undefined && t.id === byDefault) {
+        t.finalId = t.id;
+        t.id = undefined;
+        continue;
+      }
+      if (t.id !== undefined) {
+        t.finalId = t.id;
+        continue;
+      }
+      if (!taken.has(byDefault)) {
+        t.finalId = byDefault;
+        taken.add(byDefault);
+        continue;
+      }
+      let k = n + 1;
+      while (taken.has(`${t.instance}-${w.id}-${k}`)) k++;
+      t.id = t.finalId = `${t.instance}-${w.id}-${k}`;
+      taken.add(t.finalId);
+    }
+  }
+}
+
+/** The role table's Active Waves column against the waves each instance really has tasks in. */
+function checkUtilization(roles: RoleTable, waves: ImportedWave[], d: DiagnosticList): void {
+  for (const row of roles.rows) {
+    if (!row.activeAt || row.activeWaves.length === 0) continue;
+    const actual = waves.filter((w) => w.tasks.some((t) => t.instance === row.id)).map((w) => w.id);
+    const claimed = row.activeWaves.filter((id) => waves.some((w) => w.id === id));
+    const unknown = row.activeWaves.filter((id) => !waves.some((w) => w.id === id));
+    const extra = claimed.filter((id) => !actual.includes(id));
+    const missing = actual.filter((id) => !claimed.includes(id));
+    const parts: string[] = [];
+    if (extra.length) parts.push(`has no task in ${extra.join(", ")}`);
+    if (missing.length) parts.push(`also works in ${missing.join(", ")}`);
+    if (unknown.length) parts.push(`${unknown.join(", ")} ${unknown.length > 1 ? "are" : "is"} not in the timeline`);
+    if (parts.length)
+      d.warning(
+        "utilization",
+        `the role table says ${row.id} is active in ${row.activeWaves.join(", ")}, but ${row.id} ${parts.join("; ")} (from the waves: ${actual.join(", ") || "none"})`,
+        row.activeAt,
+      );
+  }
+}
