@@ -4,12 +4,14 @@
  */
 import type { DiagnosticList, Position } from "../plan/diagnostics.js";
 import type { WaveMode } from "../plan/model.js";
+import { assignIds } from "./ids.js";
 import { cleanLabel, type MarkdownDoc, stripInline, titleCase } from "./markdown.js";
-import { parseRoleTable, type RoleTable } from "./roles.js";
+import { parseRoleTable } from "./roles.js";
 import { reviewScript, writesFile } from "./scripts.js";
 import { parseSections, type SectionTask, type WaveSection } from "./sections.js";
 import { at } from "./source.js";
 import { parseTimeline, TIMELINE_SHAPE, type TimelineWave } from "./timeline.js";
+import { checkUtilization } from "./utilization.js";
 
 export interface ImportedInstance {
   id: string;
@@ -225,70 +227,6 @@ function placeOutputs(tasks: ImportedTask[], section: WaveSection, d: Diagnostic
         "checkpoint-file",
         `no task of wave ${section.waveId} visibly writes ${cp.name}; it is declared as an output of the wave's last task (${owner.instance}: ${owner.title}), which fails unless that task creates it`,
         cp.at,
-      );
-  }
-}
-
-/**
- * Task ids: a referenced prompt id (`I2-W1-1`) is kept; every other task gets the plan default
- * `<instance>-<wave>-<n>`, written out only when it has to differ because a kept id took it.
- */
-function assignIds(waves: ImportedWave[], d: DiagnosticList): void {
-  const taken = new Set<string>();
-  for (const w of waves)
-    for (const t of w.tasks) {
-      if (t.id === undefined) continue;
-      if (taken.has(t.id)) {
-        d.warning("duplicate-id", `task id ${t.id} is used by an earlier task; this one gets a generated id`, t.at);
-        t.id = undefined;
-      } else taken.add(t.id);
-    }
-  for (const w of waves) {
-    const count = new Map<string, number>();
-    for (const t of w.tasks) {
-      const n = (count.get(t.instance) ?? 0) + 1;
-      count.set(t.instance, n);
-      const byDefault = `${t.instance}-${w.id}-${n}`;
-      if (t.id !== undefined && t.id === byDefault) {
-        t.finalId = t.id;
-        t.id = undefined;
-        continue;
-      }
-      if (t.id !== undefined) {
-        t.finalId = t.id;
-        continue;
-      }
-      if (!taken.has(byDefault)) {
-        t.finalId = byDefault;
-        taken.add(byDefault);
-        continue;
-      }
-      let k = n + 1;
-      while (taken.has(`${t.instance}-${w.id}-${k}`)) k++;
-      t.id = t.finalId = `${t.instance}-${w.id}-${k}`;
-      taken.add(t.finalId);
-    }
-  }
-}
-
-/** The role table's Active Waves column against the waves each instance really has tasks in. */
-function checkUtilization(roles: RoleTable, waves: ImportedWave[], d: DiagnosticList): void {
-  for (const row of roles.rows) {
-    if (!row.activeAt || row.activeWaves.length === 0) continue;
-    const actual = waves.filter((w) => w.tasks.some((t) => t.instance === row.id)).map((w) => w.id);
-    const claimed = row.activeWaves.filter((id) => waves.some((w) => w.id === id));
-    const unknown = row.activeWaves.filter((id) => !waves.some((w) => w.id === id));
-    const extra = claimed.filter((id) => !actual.includes(id));
-    const missing = actual.filter((id) => !claimed.includes(id));
-    const parts: string[] = [];
-    if (extra.length) parts.push(`has no task in ${extra.join(", ")}`);
-    if (missing.length) parts.push(`also works in ${missing.join(", ")}`);
-    if (unknown.length) parts.push(`${unknown.join(", ")} ${unknown.length > 1 ? "are" : "is"} not in the timeline`);
-    if (parts.length)
-      d.warning(
-        "utilization",
-        `the role table says ${row.id} is active in ${row.activeWaves.join(", ")}, but ${row.id} ${parts.join("; ")} (from the waves: ${actual.join(", ") || "none"})`,
-        row.activeAt,
       );
   }
 }
