@@ -28,5 +28,5 @@ export interface RunContext {
   /** verified checkpoints by task id, shared by every gate of the run (each is verified once) */
   verified: Map<string, VerifiedCheckpoint>;
   /** materialized commits by upstream chain, so each patch is applied once per run */
-  trees?: Map<string, string>;
+  trees?: Map<string, Promise<string>>;
 }

@@ -20,7 +20,7 @@ export async function materializeCommit(
   repoDir: string,
   base: string,
   upstream: VerifiedCheckpoint[],
-  cache?: Map<string, string>,
+  cache?: Map<string, Promise<string>>,
 ): Promise<string> {
   const keys: string[] = [];
   let key = base;
@@ -28,9 +28,14 @@ export async function materializeCommit(
     key = sha256(`${key}\n${cp.recordSha256}`);
     keys.push(key);
   }
+  const full = keys[keys.length - 1];
+  if (full === undefined) return base;
+  // Parallel tasks of one wave share their upstream: the first one builds the tree, the others await it.
+  const cached = cache?.get(full);
+  if (cached) return cached;
   let start = 0;
-  let from = base;
-  for (let i = upstream.length; i > 0 && cache; i--) {
+  let from: Promise<string> = Promise.resolve(base);
+  for (let i = upstream.length - 1; i > 0 && cache; i--) {
     const hit = cache.get(keys[i - 1]);
     if (hit) {
       start = i;
@@ -38,7 +43,14 @@ export async function materializeCommit(
       break;
     }
   }
-  const rest = upstream.slice(start).filter((cp) => cp.record.patch.bytes > 0);
+  const built = from.then((commit) => applyPatches(repoDir, base, commit, upstream.slice(start)));
+  cache?.set(full, built);
+  built.catch(() => cache?.delete(full));
+  return built;
+}
+
+async function applyPatches(repoDir: string, base: string, from: string, upstream: VerifiedCheckpoint[]): Promise<string> {
+  const rest = upstream.filter((cp) => cp.record.patch.bytes > 0);
   if (rest.length === 0) return from;
   const tmp = await mkdtemp(join(tmpdir(), "waveplan-index-"));
   const env = { GIT_INDEX_FILE: join(tmp, "index") };
@@ -52,9 +64,7 @@ export async function materializeCommit(
       );
     }
     const tree = await git(["write-tree"], { cwd: repoDir, env });
-    const commit = await commitTree(repoDir, tree, [base], "waveplan: materialized upstream");
-    cache?.set(keys[keys.length - 1], commit);
-    return commit;
+    return await commitTree(repoDir, tree, [base], "waveplan: materialized upstream");
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

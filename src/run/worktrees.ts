@@ -44,8 +44,11 @@ export class WorktreePool {
     const reused = this.idle.pop();
     if (reused) return reused;
     const path = join(this.dir, `wt-${this.next++}`);
-    // `git worktree add` is not safe to run concurrently in one repository: serialize creations.
-    const created = this.creating.then(() => git(["worktree", "add", "-q", "--detach", "--force", path, this.base], { cwd: this.repo }));
+    // `git worktree add` is not safe to run concurrently in one repository: serialize the (cheap)
+    // registration; the files are written by the task's own checkout, which runs in parallel.
+    const created = this.creating.then(() =>
+      git(["worktree", "add", "-q", "--detach", "--no-checkout", "--force", path, this.base], { cwd: this.repo }),
+    );
     this.creating = created.catch(() => {});
     await created;
     this.all.push(path);
