@@ -60,10 +60,10 @@ export class PlanError extends Error {
 const MAX_EXCERPT = 160;
 
 /** Render one diagnostic with a caret excerpt of its source line, actionlint style. */
-export function formatDiagnostic(d: Diagnostic, source?: string): string {
+export function formatDiagnostic(d: Diagnostic, source?: string | readonly string[]): string {
   const head = `${d.file}:${d.line}:${d.col}: ${d.severity}: ${d.message} [${d.rule}]`;
   if (source === undefined) return head;
-  const lineText = source.split("\n")[d.line - 1];
+  const lineText = (typeof source === "string" ? source.split("\n") : source)[d.line - 1];
   if (lineText === undefined) return head;
   const shown = lineText.replace(/\r$/, "").slice(0, MAX_EXCERPT);
   const gutter = String(d.line);
@@ -75,5 +75,6 @@ export function formatDiagnostic(d: Diagnostic, source?: string): string {
 }
 
 export function formatDiagnostics(list: readonly Diagnostic[], source?: string): string {
-  return list.map((d) => formatDiagnostic(d, source)).join("\n");
+  const lines = source?.split("\n"); // once, not per diagnostic: large plans can have thousands
+  return list.map((d) => formatDiagnostic(d, lines)).join("\n");
 }
