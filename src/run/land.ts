@@ -25,9 +25,10 @@ export function commitMessage(plan: Plan, runId: string): string {
   ].join("\n");
 }
 
-/** Identity for the landed commit: the user's git config, else plan.land.author, else waveplan. */
-async function identity(repo: string, plan: Plan): Promise<Record<string, string> | undefined> {
-  const author = plan.land.author && /^(.+) <(.+)>$/.exec(plan.land.author);
+/** Identity for the landed commit: `override` (the action's input), else plan.land.author, else the user's git config, else waveplan. */
+async function identity(repo: string, plan: Plan, override?: string): Promise<Record<string, string> | undefined> {
+  const wanted = override || plan.land.author;
+  const author = wanted && /^(.+) <(.+)>$/.exec(wanted);
   if (author)
     return { GIT_AUTHOR_NAME: author[1], GIT_AUTHOR_EMAIL: author[2], GIT_COMMITTER_NAME: author[1], GIT_COMMITTER_EMAIL: author[2] };
   const configured = await git(["var", "GIT_AUTHOR_IDENT"], { cwd: repo }).then(
@@ -44,12 +45,19 @@ async function identity(repo: string, plan: Plan): Promise<Record<string, string
       };
 }
 
-/** Build the landing commit (not yet on any branch). */
-export async function landingCommit(repo: string, plan: Plan, runId: string, base: string, all: VerifiedCheckpoint[]): Promise<string> {
+/** Build the landing commit (not yet on any branch). `author` ("Name <email>") overrides the plan's. */
+export async function landingCommit(
+  repo: string,
+  plan: Plan,
+  runId: string,
+  base: string,
+  all: VerifiedCheckpoint[],
+  author?: string,
+): Promise<string> {
   assertNoConflicts(plan, all);
   const combined = await materializeCommit(repo, base, all);
   const tree = await git(["rev-parse", `${combined}^{tree}`], { cwd: repo });
-  return commitTree(repo, tree, [base], commitMessage(plan, runId), await identity(repo, plan));
+  return commitTree(repo, tree, [base], commitMessage(plan, runId), await identity(repo, plan, author));
 }
 
 export async function land(repo: string, commit: string, base: string, branch?: string): Promise<string> {

@@ -1,0 +1,52 @@
+/** The engine's RunContext for a job of a GitHub run: artifacts as the store, the checkout as the repository. */
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import * as core from "@actions/core";
+import { ArtifactCheckpointStore } from "../checkpoint/artifact-store.js";
+import type { RunContext } from "../engine/context.js";
+import { planHash } from "../plan/hash.js";
+import type { Plan } from "../plan/model.js";
+import { type Runner, taskBaseEnv } from "./runner.js";
+import { SecretGuardStore } from "./secret-guard.js";
+
+export interface JobContext {
+  ctx: RunContext;
+  store: ArtifactCheckpointStore;
+}
+
+/**
+ * Masks every secret the plan names (and the token) in the job log, and returns the context. The
+ * values are also kept, so a checkpoint that contains one is never uploaded.
+ */
+export async function jobContext(r: Runner, plan: Plan): Promise<JobContext> {
+  const secrets: { name: string; value: string }[] = [];
+  for (const name of plan.agent?.secrets ?? []) {
+    const value = process.env[name];
+    if (value) secrets.push({ name, value });
+  }
+  const token = process.env.INPUT_TOKEN;
+  if (token) secrets.push({ name: "token", value: token });
+  for (const s of secrets) core.setSecret(s.value);
+
+  const store = new ArtifactCheckpointStore({ attempt: r.attempt, tempDir: join(r.temp, "checkpoints") });
+  const ctx: RunContext = {
+    plan,
+    planHash: planHash(plan),
+    runId: r.runId,
+    attempt: r.attempt,
+    base: r.sha,
+    repoDir: r.workspace,
+    store: new SecretGuardStore(store, secrets),
+    logDir: join(r.temp, "logs"),
+    scratchDir: join(r.temp, "scratch"),
+    env: taskBaseEnv(),
+    // on GitHub the workflow was compiled from one exact plan: a checkpoint of any other is stale
+    strictPlanHash: true,
+    secrets: secrets.map((s) => s.value),
+    verified: new Map(),
+    trees: new Map(),
+  };
+  await mkdir(ctx.scratchDir, { recursive: true });
+  await mkdir(ctx.logDir, { recursive: true });
+  return { ctx, store };
+}

@@ -1,0 +1,113 @@
+/**
+ * `finalize` (the final-commit job, `if: always()`): fails listing every wave job that did not
+ * succeed; otherwise downloads every checkpoint of the run, verifies the complete chain with the
+ * gate's own expectations, builds the one landing commit and, when asked to, pushes it or opens a
+ * pull request. Writes the run's job summary either way.
+ */
+import * as core from "@actions/core";
+import type { CheckpointRecord } from "../checkpoint/record.js";
+import { type VerifiedCheckpoint, verifyCheckpoint } from "../checkpoint/verify.js";
+import { expectationsFor, GateError } from "../engine/gate.js";
+import type { LoadedPlan } from "../plan/load.js";
+import type { Plan } from "../plan/model.js";
+import { renderFailedWavesSummary, renderFinalSummary } from "../report/summary.js";
+import { commitMessage, landingCommit } from "../run/land.js";
+import { jobContext } from "./context.js";
+import { ActionError, annotate } from "./errors.js";
+import { unsuccessfulJobs } from "./needs.js";
+import { loadPlan } from "./plan.js";
+import { openOrUpdatePullRequest, pushCommit } from "./push.js";
+import { input, type Runner, runner } from "./runner.js";
+
+/** Who authors the landed commit when neither the `author` input nor the plan says. */
+export const DEFAULT_AUTHOR = "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>";
+
+export async function finalize(): Promise<void> {
+  const r = runner();
+  const loaded = await loadPlan(r);
+  core.setOutput("status", "failure");
+  const failed = unsuccessfulJobs(input("needs"));
+  if (failed.length) {
+    const list = failed.map((f) => `${f.job} (${f.result})`).join(", ");
+    annotate(`not landed: ${failed.length} job${failed.length === 1 ? "" : "s"} of the run did not succeed: ${list}`, {
+      file: loaded.file,
+    });
+    await core.summary.addRaw(renderFailedWavesSummary(loaded.plan, loaded.file, failed)).write();
+    process.exitCode = core.ExitCode.Failure;
+    return;
+  }
+  const verified = await core.group("Verify every checkpoint", () => verifyAll(r, loaded.plan));
+  const records = verified.map((v) => v.record);
+  const author = core.getInput("author") || loaded.plan.land.author || DEFAULT_AUTHOR;
+  const commit = await landingCommit(r.workspace, loaded.plan, r.runId, r.sha, verified, author);
+  core.info(
+    `landing commit ${commit} (${records.reduce((n, c) => n + c.patch.files.length, 0)} file changes from ${records.length} tasks)`,
+  );
+  core.setOutput("commit", commit);
+
+  const outcome = await land(r, loaded, commit);
+  core.setOutput("status", outcome.status);
+  await core.summary.addRaw(summary(r, loaded, records, outcome.text)).write();
+}
+
+/** Fetches every checkpoint at once, then verifies them in plan order (each record cites the ones before it). */
+async function verifyAll(r: Runner, plan: Plan): Promise<VerifiedCheckpoint[]> {
+  const { ctx } = await jobContext(r, plan);
+  const dirs = await Promise.all(plan.tasks.map((t) => ctx.store.fetch(t.id)));
+  plan.tasks.forEach((t, i) => {
+    if (!dirs[i]) throw new GateError(`cannot land: task "${t.id}" has no checkpoint in run ${r.runId}`);
+  });
+  for (const [i, t] of plan.tasks.entries()) {
+    ctx.verified.set(t.id, await verifyCheckpoint(dirs[i] as string, expectationsFor(ctx, t)));
+    core.info(`✓ ${t.id} (${t.instance})`);
+  }
+  return plan.tasks.map((t) => ctx.verified.get(t.id) as VerifiedCheckpoint);
+}
+
+function parseBoolean(name: string): boolean {
+  const value = core.getInput(name).trim().toLowerCase();
+  if (value === "" || value === "false") return false;
+  if (value === "true") return true;
+  throw new ActionError(`input "${name}" must be true or false, got "${value}"`);
+}
+
+async function land(r: Runner, loaded: LoadedPlan, commit: string): Promise<{ status: string; text: string }> {
+  const { plan } = loaded;
+  const short = commit.slice(0, 12);
+  if (!parseBoolean("land"))
+    return {
+      status: "verified",
+      text: `All checkpoints verified. Landing commit \`${short}\` was built but not pushed (\`land\` is false).`,
+    };
+  const token = core.getInput("token") || undefined;
+  const startBranch = process.env.GITHUB_REF_NAME || "";
+  const branch = core.getInput("branch") || plan.land.branch;
+  if (plan.land.strategy === "pull-request") {
+    if (!token) throw new ActionError('the plan lands as a pull request, which needs the "token" input');
+    const head =
+      branch ||
+      `waveplan/${
+        plan.name
+          .toLowerCase()
+          .replace(/[^a-z0-9._-]+/g, "-")
+          .replace(/^-+|-+$/g, "") || "change"
+      }`;
+    if (head === startBranch)
+      throw new ActionError(`the pull request branch ${head} is the branch the run started on; choose another branch`);
+    // the head branch belongs to waveplan: each run replaces the previous run's commit
+    await pushCommit(r.workspace, commit, head, token, true);
+    const [title, , ...body] = commitMessage(plan, r.runId).split("\n");
+    const url = await openOrUpdatePullRequest({ token, head, base: startBranch, title, body: body.join("\n") });
+    core.info(`pushed ${short} to ${head}; pull request ${url}`);
+    return { status: "landed", text: `Landed as \`${short}\` on branch \`${head}\`: pull request ${url}` };
+  }
+  const target = branch || startBranch;
+  if (!target) throw new ActionError("no branch to land on: set the branch input (GITHUB_REF_NAME is empty)");
+  await pushCommit(r.workspace, commit, target, token);
+  core.info(`pushed ${short} to ${target}`);
+  return { status: "landed", text: `Landed as \`${short}\` on \`${target}\`.` };
+}
+
+function summary(r: Runner, loaded: LoadedPlan, records: CheckpointRecord[], outcome: string): string {
+  return renderFinalSummary({ plan: loaded.plan, planFile: loaded.file, runId: r.runId, attempt: r.attempt, records, outcome });
+}

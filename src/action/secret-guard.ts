@@ -1,0 +1,42 @@
+/**
+ * Artifacts are readable by anyone who can read the repository's Actions runs, and the job log's
+ * masking does not reach them: a checkpoint holding the value of a secret is refused before upload.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import type { CheckpointStore } from "../checkpoint/store.js";
+import { ActionError } from "./errors.js";
+
+/** Values this short occur by chance in any patch; they cannot be told apart from a leak. */
+const MIN_SECRET_LENGTH = 6;
+
+export class SecretGuardStore implements CheckpointStore {
+  private readonly secrets: { name: string; value: Buffer }[];
+
+  constructor(
+    private readonly inner: CheckpointStore,
+    secrets: { name: string; value: string }[],
+  ) {
+    this.secrets = secrets.filter((s) => s.value.length >= MIN_SECRET_LENGTH).map((s) => ({ name: s.name, value: Buffer.from(s.value) }));
+  }
+
+  fetch(taskId: string): Promise<string | undefined> {
+    return this.inner.fetch(taskId);
+  }
+
+  async publish(taskId: string, dir: string): Promise<void> {
+    if (this.secrets.length) {
+      for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile()) continue;
+        const file = join(entry.parentPath, entry.name);
+        const data = await readFile(file);
+        const leaked = this.secrets.find((s) => data.includes(s.value));
+        if (leaked)
+          throw new ActionError(
+            `task "${taskId}" put the value of secret ${leaked.name} into its checkpoint (${relative(dir, file)}); it was not uploaded`,
+          );
+      }
+    }
+    await this.inner.publish(taskId, dir);
+  }
+}

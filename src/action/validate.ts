@@ -1,0 +1,61 @@
+/**
+ * `validate` (the workflow's `plan` job): the plan loads without errors, and the workflow running
+ * this job was compiled from exactly this plan — a stale workflow fails here, before any task runs,
+ * with the command that regenerates it.
+ */
+import { readFile } from "node:fs/promises";
+import { isAbsolute, join } from "node:path";
+import * as core from "@actions/core";
+import { readWorkflowPlanHash } from "../compile/header.js";
+import { planHash } from "../plan/hash.js";
+import { ActionError, annotate } from "./errors.js";
+import { loadPlan } from "./plan.js";
+import { input, runner } from "./runner.js";
+
+/** The regenerate command the compiler wrote into the header (it knows the action ref used). */
+export function headerCommand(text: string): string | undefined {
+  for (const raw of text.replace(/^\uFEFF/, "").split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "") continue;
+    if (!line.startsWith("#")) return undefined;
+    const m = /^#\s+(npx waveplan compile \S.*)$/.exec(line);
+    if (m) return m[1].trim();
+  }
+  return undefined;
+}
+
+export async function validate(): Promise<void> {
+  const r = runner();
+  const loaded = await loadPlan(r);
+  for (const w of loaded.diagnostics.items.filter((d) => d.severity === "warning"))
+    core.warning(`${w.message} [${w.rule}]`, { title: "waveplan plan", file: w.file, startLine: w.line, startColumn: w.col });
+  const hash = planHash(loaded.plan);
+  core.info(
+    `plan ${loaded.file}: "${loaded.plan.name}", ${loaded.plan.waves.length} waves, ${loaded.plan.tasks.length} tasks, hash ${hash}`,
+  );
+
+  const workflow = input("workflow");
+  if (isAbsolute(workflow) || workflow.split(/[\\/]/).includes(".."))
+    throw new ActionError(`input "workflow" must be a path inside the repository, got "${workflow}"`);
+  const text = await readFile(join(r.workspace, workflow), "utf8").catch(() => {
+    throw new ActionError(`workflow file ${workflow} does not exist in the checkout`);
+  });
+  const compiled = readWorkflowPlanHash(text);
+  const fix = headerCommand(text) ?? `npx waveplan compile ${loaded.file} -o ${workflow}`;
+  if (compiled === undefined) {
+    annotate(`${workflow} has no waveplan header with the plan hash; regenerate it: run \`${fix}\` and commit the result`, {
+      file: workflow,
+    });
+    process.exitCode = core.ExitCode.Failure;
+  } else if (compiled !== hash) {
+    annotate(
+      `${workflow} was compiled from another version of ${loaded.file} (plan hash ${compiled.slice(0, 12)}, the plan is now ${hash.slice(0, 12)}); run \`${fix}\` and commit the result`,
+      { file: workflow, at: { line: 1, col: 1 } },
+      "stale workflow",
+    );
+    process.exitCode = core.ExitCode.Failure;
+  } else {
+    core.info(`${workflow} matches the plan (hash ${hash.slice(0, 12)})`);
+  }
+  core.setOutput("status", process.exitCode ? "failure" : "success");
+}

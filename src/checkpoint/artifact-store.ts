@@ -1,0 +1,174 @@
+/**
+ * Checkpoints of a GitHub run, one artifact per task and run attempt (`waveplan-<task>.<attempt>`).
+ *
+ * Re-runs ("Re-run failed jobs" / "Re-run all jobs") work because of these facts about artifacts v4
+ * (`@actions/artifact` 2+), all exercised against the emulated results service in the tests:
+ *   - an artifact is immutable: uploading a name that already exists in the run fails with 409;
+ *   - every attempt of a run shares the run id and sees the artifacts of earlier attempts;
+ *   - jobs that succeeded in attempt 1 are not re-run in attempt 2, so their artifacts are the valid
+ *     checkpoints of attempt 2 as well.
+ * So a job uploads under its own attempt number — a re-run never collides with the artifact its
+ * failed predecessor left — and a reader takes, per task, the highest attempt not above its own:
+ * the newest result, and never one from an attempt that started after it.
+ *
+ * Stores move bytes, they are not trusted: a downloaded tree is checked here for its shape (only
+ * record.json, change.patch and regular files under outputs/) and then verified by verify.ts.
+ */
+import { lstat, mkdir, mkdtemp, readdir, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative, sep } from "node:path";
+import type { Artifact, ArtifactClient } from "@actions/artifact";
+import { artifactName, OUTPUTS_DIR, PATCH_FILE, parseArtifactName, RECORD_FILE } from "./record.js";
+import type { CheckpointStore } from "./store.js";
+import { CheckpointError } from "./verify.js";
+
+/** Downloads at once: enough to hide per-request latency, few enough not to trip rate limits. */
+export const DOWNLOAD_CONCURRENCY = 6;
+
+export interface ArtifactStoreOptions {
+  /** this job's run attempt (`GITHUB_RUN_ATTEMPT`) */
+  attempt: number;
+  /** where downloads go; each checkpoint gets a fresh folder below it */
+  tempDir?: string;
+  /** the artifact client; by default `DefaultArtifactClient`, loaded on first use */
+  client?: ArtifactClient;
+  concurrency?: number;
+}
+
+/** Per task, the artifact with the highest attempt not above `attempt`. */
+export function selectCheckpointArtifacts(artifacts: readonly Artifact[], attempt: number): Map<string, Artifact> {
+  const best = new Map<string, { artifact: Artifact; attempt: number }>();
+  for (const artifact of artifacts) {
+    const parsed = parseArtifactName(artifact.name);
+    if (!parsed || parsed.attempt > attempt) continue;
+    const seen = best.get(parsed.taskId);
+    // Two artifacts of one name cannot exist (409), but a deleted-and-reuploaded one may be listed
+    // next to its replacement by an eventually consistent listing: the higher id is the newer.
+    if (!seen || parsed.attempt > seen.attempt || (parsed.attempt === seen.attempt && artifact.id > seen.artifact.id))
+      best.set(parsed.taskId, { artifact, attempt: parsed.attempt });
+  }
+  return new Map([...best].map(([task, v]) => [task, v.artifact]));
+}
+
+export class ArtifactCheckpointStore implements CheckpointStore {
+  private listing?: Promise<Map<string, Artifact>>;
+  private client?: Promise<ArtifactClient>;
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly options: ArtifactStoreOptions) {}
+
+  async fetch(taskId: string): Promise<string | undefined> {
+    const artifact = (await this.list()).get(taskId);
+    if (!artifact) return undefined;
+    return this.bounded(() => this.download(taskId, artifact));
+  }
+
+  async publish(taskId: string, dir: string): Promise<void> {
+    const name = artifactName(taskId, this.options.attempt);
+    const files = [join(dir, RECORD_FILE), join(dir, PATCH_FILE), ...(await filesUnder(join(dir, OUTPUTS_DIR)))];
+    const client = await this.artifactClient();
+    try {
+      await client.uploadArtifact(name, files, dir);
+    } catch (e) {
+      throw new Error(`cannot upload the checkpoint of task "${taskId}" as artifact ${name}: ${(e as Error).message}`);
+    }
+  }
+
+  /** The artifact name of a task's checkpoint as this job publishes it. */
+  nameFor(taskId: string): string {
+    return artifactName(taskId, this.options.attempt);
+  }
+
+  private list(): Promise<Map<string, Artifact>> {
+    // One listing per job: every upstream task is looked up in it, and the upstream jobs finished
+    // before this one started, so nothing relevant appears later.
+    this.listing ??= this.artifactClient().then(async (client) => {
+      try {
+        return selectCheckpointArtifacts((await client.listArtifacts()).artifacts, this.options.attempt);
+      } catch (e) {
+        throw new Error(`cannot list the artifacts of this run: ${(e as Error).message}`);
+      }
+    });
+    return this.listing;
+  }
+
+  private async download(taskId: string, artifact: Artifact): Promise<string> {
+    const client = await this.artifactClient();
+    const parent = this.options.tempDir ?? tmpdir();
+    await mkdir(parent, { recursive: true });
+    const dir = await mkdtemp(join(parent, `${taskId}-`));
+    let result: Awaited<ReturnType<ArtifactClient["downloadArtifact"]>>;
+    try {
+      result = await client.downloadArtifact(artifact.id, { path: dir, expectedHash: artifact.digest });
+    } catch (e) {
+      throw new CheckpointError(taskId, `artifact ${artifact.name} cannot be downloaded: ${(e as Error).message}`);
+    }
+    if (result.digestMismatch)
+      throw new CheckpointError(taskId, `artifact ${artifact.name} does not match the digest it was uploaded with`);
+    await checkTree(taskId, artifact.name, dir);
+    return dir;
+  }
+
+  private artifactClient(): Promise<ArtifactClient> {
+    // Loaded on first use: the artifact client is most of the bundle and validate never needs it.
+    this.client ??= this.options.client
+      ? Promise.resolve(this.options.client)
+      : import("@actions/artifact").then((m) => new m.DefaultArtifactClient());
+    return this.client;
+  }
+
+  private async bounded<T>(fn: () => Promise<T>): Promise<T> {
+    const limit = this.options.concurrency ?? DOWNLOAD_CONCURRENCY;
+    if (this.active >= limit) await new Promise<void>((go) => this.waiting.push(go));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+/**
+ * A checkpoint artifact holds record.json, change.patch and regular files under outputs/, nothing
+ * else. The client's unzip rewrites `..` components and absolute paths into the target folder and
+ * turns symlink entries into files rather than refusing them, so an entry that tried to escape shows
+ * up here as a file with an unexpected name — and is refused with it.
+ */
+export async function checkTree(taskId: string, name: string, dir: string): Promise<void> {
+  const reject = (why: string): never => {
+    throw new CheckpointError(taskId, `artifact ${name} ${why}`);
+  };
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const path = relative(dir, join(entry.parentPath, entry.name)).split(sep).join("/");
+    const inOutputs = path.startsWith(`${OUTPUTS_DIR}/`);
+    if (entry.isDirectory()) {
+      if (path !== OUTPUTS_DIR && !inOutputs) reject(`contains an unexpected folder ${path}`);
+    } else if (!entry.isFile()) {
+      reject(`contains ${path}, which is not a regular file`);
+    } else if (path !== RECORD_FILE && path !== PATCH_FILE && !inOutputs) {
+      reject(`contains an unexpected file ${path} (only ${RECORD_FILE}, ${PATCH_FILE} and ${OUTPUTS_DIR}/ belong in a checkpoint)`);
+    }
+  }
+  for (const required of [RECORD_FILE, PATCH_FILE]) {
+    const st = await lstat(join(dir, required)).catch(() => undefined);
+    if (!st?.isFile()) reject(`has no ${required}`);
+  }
+  const attempt = parseArtifactName(name)?.attempt;
+  let record: { run?: { attempt?: unknown } } | undefined;
+  try {
+    record = JSON.parse(await readFile(join(dir, RECORD_FILE), "utf8"));
+  } catch {
+    record = undefined; // not JSON: verify.ts refuses it with the reason
+  }
+  // verify.ts judges the record itself; this only ties the artifact's name to its content.
+  if (record?.run && record.run.attempt !== attempt)
+    reject(`is named for attempt ${attempt} but holds a record of attempt ${JSON.stringify(record.run.attempt)}`);
+}
+
+async function filesUnder(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}

@@ -1,0 +1,138 @@
+/**
+ * The bundled action's `finalize` command (the final-commit job): verify every checkpoint of the run,
+ * land one commit on the bare origin, write the run summary — or fail listing the waves that did not
+ * succeed and push nothing.
+ */
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ResultsService, startResultsService } from "../../src/simulate/results-service.js";
+import { PLAN_FILE, repoFiles } from "./fixture.js";
+import { cleanup, commands, git, type Job, makeRepo, type Repo, requireActionBundle, runAction, tempDir } from "./helpers.js";
+
+let service: ResultsService;
+let root: string;
+let repo: Repo;
+const TOKEN = "ghs_finalizeTestToken0123456789";
+const ALL_SUCCESS = JSON.stringify({
+  plan: { result: "success", outputs: {} },
+  W1: { result: "success", outputs: {} },
+  W2: { result: "success", outputs: {} },
+});
+
+beforeAll(async () => {
+  requireActionBundle();
+  root = tempDir("waveplan-finalize-");
+  service = await startResultsService({ dir: join(root, "results") });
+  repo = makeRepo(join(root, "repo"), repoFiles());
+});
+
+afterAll(async () => {
+  await service?.close();
+  cleanup(root);
+});
+
+const job = (runId: number, name: string, inputs: Record<string, string>, extra: Partial<Job> = {}) =>
+  runAction({ service, repo, root, runId, job: name, inputs: { plan: PLAN_FILE, ...inputs }, ...extra });
+
+async function runWaves(runId: number): Promise<void> {
+  for (const id of ["write-a", "write-b", "combine"]) {
+    const r = await job(runId, id, { command: "task", task: id });
+    expect(r.code, r.stdout).toBe(0);
+  }
+}
+
+describe("finalize", () => {
+  it("fails listing every wave that did not succeed, and pushes nothing", async () => {
+    const before = git(repo.origin, "for-each-ref");
+    const needs = JSON.stringify({ plan: { result: "success" }, W1: { result: "failure" }, W2: { result: "skipped" } });
+    const r = await job(8001, "final-commit", { command: "finalize", needs, land: "true", token: TOKEN });
+    expect(r.code).toBe(1);
+    const [error] = commands(r.stdout, "error");
+    expect(error.message).toBe("not landed: 2 jobs of the run did not succeed: W1 (failure), W2 (skipped)");
+    expect(error.props.file).toBe(PLAN_FILE);
+    expect(r.outputs.status).toBe("failure");
+    expect(r.summary).toContain("| W1 | failure |");
+    expect(r.summary).toContain("| W2 | skipped |");
+    expect(git(repo.origin, "for-each-ref")).toBe(before);
+  });
+
+  it("a cancelled wave fails it too, even when every checkpoint exists", async () => {
+    await runWaves(8002);
+    const needs = JSON.stringify({ plan: { result: "success" }, W1: { result: "success" }, W2: { result: "cancelled" } });
+    const r = await job(8002, "final-commit", { command: "finalize", needs, land: "true", token: TOKEN });
+    expect(r.code).toBe(1);
+    expect(commands(r.stdout, "error")[0].message).toContain("W2 (cancelled)");
+    expect(git(repo.origin, "rev-parse", "main")).toBe(repo.sha);
+  });
+
+  it("fails naming the task whose checkpoint is missing", async () => {
+    const r = await job(8003, "final-commit", { command: "finalize", needs: ALL_SUCCESS, land: "true", token: TOKEN });
+    expect(r.code).toBe(1);
+    expect(commands(r.stdout, "error")[0].message).toBe('cannot land: task "write-a" has no checkpoint in run 8003');
+    expect(git(repo.origin, "rev-parse", "main")).toBe(repo.sha);
+  });
+
+  it("verifies every checkpoint, pushes one commit to origin and writes the run summary", async () => {
+    await runWaves(8004);
+    const r = await job(8004, "final-commit", { command: "finalize", needs: ALL_SUCCESS, land: "true", token: TOKEN });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs.status).toBe("landed");
+    const head = git(repo.origin, "rev-parse", "main");
+    expect(r.outputs.commit).toBe(head);
+    expect(git(repo.origin, "rev-parse", "main^")).toBe(repo.sha); // exactly one commit on top of the base
+
+    expect(git(repo.origin, "show", "main:combined.txt")).toBe("a from attempt 1\nb\nnote of a");
+    expect(git(repo.origin, "show", "main:a.txt")).toBe("a from attempt 1");
+    const files = git(repo.origin, "ls-tree", "-r", "--name-only", "main").split("\n");
+    expect(files).not.toContain("old.txt");
+    expect(files).not.toContain("notes/a.log"); // a declared output that git ignores stays out of the commit
+    const message = git(repo.origin, "log", "-1", "--format=%B", "main");
+    expect(message).toContain("demo: combine a and b");
+    expect(message).toContain("Plan: Action demo (");
+    expect(message).toContain("Run: 8004");
+    expect(message).toContain("Instances: A (Writer), B (Reviewer)");
+    expect(git(repo.origin, "log", "-1", "--format=%an <%ae>", "main")).toBe(
+      "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>",
+    );
+
+    expect(r.summary).toContain("```mermaid\nflowchart LR");
+    expect(r.summary).toMatch(/```mermaid\ngantt\n {2}title Measured timeline\n {2}dateFormat x/);
+    expect(r.summary).toMatch(/ {2}write-a :done, \d{13}, \d{13}/);
+    expect(r.summary).toContain("| W2 | combine: Combine a and b | A | ✅ success |");
+    expect(r.summary).toMatch(/measured speedup \*\*\d+\.\d\dx\*\* \(plan estimate 1\.33x\)/);
+    expect(r.summary).toContain("| Instance | Role | Tasks | Busy | Utilization |");
+
+    // the token is masked, and reached neither the log, the summary nor the checkout's git config
+    expect(r.stdout).toContain(`::add-mask::${TOKEN}\n`);
+    expect(r.stdout.replace(/^::add-mask::.*$/gm, "")).not.toContain(TOKEN);
+    expect(r.summary).not.toContain(TOKEN);
+    expect(git(r.workspace, "config", "--list")).not.toContain("extraheader");
+  });
+
+  it("does not push when land is false, but still verifies and reports the commit", async () => {
+    await runWaves(8005);
+    const before = git(repo.origin, "for-each-ref");
+    const r = await job(8005, "final-commit", {
+      command: "finalize",
+      needs: ALL_SUCCESS,
+      land: "false",
+      author: "Rel Ease <rel@example.com>",
+    });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs.status).toBe("verified");
+    expect(r.outputs.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(git(r.workspace, "log", "-1", "--format=%an <%ae>", r.outputs.commit)).toBe("Rel Ease <rel@example.com>");
+    expect(git(repo.origin, "for-each-ref")).toBe(before);
+  });
+
+  it("refuses to overwrite a branch that moved since the run started", async () => {
+    await runWaves(8006);
+    // origin/main is now the commit landed by run 8004, not this run's base
+    const before = git(repo.origin, "rev-parse", "main");
+    expect(before).not.toBe(repo.sha);
+    const r = await job(8006, "final-commit", { command: "finalize", needs: ALL_SUCCESS, land: "true", token: TOKEN });
+    expect(r.code).toBe(1);
+    expect(commands(r.stdout, "error")[0].message).toMatch(/^branch main moved since the run started, so the change was not pushed/);
+    expect(git(repo.origin, "rev-parse", "main")).toBe(before);
+  });
+});

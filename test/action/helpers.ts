@@ -1,0 +1,270 @@
+/**
+ * Running the bundled action (dist/index.js) exactly as a runner does: a fresh clone of the repository
+ * at the run's commit as GITHUB_WORKSPACE, INPUT_* variables, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY
+ * files, the run's identity, and the artifact runtime variables of the emulated results service.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { crc32 } from "node:zlib";
+import type { ResultsService } from "../../src/simulate/results-service.js";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const ACTION = join(ROOT, "dist/index.js");
+
+export function requireActionBundle(): void {
+  if (!existsSync(ACTION)) throw new Error(`${ACTION} is missing: build it with npm run bundle (npm test does)`);
+}
+
+export function tempDir(prefix: string): string {
+  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+}
+
+/** Environment without anything pointing git at another repository, or the action at a real runner. */
+export function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || /^(GIT_|GITHUB_|INPUT_|ACTIONS_|RUNNER_)/.test(k)) continue;
+    env[k] = v;
+  }
+  return { ...env, GIT_CONFIG_NOSYSTEM: "1" };
+}
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", args, { cwd, env: baseEnv(), encoding: "utf8" }).replace(/\n$/, "");
+}
+
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+}
+
+export interface Repo {
+  /** bare repository acting as the checkout's origin */
+  origin: string;
+  /** the commit every run is based on */
+  sha: string;
+}
+
+/** A repository with `files` committed on main, pushed to a bare origin. */
+export function makeRepo(root: string, files: Record<string, string>): Repo {
+  const work = join(root, "author");
+  mkdirSync(work, { recursive: true });
+  git(work, "init", "-q", "-b", "main");
+  git(work, "config", "user.name", "Test Author");
+  git(work, "config", "user.email", "author@example.com");
+  writeFiles(work, files);
+  git(work, "add", "-A");
+  git(work, "commit", "-q", "-m", "initial");
+  const origin = join(root, "origin.git");
+  git(root, "clone", "-q", "--bare", work, origin);
+  return { origin, sha: git(work, "rev-parse", "HEAD") };
+}
+
+/** What actions/checkout leaves: a fresh clone at the commit, detached, no credentials persisted. */
+export function checkout(repo: Repo, into: string): string {
+  git(dirname(into), "clone", "-q", repo.origin, into);
+  git(into, "checkout", "-q", "--detach", repo.sha);
+  return into;
+}
+
+export interface Job {
+  service: ResultsService;
+  repo: Repo;
+  root: string;
+  runId: number;
+  attempt?: number;
+  /** the job id; each job of an attempt gets its own backend id */
+  job: string;
+  inputs: Record<string, string>;
+  /** variables the workflow step sets (`env:`), e.g. secrets */
+  env?: Record<string, string>;
+}
+
+export interface JobResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  workspace: string;
+  temp: string;
+}
+
+let jobs = 0;
+
+/** Runs `node dist/index.js` as the step of one job. */
+export function runAction(j: Job): Promise<JobResult> {
+  const dir = join(j.root, `job-${++jobs}-${j.job}`);
+  mkdirSync(dir, { recursive: true });
+  const workspace = checkout(j.repo, join(dir, "workspace"));
+  const temp = join(dir, "runner-temp");
+  mkdirSync(temp);
+  const outputFile = join(dir, "github-output");
+  const summaryFile = join(dir, "step-summary");
+  writeFileSync(outputFile, "");
+  writeFileSync(summaryFile, "");
+  const inputs = Object.fromEntries(Object.entries(j.inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
+  const env = {
+    ...baseEnv(),
+    ...j.service.env({ runId: j.runId, runAttempt: j.attempt ?? 1, repository: "octo/repo", job: j.job, workspace }),
+    GITHUB_SHA: j.repo.sha,
+    GITHUB_REF: "refs/heads/main",
+    GITHUB_REF_NAME: "main",
+    GITHUB_EVENT_NAME: "workflow_dispatch",
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: temp,
+    ...inputs,
+    ...j.env,
+  };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [ACTION], { cwd: workspace, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+      resolve({
+        code,
+        stdout,
+        stderr,
+        outputs: parseOutputs(readFileSync(outputFile, "utf8")),
+        summary: readFileSync(summaryFile, "utf8"),
+        workspace,
+        temp,
+      });
+    });
+  });
+}
+
+/** GITHUB_OUTPUT as @actions/core writes it: `name<<delimiter`, value lines, `delimiter`. */
+export function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]);
+    if (!m) continue;
+    const value: string[] = [];
+    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]);
+    out[m[1]] = value.join("\n");
+  }
+  return out;
+}
+
+/** Workflow commands of one kind from a step's stdout, e.g. `::error file=plan.yml,line=3::message`. */
+export function commands(stdout: string, kind: string): { props: Record<string, string>; message: string }[] {
+  const found: { props: Record<string, string>; message: string }[] = [];
+  for (const line of stdout.split("\n")) {
+    const m = new RegExp(`^::${kind}(?: ([^:]*))?::(.*)$`).exec(line);
+    if (!m) continue;
+    const props = Object.fromEntries(
+      (m[1] ?? "")
+        .split(",")
+        .filter(Boolean)
+        .map((p) => p.split("=") as [string, string]),
+    );
+    found.push({ props, message: decodeURIComponent(m[2].replace(/%(?![0-9A-F]{2})/g, "%25")) });
+  }
+  return found;
+}
+
+export function cleanup(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * A zip with stored entries whose names are taken verbatim (`../x`, absolute paths, symlinks):
+ * what no zip library writes, and what an attacker uploading an artifact could.
+ */
+export function craftZip(entries: { name: string; data: Buffer | string; symlink?: boolean }[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const name = Buffer.from(entry.name);
+    const data = Buffer.from(entry.data);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6);
+    local.writeUInt16LE(0x21, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    locals.push(local, name, data);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE((3 << 8) | 20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(0x21, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(((entry.symlink ? 0o120777 : 0o100644) << 16) >>> 0, 38);
+    central.writeUInt32LE(offset, 42);
+    centrals.push(central, name);
+    offset += local.length + name.length + data.length;
+  }
+  const size = centrals.reduce((n, b) => n + b.length, 0);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(size, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, ...centrals, end]);
+}
+
+/**
+ * Runs `fn` in this process as a job of the run, for the real artifact client (it reads the runner
+ * variables at call time). Its `::debug::` chatter goes nowhere instead of into the test output.
+ */
+export async function asJob<T>(service: ResultsService, runId: number, fn: () => Promise<T>): Promise<T> {
+  const saved = { ...process.env };
+  const write = process.stdout.write;
+  Object.assign(process.env, service.env({ runId, repository: "octo/repo", job: "inspector" }));
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    return await fn();
+  } finally {
+    process.stdout.write = write;
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+}
+
+/** Uploads raw bytes as a finalized zip artifact through the service's twirp API, as any job could. */
+export async function uploadRawZip(
+  service: ResultsService,
+  run: { runId: number; runAttempt?: number; job: string },
+  name: string,
+  zip: Buffer,
+) {
+  const ctx = { ...run, repository: "octo/repo" };
+  const ids = service.backendIds(ctx);
+  const token = service.env(ctx).ACTIONS_RUNTIME_TOKEN;
+  const body = { workflow_run_backend_id: ids.workflowRunBackendId, workflow_job_run_backend_id: ids.workflowJobRunBackendId };
+  const call = async (method: string, extra: object) => {
+    const res = await fetch(`${service.url}twirp/github.actions.results.api.v1.ArtifactService/${method}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ ...body, ...extra }),
+    });
+    if (!res.ok) throw new Error(`${method}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as Record<string, string>;
+  };
+  const { signed_upload_url: url } = await call("CreateArtifact", { name, version: 7, mime_type: "application/zip" });
+  const put = await fetch(url, {
+    method: "PUT",
+    headers: { "x-ms-blob-type": "BlockBlob", "x-ms-blob-content-type": "application/zip" },
+    body: zip,
+  });
+  if (!put.ok) throw new Error(`upload: ${put.status}`);
+  const { createHash } = await import("node:crypto");
+  await call("FinalizeArtifact", { name, size: String(zip.length), hash: `sha256:${createHash("sha256").update(zip).digest("hex")}` });
+}
