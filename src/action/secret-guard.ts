@@ -1,6 +1,8 @@
 /**
  * Artifacts are readable by anyone who can read the repository's Actions runs, and the job log's
  * masking does not reach them: a checkpoint holding the value of a secret is refused before upload.
+ * Like the log's masking this catches the value as written, not encoded (a binary file's base85 in
+ * the patch would pass): it stops the common accident, it is no sandbox for a hostile agent.
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";

@@ -92,14 +92,35 @@ function table(headers: string[], rows: string[][]): string {
   ].join("\n");
 }
 
+/**
+ * Mermaid refuses diagrams above 50,000 characters (its default maxTextSize) and GitHub caps a step
+ * summary at 1 MiB: larger plans get a note instead of a diagram, and a capped task table.
+ */
+export const MAX_DIAGRAM_CHARS = 50_000;
+export const MAX_TABLE_ROWS = 500;
+
+function mermaidBlock(text: string, what: string): string {
+  if (text.length > MAX_DIAGRAM_CHARS)
+    return `_The ${what} is too large for Mermaid to draw (${text.length} characters); \`waveplan graph\` renders it locally._`;
+  return ["```mermaid", text.trimEnd(), "```"].join("\n");
+}
+
 const percent = (x: number | undefined) => (x === undefined ? "–" : `${Math.round(x * 100)}%`);
 
 /** The task table: plan order, with tasks that have no record shown as missing. */
 export function renderTaskTable(plan: Plan, records: readonly CheckpointRecord[]): string {
   const byTask = new Map(records.map((r) => [r.task.id, r]));
-  return table(
+  // past the cap, failed and missing tasks are the rows worth the space
+  const failedFirst = plan.tasks.length > MAX_TABLE_ROWS;
+  const shown = failedFirst
+    ? [
+        ...plan.tasks.filter((t) => byTask.get(t.id)?.status !== "success"),
+        ...plan.tasks.filter((t) => byTask.get(t.id)?.status === "success"),
+      ].slice(0, MAX_TABLE_ROWS)
+    : plan.tasks;
+  const rows = table(
     ["Wave", "Task", "Instance", "Status", "Duration", "Tries", "Change"],
-    plan.tasks.map((t) => {
+    shown.map((t) => {
       const r = byTask.get(t.id);
       if (!r) return [t.waveId, `${t.id}: ${t.title}`, t.instance, "no checkpoint", "–", "–", "–"];
       const status = r.status === "success" ? "✅ success" : `❌ ${r.error ?? "failure"}`;
@@ -107,6 +128,7 @@ export function renderTaskTable(plan: Plan, records: readonly CheckpointRecord[]
       return [t.waveId, `${t.id}: ${t.title}`, t.instance, status, formatDuration(r.durationMs), String(r.tries), change];
     }),
   );
+  return failedFirst ? `${rows}\n\n_${plan.tasks.length - shown.length} more successful tasks not shown._` : rows;
 }
 
 export function renderUtilization(m: Measured): string {
@@ -144,15 +166,11 @@ export function renderFinalSummary(s: FinalSummary): string {
     "",
     "### Wave graph",
     "",
-    "```mermaid",
-    renderMermaid(s.plan).trimEnd(),
-    "```",
+    mermaidBlock(renderMermaid(s.plan), "wave graph"),
     "",
     "### Measured timeline",
     "",
-    "```mermaid",
-    renderGantt(s.plan, s.records).trimEnd(),
-    "```",
+    mermaidBlock(renderGantt(s.plan, s.records), "timeline"),
     "",
     speedup,
     "",
@@ -181,9 +199,7 @@ export function renderFailedWavesSummary(plan: Plan, planFile: string, failed: {
     "",
     "### Wave graph",
     "",
-    "```mermaid",
-    renderMermaid(plan).trimEnd(),
-    "```",
+    mermaidBlock(renderMermaid(plan), "wave graph"),
     "",
   ].join("\n");
 }

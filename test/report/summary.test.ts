@@ -144,6 +144,31 @@ describe("renderFinalSummary", () => {
   });
 });
 
+describe("large plans", () => {
+  const tasks = Array.from(
+    { length: 700 },
+    (_, i) =>
+      `      - { id: task-${i}, instance: I1, title: "Task number ${i} with a title long enough that seven hundred of them overflow the diagram", run: "true" }`,
+  );
+  const big = requirePlan(
+    checkPlan(
+      `version: 1\nname: Big\ninstances:\n  I1: { role: Worker }\nwaves:\n  - id: W1\n    tasks:\n${tasks.join("\n")}\n`,
+      "big.yml",
+    ),
+  ).plan;
+  const many = big.tasks.map((t, i) => record(t.id, "I1", "W1", i, i + 1, i === 650 ? { status: "failure", error: "boom" } : {}));
+
+  it("replaces diagrams Mermaid cannot draw by a note, and caps the table with failures first", () => {
+    const text = renderFinalSummary({ plan: big, planFile: "big.yml", runId: "1", attempt: 1, records: many, outcome: "" });
+    expect(text).toMatch(/_The wave graph is too large for Mermaid to draw \(\d+ characters\); `waveplan graph` renders it locally\._/);
+    expect(text).not.toContain("```mermaid\nflowchart");
+    const rows = text.split("\n").filter((l) => /^\| W1 \|/.test(l));
+    expect(rows).toHaveLength(500);
+    expect(rows[0]).toContain("task-650");
+    expect(text).toContain("_200 more successful tasks not shown._");
+  });
+});
+
 describe("other summaries", () => {
   it("names the jobs that did not succeed", () => {
     const text = renderFailedWavesSummary(plan, "plans/x.yml", [{ job: "W1", result: "cancelled" }]);
