@@ -3,7 +3,7 @@
  * encoding, YAML syntax, schema (types, unknown keys) and semantic rules (validate.ts).
  */
 import { readFileSync, statSync } from "node:fs";
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
 import { DiagnosticList, PlanError, type Position } from "./diagnostics.js";
 import { normalizePlan, type Plan, type SourcePath } from "./model.js";
@@ -14,6 +14,10 @@ import { validatePlan } from "./validate.js";
 /** Plans are human-written; anything larger is a mistake and would only make the parser slow. */
 export const MAX_PLAN_BYTES = 4 * 1024 * 1024;
 const MAX_ALIASES = 100;
+/** A plan is about six levels deep; junk nested deeper would only exhaust the stack downstream. */
+export const MAX_DEPTH = 64;
+/** After a syntax error the parser reports every following token; the first few are the useful ones. */
+const MAX_SYNTAX_ERRORS = 10;
 
 export interface LoadedPlan {
   plan: Plan;
@@ -89,20 +93,49 @@ function validUtf8Prefix(bytes: Uint8Array): number {
 export function checkPlan(input: string | Uint8Array, file: string): LoadResult {
   const d = new DiagnosticList(file);
   const source = typeof input === "string" ? input : decodeUtf8(input, d);
-  const lineCounter = new LineCounter();
   const fail = (): LoadResult => ({ file, source: source ?? "", diagnostics: d, locate: () => ({ line: 1, col: 1 }) });
   if (source === undefined) return fail();
 
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  // Positions come from our own line index: the parser's LineCounter misses the lines of a block
+  // scalar that a syntax error cuts short, which put carets past the end of their line.
+  const lineStarts = [0];
+  for (let i = source.indexOf("\n"); i !== -1; i = source.indexOf("\n", i + 1)) lineStarts.push(i + 1);
   const at = (offset: number, length = 1): Position => {
-    const p = lineCounter.linePos(offset);
-    return { line: p.line, col: p.col, length };
+    const o = Math.max(0, Math.min(offset, source.length));
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: o - lineStarts[lo] + 1, length };
   };
+
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(source, { prettyErrors: false, uniqueKeys: true, strict: true });
+  } catch (e) {
+    d.error("syntax", `cannot parse the file as YAML: ${(e as Error).message}`, { line: 1, col: 1 });
+    return fail();
+  }
+  const seenLines = new Set<number>();
+  let syntaxErrors = 0;
   for (const e of doc.errors) {
-    const message = e.message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "");
-    d.error("syntax", message, at(e.pos[0], Math.max(1, e.pos[1] - e.pos[0])));
+    const where = at(e.pos[0], Math.max(1, e.pos[1] - e.pos[0]));
+    if (seenLines.has(where.line)) continue;
+    seenLines.add(where.line);
+    if (++syntaxErrors > MAX_SYNTAX_ERRORS) {
+      const rest = doc.errors.filter((x) => at(x.pos[0]).line >= where.line).length;
+      d.error("syntax", `${rest} more YAML syntax error(s) from here on, most likely consequences of the ones above`, where);
+      break;
+    }
+    const raw = e.message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "");
+    const message = /call stack/i.test(raw) ? "the YAML is nested too deeply to read; a plan needs about six levels" : raw;
+    d.error("syntax", message, where);
   }
   if (d.hasErrors) return fail();
+  if (!checkShape(doc, d, at)) return fail();
 
   const locate = (path: SourcePath, key = false): Position => {
     const node = findNode(doc.contents as Node | null, path, key);
@@ -130,7 +163,7 @@ export function checkPlan(input: string | Uint8Array, file: string): LoadResult 
       const r = findNode(doc.contents as Node | null, path, false)?.range;
       return r ? [r[0], r[2]] : undefined;
     };
-    const offsetOf = (p: Position) => (lineCounter.lineStarts[p.line - 1] ?? 0) + p.col - 1;
+    const offsetOf = (p: Position) => (lineStarts[p.line - 1] ?? 0) + p.col - 1;
     validateDespiteSchemaErrors(raw, parsed.error.issues, d, locate, rangeOf, offsetOf);
     return { file, source, diagnostics: d, locate };
   }
@@ -182,6 +215,32 @@ function validateDespiteSchemaErrors(
   }
 }
 
+/**
+ * Before converting to JavaScript: refuse nesting deeper than any plan needs (conversion and schema
+ * checks recurse) and keys that are lists or mappings (they cannot name anything in a plan).
+ */
+function checkShape(doc: Document.Parsed, d: DiagnosticList, at: (offset: number, length?: number) => Position): boolean {
+  const stack: { node: unknown; depth: number }[] = [{ node: doc.contents, depth: 1 }];
+  while (stack.length) {
+    const { node, depth } = stack.pop() as { node: unknown; depth: number };
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth > MAX_DEPTH) {
+      d.error("nesting", `values are nested more than ${MAX_DEPTH} levels deep; a plan needs about six`, at(node.range?.[0] ?? 0));
+      return false;
+    }
+    for (const item of node.items) {
+      if (isPair(item)) {
+        if (isMap(item.key) || isSeq(item.key) || isAlias(item.key)) {
+          d.error("key", "a key must be a plain value, not a list or a mapping", at(item.key.range?.[0] ?? 0));
+          return false;
+        }
+        stack.push({ node: item.value, depth: depth + 1 });
+      } else if (!isAlias(item)) stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+  return true;
+}
+
 function findNode(root: Node | null, path: SourcePath, key: boolean): Node | undefined {
   let node: Node | null | undefined = root;
   for (let i = 0; i < path.length; i++) {
@@ -211,6 +270,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 function describe(value: unknown): string {
   if (value === null || value === undefined) return "nothing";
   if (Array.isArray(value)) return "a list";
+  if (value instanceof Uint8Array) return "binary data";
   if (typeof value === "object") return "a mapping";
   if (typeof value === "string") return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return `${typeof value} ${String(value)}`;
@@ -275,6 +335,11 @@ function reportSchemaIssue(
       return;
     }
     case "invalid_value":
+      if (valueAt(raw, path) === undefined) {
+        const parent = path.slice(0, -1);
+        d.error("missing-key", `${sectionOf(parent)} is missing required key "${String(path[path.length - 1])}"`, locate(parent, true));
+        return;
+      }
       d.error(
         "value",
         `${where} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describe(valueAt(raw, path))}`,
@@ -284,6 +349,26 @@ function reportSchemaIssue(
     case "invalid_key": {
       const key = String(path[path.length - 1]);
       d.error("id", `${where}: "${key}": ${issue.issues[0]?.message ?? issue.message}`, locate(path, true));
+      return;
+    }
+    case "invalid_union":
+      // the only union in the schema: environment variable values
+      if (path.includes("env")) {
+        d.error("type", `${where} must be a string, a number or a boolean, got ${describe(valueAt(raw, path))}`, locate(path));
+        return;
+      }
+      d.error("value", `${where}: ${issue.message}`, locate(path));
+      return;
+    case "too_small":
+    case "too_big": {
+      const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
+      const message =
+        issue.origin === "string" && issue.code === "too_small" && Number(bound) <= 1
+          ? `${where} must not be empty`
+          : issue.origin === "number"
+            ? `${where} must be ${issue.code === "too_small" ? "at least" : "at most"} ${String(bound)}, got ${describe(valueAt(raw, path))}`
+            : `${where}: ${issue.message}`;
+      d.error("value", message, locate(path));
       return;
     }
     default:
