@@ -12,7 +12,7 @@ import { runProcess } from "../engine/process.js";
 import { runTask } from "../engine/task.js";
 import type { LoadedPlan } from "../plan/load.js";
 import { findTask, type Task } from "../plan/model.js";
-import { renderTaskSummary } from "../report/summary.js";
+import { renderTaskNotStarted, renderTaskSummary } from "../report/summary.js";
 import { jobContext } from "./context.js";
 import { ActionError, annotate, fail } from "./errors.js";
 import { loadPlan } from "./plan.js";
@@ -30,6 +30,10 @@ export async function task(): Promise<void> {
   } catch (e) {
     // gate refusals, setup failures, upload errors: all belong to this task's place in the plan
     fail(e, { file: loaded.file, at: loaded.locate(t.source) });
+    await core.summary
+      .addRaw(renderTaskNotStarted(loaded.plan, t.id, (e as Error)?.message ?? String(e)))
+      .write()
+      .catch(() => {}); // the annotation above already says it all
   }
 }
 

@@ -222,3 +222,15 @@ export function renderTaskSummary(plan: Plan, record: CheckpointRecord, artifact
     "",
   ].join("\n");
 }
+
+/** The summary of a task job whose task never started (its gate refused, setup failed). */
+export function renderTaskNotStarted(plan: Plan, taskId: string, reason: string): string {
+  const task = plan.tasks.find((t) => t.id === taskId);
+  return [
+    `### ⛔ ${cell(taskId)}${task ? `: ${cell(task.title)}` : ""} did not run`,
+    "",
+    ...(task ? [`Wave ${task.waveId} · instance ${task.instance}`, ""] : []),
+    cell(reason),
+    "",
+  ].join("\n");
+}
