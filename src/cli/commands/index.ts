@@ -1,13 +1,14 @@
 /** Every CLI command, in the order `waveplan --help` lists them. */
 import type { Command } from "commander";
-import { registerImport } from "./import.js";
 import { registerCompile } from "./compile.js";
 import { registerGraph } from "./graph.js";
+import { registerImport } from "./import.js";
 import { registerPrompts } from "./prompts.js";
 import { registerRun } from "./run.js";
 import { registerSchema } from "./schema.js";
-import { registerStatus } from "./status.js";
+import { registerSimulate } from "./simulate.js";
 import { registerStats } from "./stats.js";
+import { registerStatus } from "./status.js";
 import { registerValidate } from "./validate.js";
 
 export function registerCommands(program: Command): void {
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerSchema(program);
   registerImport(program);
   registerCompile(program);
+  registerSimulate(program);
 }

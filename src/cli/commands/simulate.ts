@@ -1,0 +1,76 @@
+import { availableParallelism } from "node:os";
+import type { Command } from "commander";
+import { UsageError } from "../errors.js";
+
+interface SimulateFlags {
+  repo?: string;
+  fail?: string;
+  rerunFailed?: string;
+  out?: string;
+  concurrency?: string;
+  input: string[];
+  secret: string[];
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerSimulate(program: Command): void {
+  program
+    .command("simulate")
+    .description("run a compiled workflow offline as GitHub would: jobs in needs order, the waveplan action, artifacts, the final push")
+    .argument("[workflow]", "the workflow file (not with --rerun-failed)")
+    .option("--repo <dir>", "the repository jobs check out and final-commit pushes to (default: the current one)")
+    .option("--fail <task>", "make this task's command fail (bash exits before its script) to exercise failure paths")
+    .option("--rerun-failed <out>", "re-run the failed jobs of an earlier simulation (its output folder), attempt + 1")
+    .option("--out <dir>", "output folder for logs, summaries, artifacts and state (default .waveplan/simulate/<run id>)")
+    .option("--concurrency <n>", "at most n jobs at once (default: the number of CPUs, at least 2)")
+    .option("--input <name=value>", "a workflow_dispatch input (repeatable)", collect, [])
+    .option("--secret <name=value>", "a secret (repeatable); secrets are empty otherwise", collect, [])
+    .addHelpText(
+      "after",
+      "\nOnly actions/checkout, the waveplan action (./ or waveplan/waveplan@<ref>, which runs this waveplan's own dist/) and run: steps run.\n" +
+        "final-commit pushes to --repo: use a bare repository (git clone --bare) to land on its checked-out branch. See docs/simulate.md.",
+    )
+    .action(async (file: string | undefined, flags: SimulateFlags) => {
+      if (!file && !flags.rerunFailed) throw new UsageError("simulate needs a workflow file (or --rerun-failed <out>)");
+      if (file && flags.rerunFailed)
+        throw new UsageError("--rerun-failed continues an earlier run with its own workflow: do not pass a workflow file");
+      if (flags.rerunFailed && (flags.repo || flags.out))
+        throw new UsageError("--rerun-failed reuses the earlier run's repository and output folder: drop --repo/--out");
+      const concurrency = flags.concurrency === undefined ? Math.max(2, availableParallelism()) : Number(flags.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError("--concurrency must be a positive integer");
+      // loaded here: the simulator pulls in GitHub's workflow parser, which no other command needs
+      const [{ simulate, SimulateError }, { parsePairs, InputError }] = await Promise.all([
+        import("../../simulate/simulate.js"),
+        import("../../simulate/inputs.js"),
+      ]);
+      const cancel = new AbortController();
+      const onSignal = () => {
+        if (cancel.signal.aborted) process.exit(130);
+        process.stderr.write("\ncancelling the run (jobs with if: always() still run); press Ctrl-C again to stop now\n");
+        cancel.abort();
+      };
+      process.on("SIGINT", onSignal);
+      try {
+        const result = await simulate({
+          workflowFile: file,
+          repo: flags.repo,
+          out: flags.out,
+          rerunFailed: flags.rerunFailed,
+          failTask: flags.fail,
+          concurrency,
+          inputs: parsePairs(flags.input, "--input"),
+          secrets: parsePairs(flags.secret, "--secret"),
+          cwd: process.cwd(),
+          write: (s) => process.stdout.write(s),
+          cancelled: cancel.signal,
+        });
+        if (result.conclusion !== "success") process.exitCode = 1;
+      } catch (e) {
+        if (e instanceof InputError || e instanceof SimulateError) throw new UsageError(e.message);
+        throw e;
+      } finally {
+        process.off("SIGINT", onSignal);
+      }
+    });
+}

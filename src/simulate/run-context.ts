@@ -1,0 +1,117 @@
+/**
+ * Everything fixed for one attempt of a simulated run, and the contexts and variables a runner
+ * derives from it for each job.
+ */
+import type { ResultsService } from "./results-service.js";
+import type { SimWorkflow } from "./workflow/load.js";
+
+export interface SimRun {
+  workflow: SimWorkflow;
+  /** the repository `actions/checkout` clones and finalize pushes to (absolute path) */
+  repo: string;
+  /** `owner/name` as GitHub would name it */
+  repository: string;
+  sha: string;
+  /** `refs/heads/<branch>` */
+  ref: string;
+  refName: string;
+  runId: string;
+  attempt: number;
+  inputs: Record<string, string | boolean | number>;
+  secrets: Record<string, string>;
+  /** the stand-in for `github.token`: masked like the real one, useful for nothing */
+  token: string;
+  service: ResultsService;
+  /** where this attempt's job logs and summaries go */
+  attemptDir: string;
+  /** scratch space for workspaces, removed after each job */
+  workRoot: string;
+  /** the folder `waveplan/waveplan@<any ref>` maps to: this waveplan's own action.yml and dist/ */
+  actionRoot: string;
+  /** `--fail`: the task whose command the simulator makes fail */
+  failTask?: string;
+  /** Ctrl-C: the run is cancelled */
+  cancelled: AbortSignal;
+}
+
+export function githubContext(run: SimRun, extra: { job: string; workspace: string; eventPath: string }): Record<string, unknown> {
+  const [owner] = run.repository.split("/");
+  return {
+    event_name: "workflow_dispatch",
+    event: {
+      inputs: eventInputs(run),
+      ref: run.ref,
+      repository: { full_name: run.repository, name: run.repository.split("/")[1], owner: { login: owner } },
+    },
+    event_path: extra.eventPath,
+    sha: run.sha,
+    ref: run.ref,
+    ref_name: run.refName,
+    ref_type: "branch",
+    ref_protected: false,
+    head_ref: "",
+    base_ref: "",
+    repository: run.repository,
+    repository_owner: owner,
+    repositoryUrl: run.repo,
+    run_id: run.runId,
+    run_number: run.runId,
+    run_attempt: String(run.attempt),
+    retention_days: "90",
+    workflow: run.workflow.name,
+    workflow_ref: `${run.repository}/${run.workflow.file}@${run.ref}`,
+    actor: "waveplan-simulate",
+    triggering_actor: "waveplan-simulate",
+    server_url: "https://github.com",
+    api_url: "https://api.github.com",
+    graphql_url: "https://api.github.com/graphql",
+    token: run.token,
+    job: extra.job,
+    workspace: extra.workspace,
+    action: "",
+    action_path: "",
+  };
+}
+
+/** `github.event.inputs` holds strings; the `inputs` context keeps booleans and numbers. */
+export function eventInputs(run: SimRun): Record<string, string> {
+  return Object.fromEntries(Object.entries(run.inputs).map(([k, v]) => [k, String(v)]));
+}
+
+/** The default variables of every step (https://docs.github.com/actions/reference/variables-reference). */
+export function defaultVariables(run: SimRun, job: { id: string; workspace: string; temp: string; eventPath: string; home: string }) {
+  return {
+    ...run.service.env({ runId: run.runId, runAttempt: run.attempt, repository: run.repository, job: job.id, workspace: job.workspace }),
+    HOME: job.home,
+    GITHUB_SHA: run.sha,
+    GITHUB_REF: run.ref,
+    GITHUB_REF_NAME: run.refName,
+    GITHUB_REF_TYPE: "branch",
+    GITHUB_EVENT_NAME: "workflow_dispatch",
+    GITHUB_EVENT_PATH: job.eventPath,
+    GITHUB_WORKFLOW: run.workflow.name,
+    GITHUB_WORKFLOW_REF: `${run.repository}/${run.workflow.file}@${run.ref}`,
+    GITHUB_ACTOR: "waveplan-simulate",
+    GITHUB_TRIGGERING_ACTOR: "waveplan-simulate",
+    GITHUB_HEAD_REF: "",
+    GITHUB_BASE_REF: "",
+    GITHUB_RETENTION_DAYS: "90",
+    RUNNER_TEMP: job.temp,
+    RUNNER_TOOL_CACHE: job.temp,
+    RUNNER_OS: "Linux",
+    RUNNER_ARCH: process.arch === "arm64" ? "ARM64" : "X64",
+    RUNNER_NAME: "waveplan-simulate",
+    RUNNER_ENVIRONMENT: "self-hosted",
+  };
+}
+
+/**
+ * The simulator's own environment minus what belongs to another runner, job or repository, so a
+ * simulation started inside a GitHub job (or a git hook) behaves like one started in a terminal.
+ */
+export function hostEnvironment(): Record<string, string> {
+  const drop = /^(GITHUB_|ACTIONS_|RUNNER_|INPUT_|STATE_|GIT_|BASH_ENV$|CI$)/;
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !drop.test(k)) env[k] = v;
+  return env;
+}

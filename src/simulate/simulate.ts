@@ -1,0 +1,156 @@
+/**
+ * `waveplan simulate`: runs a compiled workflow offline the way GitHub would — GitHub's parser,
+ * jobs in `needs` order, the waveplan action from its bundle with the runner's variables, artifacts
+ * through the local results service — and pushes to `--repo` as `final-commit` would push to GitHub.
+ * A test harness and a pre-flight check; GitHub Actions stays the engine.
+ */
+import { randomBytes } from "node:crypto";
+import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { dispatchInputs } from "./inputs.js";
+import { waveplanRoot } from "./package-root.js";
+import { branchRefs, describeRepo, type RepoHead, warnings } from "./repo.js";
+import { progressPrinter, renderGraph, renderOutcome } from "./report.js";
+import { startResultsService } from "./results-service.js";
+import type { SimRun } from "./run-context.js";
+import { refuseUses } from "./runner/action.js";
+import { type JobRecord, schedule } from "./scheduler.js";
+import { jobsToRerun, paths, type RunState, readState, STATE_VERSION, writeState } from "./state.js";
+import { loadWorkflow, type SimWorkflow } from "./workflow/load.js";
+import { tasksRunBy } from "./workflow/tasks.js";
+
+export interface SimulateOptions {
+  /** the workflow to run; not used with `rerunFailed` (the run's own copy is used) */
+  workflowFile?: string;
+  repo?: string;
+  out?: string;
+  rerunFailed?: string;
+  failTask?: string;
+  concurrency: number;
+  inputs: Record<string, string>;
+  secrets: Record<string, string>;
+  cwd: string;
+  write: (s: string) => void;
+  cancelled?: AbortSignal;
+}
+
+export interface SimulateResult {
+  conclusion: RunState["conclusion"];
+  outDir: string;
+  state: RunState;
+  wallMs: number;
+  /** branches of --repo the run moved: name → [before, after] */
+  pushed: Record<string, [string | undefined, string]>;
+}
+
+export class SimulateError extends Error {}
+
+export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
+  const started = Date.now();
+  const prior = o.rerunFailed ? await readState(resolve(o.cwd, o.rerunFailed)) : undefined;
+  const outDir = prior ? resolve(o.cwd, o.rerunFailed as string) : undefined;
+  const workflowPath = prior ? paths(outDir as string).workflow : resolve(o.cwd, o.workflowFile ?? "");
+  const text = await readFile(workflowPath, "utf8");
+  const workflow = await loadWorkflow(prior?.workflowFile ?? (o.workflowFile as string), text, refuseUses);
+  if (prior && Object.keys(o.inputs).length)
+    throw new SimulateError("a re-run uses the inputs of the run it continues; --input cannot change them");
+  const head: RepoHead = prior ?? (await describeRepo(resolve(o.cwd, o.repo ?? ".")));
+  const inputs = prior?.inputs ?? dispatchInputs(workflow.inputs, o.inputs);
+  const runId = prior?.runId ?? `${Date.now()}${randomBytes(1).readUInt8() % 10}`;
+  const out = outDir ?? resolve(o.cwd, o.out ?? join(".waveplan", "simulate", runId));
+  const attempt = (prior?.attempt ?? 0) + 1;
+  const rerun = prior ? jobsToRerun(workflow, prior.jobs) : undefined;
+  if (rerun && rerun.size === 0)
+    throw new SimulateError(`nothing to re-run: every job of run ${prior?.runId} (attempt ${prior?.attempt}) succeeded`);
+  checkFailTask(workflow, inputs, o.failTask);
+  const missing = (prior?.secretNames ?? []).filter((n) => !Object.hasOwn(o.secrets, n));
+  if (missing.length) o.write(`warning: the first attempt had secrets ${missing.join(", ")}; pass them again with --secret to use them\n`);
+
+  await mkdir(paths(out).attempt(attempt), { recursive: true });
+  if (!prior) await copyFile(workflowPath, paths(out).workflow);
+  for (const w of await warnings(head, workflowPath, inputs)) o.write(`warning: ${w}\n`);
+  const service = await startResultsService({ dir: paths(out).artifacts });
+  const workRoot = await mkdtemp(join(tmpdir(), "waveplan-simulate-"));
+  const before = await branchRefs(head.repo);
+  const run: SimRun = {
+    workflow,
+    repo: head.repo,
+    repository: head.repository,
+    sha: head.sha,
+    ref: head.ref,
+    refName: head.refName,
+    runId,
+    attempt,
+    inputs,
+    secrets: o.secrets,
+    token: `ghs_simulated${randomBytes(12).toString("hex")}`,
+    service,
+    attemptDir: paths(out).attempt(attempt),
+    workRoot,
+    actionRoot: waveplanRoot(),
+    failTask: o.failTask,
+    cancelled: o.cancelled ?? new AbortController().signal,
+  };
+  o.write(`simulating ${workflow.file}: run ${runId}, attempt ${attempt}, ${head.refName} @ ${head.sha.slice(0, 12)} of ${head.repo}\n`);
+  o.write(`  ${renderGraph(workflow)}\n`);
+  if (rerun) o.write(`  re-running ${[...rerun].join(", ")}\n`);
+  if (o.failTask) o.write(`  --fail ${o.failTask}: that task's command will exit 1\n`);
+  o.write("\n");
+
+  let jobs: Map<string, JobRecord>;
+  try {
+    jobs = await schedule({
+      run,
+      outDir: out,
+      concurrency: o.concurrency,
+      previous: prior ? new Map(Object.entries(prior.jobs)) : undefined,
+      rerun,
+      events: progressPrinter(o.write),
+    });
+  } finally {
+    await service.close();
+    await rm(workRoot, { recursive: true, force: true });
+  }
+  const results = [...jobs.values()].map((j) => j.result);
+  const conclusion = results.includes("failure")
+    ? "failure"
+    : results.includes("cancelled") || run.cancelled.aborted
+      ? "cancelled"
+      : "success";
+  const state: RunState = {
+    version: STATE_VERSION,
+    workflowFile: workflow.file,
+    repo: head.repo,
+    repository: head.repository,
+    runId,
+    attempt,
+    sha: head.sha,
+    ref: head.ref,
+    refName: head.refName,
+    inputs,
+    secretNames: Object.keys(o.secrets),
+    conclusion,
+    jobs: Object.fromEntries(jobs),
+  };
+  await writeState(out, state);
+  const after = await branchRefs(head.repo);
+  const pushed: SimulateResult["pushed"] = {};
+  for (const [branch, sha] of Object.entries(after)) if (before[branch] !== sha) pushed[branch] = [before[branch], sha];
+
+  o.write(renderOutcome(out, jobs, attempt));
+  for (const [branch, [from, to]] of Object.entries(pushed))
+    o.write(`\npushed ${to.slice(0, 12)} to ${branch} of ${head.repo}${from ? ` (was ${from.slice(0, 12)})` : ""}\n`);
+  const wallMs = Date.now() - started;
+  o.write(`\nrun ${runId} attempt ${attempt}: ${conclusion} in ${(wallMs / 1000).toFixed(1)}s; logs and summaries in ${out}\n`);
+  if (conclusion !== "success") o.write(`re-run the failed jobs with: waveplan simulate --rerun-failed ${out}\n`);
+  return { conclusion, outDir: out, state, wallMs, pushed };
+}
+
+/** `--fail` must name a task some job runs, or the run would prove nothing. */
+function checkFailTask(workflow: SimWorkflow, inputs: SimRun["inputs"], task: string | undefined): void {
+  if (!task) return;
+  const known = tasksRunBy(workflow, inputs);
+  if (!known.has(task))
+    throw new SimulateError(`--fail ${task}: no job of ${workflow.file} runs that task (tasks: ${[...known].join(", ") || "none"})`);
+}

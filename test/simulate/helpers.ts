@@ -1,0 +1,162 @@
+/**
+ * Scratch repositories holding an example plan and its compiled workflow, the local runner's
+ * result for comparison, and the simulator run in-process or through the bundled CLI.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll } from "vitest";
+import { compileWorkflow } from "../../src/compile/workflow.js";
+import { loadPlanFile } from "../../src/plan/load.js";
+import { type SimulateOptions, type SimulateResult, simulate } from "../../src/simulate/simulate.js";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const CLI = join(ROOT, "bin/waveplan.js");
+
+/** The action bundle and the CLI bundle are what the simulator runs; `npm test` builds them first. */
+export function requireBundles(): void {
+  for (const file of ["dist/index.js", "dist/cli/index.js"])
+    if (!existsSync(join(ROOT, file))) throw new Error(`${file} is missing: build it with npm run bundle (npm test does)`);
+}
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+export function tempDir(): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), "waveplan-sim-test-")));
+  made.push(dir);
+  return dir;
+}
+
+export function env(): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(GIT_|GITHUB_|ACTIONS_|RUNNER_|INPUT_)/.test(k)) out[k] = v;
+  return { ...out, GIT_CONFIG_NOSYSTEM: "1" };
+}
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", args, { cwd, env: env(), encoding: "utf8" }).trim();
+}
+
+export interface Scratch {
+  /** the working repository (plan, workflow and the toy service committed) */
+  work: string;
+  /** a bare clone: what jobs check out and final-commit pushes to */
+  bare: string;
+  workflow: string;
+  plan: string;
+}
+
+export interface ScratchOptions {
+  /** a plan file of this project, copied to the same path in the scratch repository */
+  plan: string;
+  /** files copied alongside (paths in this project, kept at the same path) */
+  extra?: string[];
+  actionRef?: string;
+  /** commit this project's action.yml and dist/ too, for `--action-ref ./` */
+  withAction?: boolean;
+  /** change the committed plan after compiling (a stale workflow) */
+  editPlan?: (text: string) => string;
+}
+
+export function scratch(o: ScratchOptions): Scratch {
+  const root = tempDir();
+  const work = join(root, "work");
+  execFileSync("bash", [join(ROOT, "examples/auth-integration/scratch-repo.sh"), work], { env: env() });
+  git(work, "config", "commit.gpgsign", "false");
+  for (const file of [o.plan, ...(o.extra ?? [])]) {
+    mkdirSync(dirname(join(work, file)), { recursive: true });
+    cpSync(join(ROOT, file), join(work, file));
+  }
+  if (o.withAction) {
+    cpSync(join(ROOT, "action.yml"), join(work, "action.yml"));
+    cpSync(join(ROOT, "dist"), join(work, "dist"), { recursive: true, filter: (src) => !src.includes(join("dist", "cli")) });
+  }
+  const workflow = ".github/workflows/plan.yml";
+  const { plan } = loadPlanFile(join(work, o.plan));
+  const text = compileWorkflow(plan, { planPath: o.plan, workflowPath: workflow, actionRef: o.actionRef });
+  mkdirSync(join(work, ".github/workflows"), { recursive: true });
+  writeFileSync(join(work, workflow), text);
+  if (o.editPlan) writeFileSync(join(work, o.plan), o.editPlan(readFileSync(join(work, o.plan), "utf8")));
+  git(work, "add", "-A");
+  git(work, "commit", "-qm", "plan and compiled workflow");
+  const bare = join(root, "origin.git");
+  git(root, "clone", "-q", "--bare", work, bare);
+  return { work, bare, workflow: join(work, workflow), plan: o.plan };
+}
+
+/** The tree `waveplan run` lands for the same plan on the same commit (in a clone, on a side branch). */
+export function localRunTree(s: Scratch): string {
+  const clone = join(tempDir(), "local");
+  git(dirname(clone), "clone", "-q", s.work, clone);
+  git(clone, "config", "user.name", "Local Runner");
+  git(clone, "config", "user.email", "local@example.com");
+  execFileSync("node", [CLI, "run", s.plan, "--branch", "local-result"], { cwd: clone, env: env(), stdio: "pipe" });
+  return git(clone, "rev-parse", "local-result^{tree}");
+}
+
+/** The simulator in-process, its printed output collected. */
+export async function simulateIn(s: Scratch, o: Partial<SimulateOptions> = {}): Promise<SimulateResult & { output: string }> {
+  let output = "";
+  const result = await simulate({
+    workflowFile: o.rerunFailed ? undefined : s.workflow,
+    repo: o.rerunFailed ? undefined : s.bare,
+    out: o.rerunFailed ? undefined : join(tempDir(), "out"),
+    concurrency: 4,
+    inputs: {},
+    secrets: {},
+    cwd: s.work,
+    write: (text) => {
+      output += text;
+    },
+    ...o,
+  });
+  return { ...result, output };
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `waveplan simulate …` through the bundled CLI, as a user runs it. */
+export function simulateCli(cwd: string, args: string[]): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("node", [CLI, "simulate", ...args], { cwd, env: env(), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (b: Buffer) => {
+      stdout += b;
+    });
+    child.stderr.on("data", (b: Buffer) => {
+      stderr += b;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A repository with one commit holding `files`, plus its bare clone (for hand-written workflows). */
+export function plainRepo(files: Record<string, string>): Scratch {
+  const root = tempDir();
+  const work = join(root, "work");
+  mkdirSync(work);
+  git(work, "init", "-q", "-b", "main");
+  git(work, "config", "user.name", "Test User");
+  git(work, "config", "user.email", "test@example.com");
+  git(work, "config", "commit.gpgsign", "false");
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(work, path)), { recursive: true });
+    writeFileSync(join(work, path), content);
+  }
+  git(work, "add", "-A");
+  git(work, "commit", "-qm", "base");
+  const bare = join(root, "origin.git");
+  git(root, "clone", "-q", "--bare", work, bare);
+  return { work, bare, workflow: join(work, ".github/workflows/test.yml"), plan: "" };
+}
