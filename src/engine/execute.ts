@@ -5,7 +5,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Plan, Task } from "../plan/model.js";
-import { type ProcessResult, runProcess } from "./process.js";
+import { type ProcessResult, runProcess, secretValues } from "./process.js";
 
 export interface ExecuteOptions {
   plan: Plan;
@@ -37,6 +37,8 @@ export function taskEnv(o: ExecuteOptions): Record<string, string> {
 
 export async function executeTask(o: ExecuteOptions): Promise<ProcessResult> {
   const env = taskEnv(o);
+  // agent.secrets name the variables whose values are secret: never in a log, whichever task prints them
+  const redact = secretValues(o.plan.agent?.secrets ?? [], env);
   if (o.task.kind === "run") {
     const script = join(o.scratchDir, `${o.task.id}.sh`);
     await writeFile(script, o.task.body);
@@ -48,6 +50,7 @@ export async function executeTask(o: ExecuteOptions): Promise<ProcessResult> {
       timeoutMs: o.task.timeoutMs,
       logFile: o.logFile,
       onOutput: o.onOutput,
+      redact,
     });
   }
   const command = o.plan.agent?.command;
@@ -61,5 +64,6 @@ export async function executeTask(o: ExecuteOptions): Promise<ProcessResult> {
     timeoutMs: o.task.timeoutMs,
     logFile: o.logFile,
     onOutput: o.onOutput,
+    redact,
   });
 }

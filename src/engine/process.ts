@@ -1,6 +1,7 @@
 /**
  * Runs a task's process: its own process group so a timeout (or the task ending) kills every child,
- * including background processes the script left behind; output goes to the task log.
+ * including background processes the script left behind; output goes to the task log with the
+ * values of secrets replaced by `***`.
  */
 import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
@@ -17,6 +18,8 @@ export interface ProcessSpec {
   onOutput?: (chunk: Buffer) => void;
   /** grace period between SIGTERM and SIGKILL on timeout */
   killGraceMs?: number;
+  /** values replaced by `***` in everything the task prints (log file and onOutput) */
+  redact?: readonly string[];
 }
 
 export interface ProcessResult {
@@ -48,16 +51,24 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
       killGroup("SIGTERM");
       setTimeout(() => killGroup("SIGKILL"), spec.killGraceMs ?? 2000).unref();
     }, spec.timeoutMs);
-    const forward = (b: Buffer) => {
+    const emit = (b: Buffer) => {
+      if (b.length === 0) return;
       log.write(b);
       spec.onOutput?.(b);
     };
-    child.stdout.on("data", forward);
-    child.stderr.on("data", forward);
+    // stdout and stderr interleave into one log, so each gets its own redactor: a secret split
+    // across two writes of one stream is still found when the other stream writes in between
+    const redactors = [new Redactor(spec.redact ?? []), new Redactor(spec.redact ?? [])];
+    const flushOutput = () => {
+      for (const r of redactors) emit(r.flush());
+    };
+    child.stdout.on("data", (b: Buffer) => emit(redactors[0].push(b)));
+    child.stderr.on("data", (b: Buffer) => emit(redactors[1].push(b)));
     child.stdin.on("error", () => {});
     child.stdin.end(spec.stdin ?? "");
     child.on("error", (e) => {
       clearTimeout(timer);
+      flushOutput();
       log.end(() => reject(e));
     });
     // 'exit' rather than 'close': a background process holding the pipes open must not hang the task.
@@ -67,10 +78,76 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
       const finish = () => {
         child.stdout.destroy();
         child.stderr.destroy();
+        flushOutput();
         log.end(() => resolve({ exitCode: code, signal, timedOut, durationMs: Date.now() - started }));
       };
       // let already-buffered output drain briefly
       setTimeout(finish, 20);
     });
   });
+}
+
+/** The values of the environment variables named as secrets (unset or empty ones are skipped). */
+export function secretValues(names: readonly string[], env: Record<string, string | undefined>): string[] {
+  return names.map((n) => env[n]).filter((v): v is string => typeof v === "string" && v !== "");
+}
+
+export const REDACTED = "***";
+
+/**
+ * Replaces secret values in a byte stream with `***`. Output arrives in arbitrary chunks, so the
+ * last bytes of each chunk that could be the start of a secret are held back until the next chunk
+ * (or flush) shows whether they are. A multi-line secret is also redacted line by line, since
+ * programs often print it wrapped or a line at a time.
+ */
+export class Redactor {
+  private readonly needles: Buffer[];
+  private readonly holdBack: number;
+  private pending = Buffer.alloc(0);
+
+  constructor(values: readonly string[]) {
+    const all = new Set<string>();
+    for (const v of values) {
+      if (v.trim() === "") continue;
+      all.add(v);
+      for (const line of v.split(/\r?\n/)) if (line.trim().length >= 4) all.add(line);
+    }
+    // longest first: at one position the longer secret wins over a secret that is its prefix
+    this.needles = [...all].map((v) => Buffer.from(v)).sort((a, b) => b.length - a.length);
+    this.holdBack = Math.max(0, ...this.needles.map((n) => n.length - 1));
+  }
+
+  /** Bytes that are safe to write now. */
+  push(chunk: Buffer): Buffer {
+    if (this.needles.length === 0) return chunk;
+    const data = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    const out: Buffer[] = [];
+    let from = 0;
+    for (;;) {
+      let at = -1;
+      let len = 0;
+      for (const n of this.needles) {
+        const i = data.indexOf(n, from);
+        if (i !== -1 && (at === -1 || i < at)) {
+          at = i;
+          len = n.length;
+        }
+      }
+      if (at === -1) break;
+      out.push(data.subarray(from, at), Buffer.from(REDACTED));
+      from = at + len;
+    }
+    // a secret starting in the last holdBack bytes may continue in the next chunk
+    const keepFrom = Math.max(from, data.length - this.holdBack);
+    out.push(data.subarray(from, keepFrom));
+    this.pending = Buffer.from(data.subarray(keepFrom));
+    return Buffer.concat(out);
+  }
+
+  /** The held-back tail, at the end of the stream: it holds no complete secret. */
+  flush(): Buffer {
+    const rest = this.pending;
+    this.pending = Buffer.alloc(0);
+    return rest;
+  }
 }
