@@ -60,20 +60,41 @@ export async function landingCommit(
   return commitTree(repo, tree, [base], commitMessage(plan, runId), await identity(repo, plan, author));
 }
 
-export async function land(repo: string, commit: string, base: string, branch?: string): Promise<string> {
+/**
+ * The landing target already holds this result: one commit on top of the base with the same tree. That
+ * is what a run killed after landing but before recording it left behind; its resume must not fail.
+ */
+async function alreadyLanded(repo: string, rev: string, commit: string, base: string): Promise<string | undefined> {
+  const parents = await git(["rev-list", "--parents", "-n", "1", rev], { cwd: repo });
+  if (parents.split(" ").slice(1).join(" ") !== base) return undefined;
+  const [have, want] = await Promise.all([
+    git(["rev-parse", `${rev}^{tree}`], { cwd: repo }),
+    git(["rev-parse", `${commit}^{tree}`], { cwd: repo }),
+  ]);
+  return have === want ? git(["rev-parse", rev], { cwd: repo }) : undefined;
+}
+
+/** Put `commit` on the target; returns the branch and the commit that holds the result there. */
+export async function land(repo: string, commit: string, base: string, branch?: string): Promise<{ branch: string; commit: string }> {
   if (branch) {
     const ref = `refs/heads/${branch}`;
     await git(["check-ref-format", ref], { cwd: repo }).catch(() => {
       throw new LandError(`"${branch}" is not a valid branch name`);
     });
     const current = await git(["rev-parse", "-q", "--verify", ref], { cwd: repo, okCodes: [1] });
-    if (current && current !== base)
+    if (current && current !== base) {
+      const landed = await alreadyLanded(repo, current, commit, base);
+      if (landed) return { branch, commit: landed };
       throw new LandError(`branch ${branch} exists and is not at the run's base ${base.slice(0, 12)}; choose another --branch`);
+    }
     await git(["update-ref", ref, commit, current || "0000000000000000000000000000000000000000"], { cwd: repo });
-    return branch;
+    return { branch, commit };
   }
   const head = await headCommit(repo);
+  const current = async () => (await git(["symbolic-ref", "-q", "--short", "HEAD"], { cwd: repo, okCodes: [1] })) || "HEAD (detached)";
   if (head !== base) {
+    const landed = await alreadyLanded(repo, head, commit, base);
+    if (landed) return { branch: await current(), commit: landed };
     throw new LandError(
       `HEAD moved since the run started (${base.slice(0, 12)} → ${head.slice(0, 12)}); land on a new branch with --resume <run> --branch NAME`,
     );
@@ -86,5 +107,5 @@ export async function land(repo: string, commit: string, base: string, branch?: 
       `cannot fast-forward the working tree to the result (${why}); your files were not changed — commit or stash local edits, or use --branch NAME`,
     );
   }
-  return (await git(["symbolic-ref", "-q", "--short", "HEAD"], { cwd: repo, okCodes: [1] })) || "HEAD (detached)";
+  return { branch: await current(), commit };
 }

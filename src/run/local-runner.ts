@@ -204,8 +204,7 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   if (status === "succeeded") {
     try {
       const all = plan.tasks.map((t) => ctx.verified.get(t.id) as VerifiedCheckpoint);
-      const commit = await landingCommit(repo, plan, run.runId, run.base, all);
-      const branch = await land(repo, commit, run.base, run.targetBranch);
+      const { branch, commit } = await land(repo, await landingCommit(repo, plan, run.runId, run.base, all), run.base, run.targetBranch);
       landed = commit;
       run.landedCommit = commit;
       emit({ type: "land", commit, branch });
@@ -219,9 +218,10 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   run.status = status === "failed" ? "failed" : landed ? "landed" : "succeeded";
   run.finishedAt = new Date().toISOString();
   run.wallMs = wallMs;
-  await layout.saveRun(run);
   // Worktrees are cheap to keep while a run can still be resumed; a finished run leaves none behind.
+  // They go before the run is recorded as finished: a run killed in between is resumed, and cleans up.
   if (status !== "failed") await pool.removeAll();
+  await layout.saveRun(run);
   emit({ type: "run-end", runId: run.runId, status, wallMs, taskMs, error, landed });
   return { run, outcomes, skipped, status, landed, error, wallMs };
 }

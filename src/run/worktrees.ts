@@ -2,7 +2,7 @@
  * A pool of git worktrees under .waveplan/worktrees. Reusing a worktree makes materializing the next
  * task an incremental checkout instead of writing the whole repository again.
  */
-import { access, readdir } from "node:fs/promises";
+import { access, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { git } from "../git/git.js";
 
@@ -18,7 +18,11 @@ export class WorktreePool {
     private readonly base: string,
   ) {}
 
-  /** Adopt worktrees left by earlier runs (still registered with git) instead of making new ones. */
+  /**
+   * Adopt worktrees left by earlier runs (still registered with git) instead of making new ones. The
+   * caller holds the repository lock, so anything here belongs to a run that is gone: a worktree it
+   * was killed while making is removed, and a lock it was killed while holding is dropped.
+   */
   async adopt(): Promise<void> {
     await git(["worktree", "prune"], { cwd: this.repo });
     const listed = await git(["worktree", "list", "--porcelain"], { cwd: this.repo });
@@ -33,11 +37,20 @@ export class WorktreePool {
       const n = Number(/^wt-(\d+)$/.exec(name)?.[1] ?? Number.NaN);
       if (Number.isNaN(n)) continue;
       this.next = Math.max(this.next, n + 1);
-      if (registered.has(path) && (await exists(join(path, ".git")))) {
+      const gitDir =
+        registered.has(path) && (await exists(join(path, ".git")))
+          ? await git(["rev-parse", "--absolute-git-dir", "--verify", "-q", "HEAD"], { cwd: path }).catch(() => "")
+          : "";
+      if (gitDir) {
+        await rm(join(gitDir.split("\n")[0], "index.lock"), { force: true });
         this.idle.push(path);
         this.all.push(path);
+      } else {
+        await git(["worktree", "remove", "--force", "--force", path], { cwd: this.repo }).catch(() => {});
+        await rm(path, { recursive: true, force: true });
       }
     }
+    await git(["worktree", "prune"], { cwd: this.repo });
   }
 
   async acquire(): Promise<string> {

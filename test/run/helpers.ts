@@ -1,0 +1,129 @@
+/** Plans, run state and repository snapshots for the runner's integration tests. */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { expect } from "vitest";
+import { stringify } from "yaml";
+import { type CliResult, cli, git } from "../support/repo.js";
+
+export interface TaskSpec {
+  id: string;
+  instance?: string;
+  run: string;
+  outputs?: string[];
+  timeout?: string;
+  retries?: number;
+  env?: Record<string, string>;
+}
+export interface WaveSpec {
+  id: string;
+  mode?: "parallel" | "sequential";
+  tasks: TaskSpec[];
+}
+
+/** Write a plan next to (never inside) the repository, so the working tree stays clean. */
+export function writePlan(repo: string, waves: WaveSpec[], name = "test plan", file = join(dirname(repo), "plan.yml")): string {
+  const instances: Record<string, { role: string }> = {};
+  for (const w of waves) for (const t of w.tasks) instances[t.instance ?? "I1"] = { role: `role of ${t.instance ?? "I1"}` };
+  const plan = {
+    version: 1,
+    name,
+    instances,
+    waves: waves.map((w) => ({ id: w.id, ...(w.mode ? { mode: w.mode } : {}), tasks: w.tasks.map((t) => ({ instance: "I1", ...t })) })),
+  };
+  writeFileSync(file, stringify(plan));
+  return file;
+}
+
+/** `waveplan run <plan> ...args` in the repository. */
+export function run(repo: string, plan: string, ...args: string[]): Promise<CliResult> {
+  return cli(repo, ["run", plan, ...args]);
+}
+
+export function expectOk(r: CliResult): void {
+  expect(r.stderr, r.stdout).toBe("");
+  expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+}
+
+export function expectNoStackTrace(r: CliResult): void {
+  expect(r.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+}
+
+export function runIds(repo: string): string[] {
+  return readdirSync(join(repo, ".waveplan/runs")).sort();
+}
+
+export function latestRun(repo: string): string {
+  const ids = runIds(repo);
+  return ids[ids.length - 1];
+}
+
+export type Event = { type: string; task?: string; time: string; [k: string]: unknown };
+
+/** events.jsonl of a run, split into the attempts (run-start ... run-end) it saw. */
+export function events(repo: string, runId = latestRun(repo)): Event[] {
+  return readFileSync(join(repo, ".waveplan/runs", runId, "events.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+}
+
+/** Task ids started in the last attempt recorded in events.jsonl. */
+export function startedInLastAttempt(repo: string, runId?: string): string[] {
+  const all = events(repo, runId);
+  const last = all.map((e) => e.type).lastIndexOf("run-start");
+  return all
+    .slice(last)
+    .filter((e) => e.type === "task-start")
+    .map((e) => e.task as string);
+}
+
+export function record(repo: string, task: string, runId = latestRun(repo)) {
+  return JSON.parse(readFileSync(join(repo, ".waveplan/runs", runId, "checkpoints", task, "record.json"), "utf8"));
+}
+
+/** Everything a failed run must leave as it was. */
+export function snapshot(repo: string) {
+  return {
+    head: git(repo, "rev-parse", "HEAD"),
+    branch: git(repo, "symbolic-ref", "-q", "HEAD"),
+    branches: git(repo, "for-each-ref", "--format=%(refname) %(objectname)"),
+    // waveplan's own state folder is ignored by its own .gitignore; everything else must stay as it was
+    status: git(repo, "status", "--porcelain=v1", "--untracked-files=all", "--ignored")
+      .split("\n")
+      .filter((l) => !l.startsWith("!! .waveplan/"))
+      .join("\n"),
+    files: readdirSync(repo, { recursive: true })
+      .map(String)
+      .filter((p) => !p.startsWith(".git") && !p.startsWith(".waveplan"))
+      .sort()
+      .map((p) => `${p}:${existsSync(join(repo, p)) ? readFileSafe(join(repo, p)) : "?"}`),
+  };
+}
+
+function readFileSafe(p: string): string {
+  try {
+    return readFileSync(p, "utf8");
+  } catch {
+    return "<dir>";
+  }
+}
+
+/** A finished run leaves no worktrees and no lock behind. */
+export function expectNoLeftovers(repo: string, context?: string): void {
+  const worktrees = git(repo, "worktree", "list", "--porcelain")
+    .split("\n")
+    .filter((l) => l.startsWith("worktree "));
+  expect(worktrees, context).toEqual([`worktree ${repo}`]);
+  const dir = join(repo, ".waveplan/worktrees");
+  expect(existsSync(dir) ? readdirSync(dir) : [], context).toEqual([]);
+  expect(existsSync(join(repo, ".waveplan/lock")), context).toBe(false);
+}
+
+/** Files of a commit: path → content (utf8). */
+export function show(repo: string, rev: string, path: string): string {
+  return git(repo, "show", `${rev}:${path}`);
+}
+
+export function treeFiles(repo: string, rev = "HEAD"): string[] {
+  return git(repo, "ls-tree", "-r", "-z", "--name-only", rev).split("\0").filter(Boolean).sort();
+}
