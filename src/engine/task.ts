@@ -9,7 +9,7 @@ import { CHECKPOINT_SCHEMA, type CheckpointRecord, RECORD_FILE } from "../checkp
 import { upstreamOf } from "../graph/upstream.js";
 import { taskHash } from "../plan/hash.js";
 import type { Task } from "../plan/model.js";
-import { captureChange } from "./capture.js";
+import { captureChange, checkGitState, guardGitState } from "./capture.js";
 import type { RunContext } from "./context.js";
 import { executeTask } from "./execute.js";
 import { gate } from "./gate.js";
@@ -36,10 +36,12 @@ export async function runTask(ctx: RunContext, task: Task, workspace: string, ho
   await mkdir(ctx.logDir, { recursive: true });
   const logFile = join(ctx.logDir, `${task.id}.log`);
   await writeFile(logFile, "");
+  const guard = await guardGitState(workspace);
   hooks.onStart?.(task);
   const startedAt = new Date();
   let result = { exitCode: null as number | null, timedOut: false, signal: null as NodeJS.Signals | null };
   let tries = 0;
+  let refused: string | undefined;
   for (;;) {
     tries++;
     if (tries > 1) {
@@ -56,7 +58,9 @@ export async function runTask(ctx: RunContext, task: Task, workspace: string, ho
       runId: ctx.runId,
       onOutput: ctx.onOutput && ((chunk) => ctx.onOutput?.(task.id, chunk)),
     });
-    if ((result.exitCode === 0 && !result.timedOut) || tries > task.retries) break;
+    // a task that touched the repository's git state or other worktrees is refused, not retried
+    refused = await checkGitState(guard);
+    if (refused || (result.exitCode === 0 && !result.timedOut) || tries > task.retries) break;
   }
   const finishedAt = new Date();
 
@@ -68,7 +72,7 @@ export async function runTask(ctx: RunContext, task: Task, workspace: string, ho
     : result.exitCode !== 0
       ? `exited with ${result.exitCode === null ? `signal ${result.signal}` : `code ${result.exitCode}`}`
       : undefined;
-  const error = processError ?? captured.error;
+  const error = refused ?? processError ?? captured.error;
   const record: CheckpointRecord = {
     schema: CHECKPOINT_SCHEMA,
     plan: { name: ctx.plan.name, hash: ctx.planHash },
