@@ -103,7 +103,8 @@ export async function schedule(o: ScheduleOptions): Promise<Map<string, JobRecor
     const keep =
       earlier?.instances.length === combinations.length && !needs.some((n) => n.attempt === run.attempt) ? earlier.instances : [];
     const failFast = new AbortController();
-    const cancel = anySignal([runCancelled, failFast.signal]);
+    // a job that starts after the run was cancelled (its if: asked for always() or cancelled()) runs to its end
+    const cancel = anySignal(run.cancelled.aborted ? [failFast.signal] : [runCancelled, failFast.signal]);
     const perJob = new Semaphore(strategy.maxParallel);
 
     const instances = await Promise.all(

@@ -163,6 +163,42 @@ jobs:
   });
 });
 
+describe("cancelling a run", () => {
+  it("cancels the running job; jobs asking for always() still run, the rest are skipped", async () => {
+    const workflow = `name: cancel
+on: workflow_dispatch
+jobs:
+  long:
+    runs-on: ubuntu-latest
+    steps:
+      - run: sleep 30
+  cleanup:
+    needs: long
+    if: always()
+    runs-on: ubuntu-latest
+    steps:
+      - run: test "\${{ needs.long.result }}" = cancelled
+  next:
+    needs: long
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo never
+`;
+    const s = plainRepo({ ".github/workflows/test.yml": workflow });
+    const cancel = new AbortController();
+    setTimeout(() => cancel.abort(), 1000);
+    const started = Date.now();
+    const run = await simulateIn(s, { cancelled: cancel.signal });
+    expect(Object.fromEntries(Object.entries(run.state.jobs).map(([id, j]) => [id, j.result]))).toEqual({
+      long: "cancelled",
+      cleanup: "success",
+      next: "skipped",
+    });
+    expect(run.conclusion).toBe("cancelled");
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
+
 describe("what the simulator refuses", () => {
   it("a workflow GitHub's parser rejects, with file:line:col", async () => {
     const s = plainRepo({
