@@ -54,7 +54,9 @@ export async function runScript(s: StepRun): Promise<StepOutcome> {
     signal: s.signal,
     onSpawn: (pgid) => s.job.pgids.push(pgid),
   });
-  if (exit.exitCode !== 0 && !exit.cancelled && !exit.timedOut) s.log.info(`##[error] Process completed with exit code ${exit.exitCode}.`);
+  // GitHub turns a failed script into an annotation, not only a log line
+  if (exit.exitCode !== 0 && !exit.cancelled && !exit.timedOut)
+    s.log.stepLine(`::error::Process completed with exit code ${exit.exitCode}.`);
   return exit.exitCode === 0 ? "success" : "failure";
 }
 
