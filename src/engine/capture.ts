@@ -63,7 +63,7 @@ function parseNumstat(text: string): { files: string[]; insertions: number; dele
 
 /**
  * What a task must not change besides its own files: the repository's git state (the worktree's
- * `.git` link, the shared config, HEAD, hooks and refs — they belong to the user's repository) and,
+ * `.git` link, the shared config, HEAD, hooks, branches and tags — they belong to the user's repository) and,
  * for a pooled worktree, the folder that holds it beside the other tasks' worktrees. Taken right
  * before the task runs; `checkGitState` compares, undoes what changed and explains the refusal.
  */
@@ -93,7 +93,7 @@ export async function guardGitState(workspace: string): Promise<GitGuard> {
   return { gitDir, commonDir, hooksDir, files, refs: await listRefs(commonDir), dotGit: linked ? dotGit : undefined, parent };
 }
 
-/** Undefined when nothing changed; otherwise why the task is refused (what it changed has been undone). */
+/** Undefined when nothing changed; otherwise why the task is refused (files it changed are restored; refs are only reported). */
 export async function checkGitState(guard: GitGuard): Promise<string | undefined> {
   const changed: string[] = [];
   const stuck: string[] = [];
@@ -112,15 +112,14 @@ export async function checkGitState(guard: GitGuard): Promise<string | undefined
     changed.push(shown(file));
     await undo(shown(file), rm(file, { recursive: true, force: true }));
   }
+  // Branches and tags are reported, never rewritten: the user may have moved one meanwhile.
   const refs = await listRefs(guard.commonDir);
-  const zero = "0000000000000000000000000000000000000000";
+  const moved: string[] = [];
   for (const ref of new Set([...guard.refs.keys(), ...refs.keys()])) {
     const before = guard.refs.get(ref);
     const now = refs.get(ref);
-    if (before === now) continue;
-    changed.push(`${ref} (${before ? (now ? "moved" : "deleted") : "created"})`);
-    const args = now ? (before ? [ref, before, now] : ["-d", ref, now]) : [ref, before as string, zero];
-    await undo(ref, git([`--git-dir=${guard.commonDir}`, "update-ref", ...args], { cwd: guard.commonDir }));
+    if (before !== now)
+      moved.push(`${ref} ${before ? (now ? `moved from ${before.slice(0, 12)} to ${now.slice(0, 12)}` : "deleted") : "created"}`);
   }
   const outside: string[] = [];
   if (guard.parent) {
@@ -135,9 +134,11 @@ export async function checkGitState(guard: GitGuard): Promise<string | undefined
     ...(changed.length ? [`changed the repository's git state (${changed.join(", ")})`] : []),
     ...(outside.length ? [`wrote outside its worktree (${outside.join(", ")})`] : []),
   ];
-  if (!reasons.length) return undefined;
-  const undone = stuck.length ? `; could not undo: ${stuck.join(", ")}` : "; undone";
-  return `refused: the task ${reasons.join(" and ")}${undone}`;
+  const parts = [
+    ...(reasons.length ? [`${reasons.join(" and ")}${stuck.length ? `; could not undo: ${stuck.join(", ")}` : "; undone"}`] : []),
+    ...(moved.length ? [`changed branches or tags, left as they are for you to check (${moved.join(", ")})`] : []),
+  ];
+  return parts.length ? `refused: the task ${parts.join("; and it ")}` : undefined;
 }
 
 async function readWatched(file: string): Promise<{ data: Buffer; mode: number } | undefined> {
@@ -153,9 +154,12 @@ async function restoreWatched(file: string, before: { data: Buffer; mode: number
   await chmod(file, before.mode & 0o7777);
 }
 
-/** Branches, tags and other direct refs of the repository (symbolic refs follow their target). */
+/** The repository's branches and tags (not remote-tracking refs: a background fetch may update those). */
 async function listRefs(commonDir: string): Promise<Map<string, string>> {
-  const out = await git([`--git-dir=${commonDir}`, "for-each-ref", "--format=%(objectname) %(refname) %(symref)"], { cwd: commonDir });
+  const out = await git(
+    [`--git-dir=${commonDir}`, "for-each-ref", "--format=%(objectname) %(refname) %(symref)", "refs/heads", "refs/tags"],
+    { cwd: commonDir },
+  );
   const refs = new Map<string, string>();
   for (const line of out.split("\n")) {
     const [oid, ref, symref] = line.split(" ");

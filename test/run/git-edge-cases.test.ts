@@ -181,8 +181,6 @@ describe("what a task must not touch", () => {
       "printf '#!/bin/sh\\nexit 0\\n' > \"$(git rev-parse --git-common-dir)/hooks/post-checkout\"",
       /\.git\/hooks\/post-checkout/,
     ],
-    ["creates a branch", "git branch evil", /refs\/heads\/evil \(created\)/],
-    ["moves the user's branch", "git commit -q --allow-empty -m x\ngit update-ref refs/heads/main HEAD", /refs\/heads\/main \(moved\)/],
     ["writes beside its worktree", "echo escaped > ../escape.txt", /wrote outside its worktree \(\.\.\/escape\.txt\)/],
   ];
   for (const [what, script, reason] of tampering) {
@@ -214,6 +212,32 @@ describe("what a task must not touch", () => {
       expectOk(await run(repo, plan, "--resume"));
       expect(treeFiles(repo)).toEqual(["README.md", "after.txt", "ok.txt"]);
       expectNoLeftovers(repo);
+    });
+  }
+
+  // Branches and tags are the user's: a change is refused and reported, never rewritten (the user may move them too).
+  const refChanges: [string, string, RegExp][] = [
+    ["creates a branch", "git branch evil", /changed branches or tags, left as they are for you to check \(refs\/heads\/evil created\)/],
+    [
+      "moves the user's branch",
+      "git commit -q --allow-empty -m x\ngit update-ref refs/heads/main HEAD",
+      /\(refs\/heads\/main moved from [0-9a-f]{12} to [0-9a-f]{12}\)/,
+    ],
+    ["tags a commit", "git tag v9", /\(refs\/tags\/v9 created\)/],
+  ];
+  for (const [what, script, reason] of refChanges) {
+    it(`a task that ${what} is refused and the change reported`, async () => {
+      const repo = makeRepo();
+      const before = snapshot(repo);
+      const plan = writePlan(repo, [{ id: "W1", tasks: [{ id: "bad", instance: "I1", run: `echo ok > ok.txt\n${script}` }] }]);
+      const r = await run(repo, plan);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/task "bad" \(I1\) failed: refused: the task changed branches or tags/);
+      expect(r.stderr).toMatch(reason);
+      expect(r.stderr).not.toContain("undone");
+      const after = snapshot(repo);
+      expect(after.branches).not.toBe(before.branches);
+      expect({ ...after, branches: "", head: "" }).toEqual({ ...before, branches: "", head: "" });
     });
   }
 
