@@ -5,8 +5,8 @@
  * the run's `--concurrency`, and with `fail-fast` the first failing combination cancels the rest.
  * On a re-run, jobs that are not re-run keep the earlier attempt's record.
  */
-import { setMaxListeners } from "node:events";
 import { join } from "node:path";
+import { anySignal, Semaphore } from "./concurrency.js";
 import { asString, type Contexts, condition, resolve } from "./expressions.js";
 import { expandStrategy } from "./matrix.js";
 import type { SimRun } from "./run-context.js";
@@ -106,6 +106,8 @@ export async function schedule(o: ScheduleOptions): Promise<Map<string, JobRecor
     // a job that starts after the run was cancelled (its if: asked for always() or cancelled()) runs to its end
     const cancel = anySignal(run.cancelled.aborted ? [failFast.signal] : [runCancelled, failFast.signal]);
     const perJob = new Semaphore(strategy.maxParallel);
+    // a matrix job's outputs: the combinations write into one set, the last to finish wins
+    const outputs: Record<string, string> = { ...earlier?.outputs };
 
     const instances = await Promise.all(
       combinations.map(async (matrix, index): Promise<InstanceRecord> => {
@@ -164,20 +166,14 @@ export async function schedule(o: ScheduleOptions): Promise<Map<string, JobRecor
               summary: `${dir}/summary.md`,
               annotations: r.annotations,
             };
+            Object.assign(outputs, r.outputs);
             o.events?.finished?.(job, record);
-            return { ...record, outputs: r.outputs } as InstanceRecord;
+            return record;
           }),
         );
       }),
     );
     const result = aggregate(instances.map((i) => i.result));
-    // a matrix job's outputs: the combinations write into one set, the last to finish wins
-    const outputs = Object.assign(
-      {},
-      earlier?.outputs,
-      ...instances.map((i) => (i as InstanceRecord & { outputs?: object }).outputs ?? {}),
-    );
-    for (const i of instances) delete (i as { outputs?: unknown }).outputs;
     return { ...base, result, outputs, instances, failedUpstream: failedUpstream || result === "failure" };
   }
 
@@ -226,33 +222,4 @@ function githubLite(run: SimRun): Record<string, unknown> {
     run_attempt: String(run.attempt),
     workflow: run.workflow.name,
   };
-}
-
-function anySignal(signals: AbortSignal[]): AbortSignal {
-  const c = new AbortController();
-  setMaxListeners(0, c.signal);
-  for (const s of signals) {
-    if (s.aborted) c.abort();
-    else s.addEventListener("abort", () => c.abort(), { once: true });
-  }
-  return c.signal;
-}
-
-class Semaphore {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    // a released slot is handed to the next waiter directly, so a newcomer cannot overtake it
-    if (this.active < this.limit) this.active++;
-    else await new Promise<void>((go) => this.waiting.push(go));
-    try {
-      return await work();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active--;
-    }
-  }
 }
