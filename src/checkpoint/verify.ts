@@ -49,11 +49,26 @@ export async function verifyCheckpoint(dir: string, want: Expectations): Promise
   const fail = (reason: string): never => {
     throw new CheckpointError(want.taskId, reason);
   };
+  // A checkpoint is plain files: a symlink could make verification read (and landing apply) bytes
+  // from anywhere on the machine, so one anywhere in the folder is refused outright.
+  for (const name of [RECORD_FILE, PATCH_FILE]) {
+    const st = await lstat(join(dir, name)).catch(() => undefined);
+    if (!st) fail(`${name} is missing`);
+    else if (st.isSymbolicLink()) fail(`${name} is a symbolic link`);
+    else if (!st.isFile()) fail(`${name} is not a regular file`);
+  }
+  const outputsStat = await lstat(join(dir, OUTPUTS_DIR)).catch(() => undefined);
+  if (outputsStat && !outputsStat.isDirectory())
+    fail(`${OUTPUTS_DIR} is ${outputsStat.isSymbolicLink() ? "a symbolic link" : "not a folder"}`);
+  const present = await listFiles(join(dir, OUTPUTS_DIR));
+  for (const entry of present) {
+    if (entry.kind !== "file") fail(`outputs/${entry.path} is ${entry.kind === "symlink" ? "a symbolic link" : "not a regular file"}`);
+  }
   let raw: Buffer;
   try {
     raw = await readFile(join(dir, RECORD_FILE));
   } catch {
-    return fail(`${RECORD_FILE} is missing`);
+    return fail(`${RECORD_FILE} cannot be read`);
   }
   let record: CheckpointRecord;
   try {
@@ -62,6 +77,8 @@ export async function verifyCheckpoint(dir: string, want: Expectations): Promise
     return fail(`${RECORD_FILE} is not valid JSON`);
   }
   if (record?.schema !== CHECKPOINT_SCHEMA) fail(`unknown record schema ${JSON.stringify(record?.schema)}`);
+  const malformed = recordShapeError(record);
+  if (malformed) fail(`${RECORD_FILE} is malformed: ${malformed}`);
   if (record.task?.id !== want.taskId) fail(`record is for task "${record.task?.id}"`);
   if (record.run?.id !== want.runId) fail(`record comes from another run (${record.run?.id}, expected ${want.runId})`);
   if (record.base !== want.base) fail(`record was made on base ${record.base}, this run is based on ${want.base}`);
@@ -71,11 +88,16 @@ export async function verifyCheckpoint(dir: string, want: Expectations): Promise
   if (record.task.hash !== want.taskHash) fail("the task's definition changed since this checkpoint was made");
   if (want.requireSuccess !== false && record.status !== "success")
     fail(`task ${record.status === "failure" ? "failed" : `has status ${record.status}`}${record.error ? `: ${record.error}` : ""}`);
-  const upstream = record.upstream ?? [];
-  const same =
-    upstream.length === want.upstream.length &&
-    upstream.every((u, i) => u.task === want.upstream[i].task && u.record === want.upstream[i].record);
-  if (!same) fail("it was built on different upstream checkpoints than the ones this run verified");
+  const upstream = record.upstream;
+  if (upstream.length !== want.upstream.length || upstream.some((u, i) => u.task !== want.upstream[i].task))
+    fail(
+      `it was built on upstream tasks ${upstream.map((u) => u.task).join(", ") || "(none)"}, the plan says ${want.upstream.map((u) => u.task).join(", ") || "(none)"}`,
+    );
+  const changed = upstream.find((u, i) => u.record !== want.upstream[i].record);
+  if (changed)
+    fail(
+      `upstream checkpoint of task "${changed.task}" is not the one it was built on (that record.json was edited or replaced after this task consumed it)`,
+    );
 
   const patchFile = join(dir, PATCH_FILE);
   const patchSha = await sha256File(patchFile).catch(() => fail(`${PATCH_FILE} is missing`));
@@ -91,8 +113,8 @@ export async function verifyCheckpoint(dir: string, want: Expectations): Promise
     if (!st.isFile()) fail(`output ${out.path} is not a regular file`);
     if ((await sha256File(file)) !== out.sha256) fail(`output ${out.path} does not match its sha256`);
   }
-  for (const extra of await listFiles(join(dir, OUTPUTS_DIR))) {
-    if (!declared.has(extra)) fail(`unexpected file outputs/${extra} not listed in the record`);
+  for (const extra of present) {
+    if (!declared.has(extra.path)) fail(`unexpected file outputs/${extra.path} not listed in the record`);
   }
   const recordSha256 = createHash("sha256").update(raw).digest("hex");
   return { dir, record, recordSha256, patchFile };
@@ -107,16 +129,37 @@ export function safeRelative(p: string): string | undefined {
   return norm;
 }
 
-async function listFiles(root: string): Promise<string[]> {
-  const out: string[] = [];
+/** Everything under `root` except folders, without following symbolic links. */
+async function listFiles(root: string): Promise<{ path: string; kind: "file" | "symlink" | "other" }[]> {
+  const out: { path: string; kind: "file" | "symlink" | "other" }[] = [];
   const walk = async (d: string) => {
     const entries = await readdir(d, { withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       const full = join(d, e.name);
       if (e.isDirectory()) await walk(full);
-      else out.push(relative(root, full).split(sep).join("/"));
+      else
+        out.push({
+          path: relative(root, full).split(sep).join("/"),
+          kind: e.isFile() ? "file" : e.isSymbolicLink() ? "symlink" : "other",
+        });
     }
   };
   await walk(root);
   return out;
+}
+
+/** The fields verification and landing rely on, with the types they need; undefined when fine. */
+function recordShapeError(r: CheckpointRecord): string | undefined {
+  const isString = (v: unknown) => typeof v === "string";
+  if (!r.task || !isString(r.task.id) || !isString(r.task.hash)) return "task must have a string id and hash";
+  if (!r.run || !isString(r.run.id)) return "run must have a string id";
+  if (!r.plan || !isString(r.plan.name)) return "plan must have a string name";
+  if (!isString(r.base)) return "base must be a commit id";
+  if (!r.patch || !isString(r.patch.sha256) || !Array.isArray(r.patch.files) || !r.patch.files.every(isString))
+    return "patch must have a sha256 and a list of files";
+  if (!Array.isArray(r.outputs) || !r.outputs.every((o) => o && isString(o.path) && isString(o.sha256)))
+    return "outputs must be a list of {path, sha256}";
+  if (!Array.isArray(r.upstream) || !r.upstream.every((u) => u && isString(u.task) && isString(u.record)))
+    return "upstream must be a list of {task, record}";
+  return undefined;
 }
