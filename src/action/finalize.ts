@@ -39,7 +39,7 @@ export async function finalize(): Promise<void> {
   const verified = await core.group("Verify every checkpoint", () => verifyAll(r, loaded.plan));
   const records = verified.map((v) => v.record);
   const author = core.getInput("author") || loaded.plan.land.author || DEFAULT_AUTHOR;
-  const commit = await landingCommit(r.workspace, loaded.plan, r.runId, r.sha, verified, author);
+  const commit = await landingCommit(r.workspace, loaded.plan, r.runId, r.sha, verified, { author });
   core.info(
     `landing commit ${commit} (${records.reduce((n, c) => n + c.patch.files.length, 0)} file changes from ${records.length} tasks)`,
   );

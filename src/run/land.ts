@@ -8,6 +8,7 @@ import { materializeCommit } from "../engine/materialize.js";
 import { commitTree, GitError, git, headCommit } from "../git/git.js";
 import { planHash } from "../plan/hash.js";
 import type { Plan } from "../plan/model.js";
+import { moveChange } from "./snapshot.js";
 
 export class LandError extends Error {}
 
@@ -52,12 +53,14 @@ export async function landingCommit(
   runId: string,
   base: string,
   all: VerifiedCheckpoint[],
-  author?: string,
+  options: { author?: string; trees?: Map<string, Promise<string>>; onto?: string } = {},
 ): Promise<string> {
   assertNoConflicts(plan, all);
-  const combined = await materializeCommit(repo, base, all);
+  const combined = await materializeCommit(repo, base, all, options.trees);
+  const who = await identity(repo, plan, options.author);
+  if (options.onto && options.onto !== base) return moveChange(repo, base, combined, options.onto, commitMessage(plan, runId), who);
   const tree = await git(["rev-parse", `${combined}^{tree}`], { cwd: repo });
-  return commitTree(repo, tree, [base], commitMessage(plan, runId), await identity(repo, plan, author));
+  return commitTree(repo, tree, [base], commitMessage(plan, runId), who);
 }
 
 /**

@@ -20,6 +20,8 @@ export interface RunInfo {
   planName: string;
   planHash: string;
   base: string;
+  /** with --allow-dirty: the commit checked out when the run started (base is a snapshot on top of it) */
+  head?: string;
   /** branch checked out when the run started (landing target unless --branch) */
   branch?: string;
   targetBranch?: string;

@@ -19,6 +19,7 @@ import type { EventSink } from "./events.js";
 import { land, landingCommit } from "./land.js";
 import { Layout, type RunInfo } from "./layout.js";
 import { acquireLock } from "./lock.js";
+import { snapshotWorkingTree } from "./snapshot.js";
 import { WorktreePool } from "./worktrees.js";
 
 export class RunError extends Error {}
@@ -32,6 +33,8 @@ export interface RunOptions {
   wave?: string;
   only?: string;
   branch?: string;
+  /** base the run on a snapshot of the uncommitted working tree; only the plan's change lands */
+  allowDirty?: boolean;
   onEvent: EventSink;
 }
 
@@ -90,7 +93,9 @@ export async function runPlan(opts: RunOptions): Promise<RunResult> {
 async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, layout: Layout): Promise<RunResult> {
   const { plan } = loaded;
   const planFile = relative(repo, resolve(opts.cwd, opts.planFile));
-  const run = opts.resume ? await findRun(layout, plan, planFile, opts.resume) : await newRun(layout, repo, plan, planFile, opts.branch);
+  const run = opts.resume
+    ? await findRun(layout, plan, planFile, opts.resume)
+    : await newRun(layout, repo, plan, planFile, opts.branch, opts.allowDirty);
   if (opts.branch) run.targetBranch = opts.branch;
   run.status = "running";
   await layout.saveRun(run);
@@ -204,10 +209,14 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   if (status === "succeeded") {
     try {
       const all = plan.tasks.map((t) => ctx.verified.get(t.id) as VerifiedCheckpoint);
-      const { branch, commit } = await land(repo, await landingCommit(repo, plan, run.runId, run.base, all), run.base, run.targetBranch);
-      landed = commit;
-      run.landedCommit = commit;
-      emit({ type: "land", commit, branch });
+      // A run on a snapshot of uncommitted edits lands only the plan's change on the current branch;
+      // on a new branch, the snapshot commit stays in the history under the plan's commit.
+      const onto = run.targetBranch ? undefined : run.head;
+      const commit = await landingCommit(repo, plan, run.runId, run.base, all, { trees: ctx.trees, onto });
+      const { branch, commit: landedCommit } = await land(repo, commit, onto ?? run.base, run.targetBranch);
+      landed = landedCommit;
+      run.landedCommit = landedCommit;
+      emit({ type: "land", commit: landedCommit, branch });
     } catch (e) {
       status = "failed";
       error = (e as Error).message;
@@ -226,18 +235,32 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   return { run, outcomes, skipped, status, landed, error, wallMs };
 }
 
-async function newRun(layout: Layout, repo: string, plan: Plan, planFile: string, branch?: string): Promise<RunInfo> {
+async function newRun(layout: Layout, repo: string, plan: Plan, planFile: string, branch?: string, allowDirty?: boolean): Promise<RunInfo> {
   const dirty = await git(["status", "--porcelain", "--untracked-files=normal"], { cwd: repo });
+  const head = await headCommit(repo);
+  if (dirty && allowDirty) {
+    const current = await git(["symbolic-ref", "-q", "--short", "HEAD"], { cwd: repo, okCodes: [1] });
+    const base = await snapshotWorkingTree(repo, head);
+    return layout.createRun({
+      planFile,
+      planName: plan.name,
+      planHash: planHash(plan),
+      base,
+      head,
+      branch: current || undefined,
+      targetBranch: branch,
+    });
+  }
   if (dirty) {
     const files = dirty
       .split("\n")
       .slice(0, 5)
       .map((l) => `  ${l}`);
     throw new RunError(
-      `the working tree has uncommitted changes; the run is based on HEAD and lands on it, so commit or stash them first:\n${files.join("\n")}`,
+      `the working tree has uncommitted changes; the run is based on HEAD and lands on it, so commit or stash them first (or use --allow-dirty to run on them; only the plan's change lands):\n${files.join("\n")}`,
     );
   }
-  const base = await headCommit(repo);
+  const base = head;
   const current = await git(["symbolic-ref", "-q", "--short", "HEAD"], { cwd: repo, okCodes: [1] });
   return layout.createRun({
     planFile,

@@ -13,6 +13,7 @@ interface RunFlags {
   wave?: string;
   only?: string;
   dryRun?: boolean;
+  allowDirty?: boolean;
   branch?: string;
   json?: boolean;
 }
@@ -27,6 +28,7 @@ export function registerRun(program: Command): void {
     .option("--wave <id>", "run only this wave (and whatever upstream it still needs)")
     .option("--only <task>", "run only this task (and whatever upstream it still needs)")
     .option("--branch <name>", "land the result on this branch instead of the current one (working tree untouched)")
+    .option("--allow-dirty", "run on a snapshot of uncommitted changes; only the plan's change lands (your edits stay uncommitted)")
     .option("--dry-run", "print what would run, in order, and exit")
     .option("--json", "one JSON object per event on stdout")
     .action(async (file: string, flags: RunFlags) => {
@@ -44,6 +46,7 @@ export function registerRun(program: Command): void {
           wave: flags.wave,
           only: flags.only,
           branch: flags.branch,
+          allowDirty: flags.allowDirty,
           onEvent: (e) => renderer.event(e),
         });
         renderer.close();
