@@ -417,6 +417,23 @@ describe("refusals", () => {
     expect(snapshot(repo)).toEqual(before);
   });
 
+  it("--allow-dirty runs on the uncommitted edits and lands only the plan's change", async () => {
+    const repo = makeRepo({ "README.md": "base\n", "notes.txt": "one\n" });
+    const plan = writePlan(repo, [{ id: "W1", tasks: [{ id: "a", run: "cat draft.txt > seen.txt && echo a > a.txt" }] }]);
+    writeFileSync(join(repo, "README.md"), "edited\n");
+    writeFileSync(join(repo, "draft.txt"), "uncommitted draft\n");
+    const head = git(repo, "rev-parse", "HEAD");
+    const r = await run(repo, plan, "--allow-dirty");
+    expect(r.code, r.stderr).toBe(0);
+    // the task saw the untracked draft; the landed commit holds only the plan's own files
+    expect(git(repo, "rev-parse", "HEAD^")).toBe(head);
+    expect(git(repo, "show", "--name-only", "--format=", "HEAD").split("\n").sort()).toEqual(["a.txt", "seen.txt"]);
+    expect(git(repo, "show", "HEAD:seen.txt")).toBe("uncommitted draft");
+    // the edits are still uncommitted where they were
+    expect(readFileSync(join(repo, "README.md"), "utf8")).toBe("edited\n");
+    expect(git(repo, "status", "--porcelain")).toBe(" M README.md\n?? draft.txt");
+  });
+
   it("refuses a folder that is not a git repository, and a repository without commits", async () => {
     const dir = tempDir();
     const plan = join(dir, "plan.yml");
