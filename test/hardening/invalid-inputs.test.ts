@@ -5,9 +5,10 @@
  * trace, in under a second.
  *
  * Timing: the spawned CLI must use under 1 s of CPU (user + system, node start-up included), measured
- * by bash's `times` — wall time on a loaded 2-core CI measures the neighbours more than waveplan. Its
- * wall time is checked too, with slack: 1 s on top of what a bare `--version` takes at that moment.
- * Each input is also loaded in process, where the limit is 1 s of wall time, strictly.
+ * by bash's `times`. Wall time is not asserted for the spawned process: on a loaded 2-core machine
+ * (load 6 while this was written) a bare `--version` alone took up to 1.7 s, so it measures the
+ * neighbours, not waveplan. Each input is also loaded in process, where the limit is 1 s of wall
+ * time, strictly.
  */
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -36,6 +37,7 @@ function expectedRules(name: string): RegExp {
   const table: [RegExp, string][] = [
     [/^rule-(duplicate-wave-id|duplicate-task-id)/, "duplicate-id"],
     [/^rule-empty-wave/, "empty-wave"],
+    [/^twenty-megabytes/, "file-too-large"],
     [/^rule-unknown-instance/, "unknown-instance"],
     [/^rule-(run-and-prompt|neither-run-nor-prompt)/, "run-or-prompt"],
     [/^rule-prompt-without-agent/, "agent"],
@@ -116,7 +118,7 @@ async function spawnAll(inputs: Input[]): Promise<Map<string, Spawned>> {
   return results;
 }
 
-function assertCleanFailure(input: Input, r: Spawned, startupMs: number): void {
+function assertCleanFailure(input: Input, r: Spawned): void {
   const where = `${input.command} ${input.name}`;
   const all = r.stdout + r.stderr;
   expect(r.code, `${where}\n${r.stderr.slice(0, 2000)}`).toBe(1);
@@ -131,8 +133,7 @@ function assertCleanFailure(input: Input, r: Spawned, startupMs: number): void {
     expect(Number(col), l).toBeGreaterThanOrEqual(1);
   }
   expect(located[0], where).toMatch(expectedRules(input.name));
-  expect(r.cpuMs, `${where} used ${Math.round(r.cpuMs)} ms of CPU`).toBeLessThan(LIMIT_MS);
-  expect(r.ms, `${where} took ${Math.round(r.ms)} ms (bare start-up ${Math.round(startupMs)} ms)`).toBeLessThan(LIMIT_MS + startupMs);
+  expect(r.cpuMs, `${where} used ${Math.round(r.cpuMs)} ms of CPU (wall ${Math.round(r.ms)} ms)`).toBeLessThan(LIMIT_MS);
 }
 
 /** The same input in process: the loader alone, strictly under the limit. */
@@ -158,7 +159,6 @@ function loadInProcess(input: Input): { ms: number; errors: number } {
   return { ms: performance.now() - started, errors };
 }
 
-let startupMs = 0;
 const generated: Input[] = [];
 
 beforeAll(async () => {
@@ -173,9 +173,6 @@ beforeAll(async () => {
   const wide = join(dir, "md-huge-line.md");
   writeFileSync(wide, `# Plan\n\n| ID | Role |\n|----|------|\n| I1 | ${"x".repeat(2_000_000)} |\n`);
   generated.push({ name: "md-huge-line.md", file: wide, command: "import" });
-  // start-up under the same load as the inputs: two at a time, the slower of each pair
-  const warm = await Promise.all([1, 2, 3, 4].map(() => spawnCli(["--version"])));
-  startupMs = Math.max(...warm.map((w) => w.ms));
 }, 120_000);
 
 describe("the bad-input corpus", () => {
@@ -187,7 +184,7 @@ describe("the bad-input corpus", () => {
   it("every input, through the bundled CLI: exit 1, located errors, no stack trace, under a second", async () => {
     const inputs = [...committed, ...generated];
     const results = await spawnAll(inputs);
-    for (const input of inputs) assertCleanFailure(input, results.get(input.name) as Spawned, startupMs);
+    for (const input of inputs) assertCleanFailure(input, results.get(input.name) as Spawned);
     expect(results.size).toBe(inputs.length);
   }, 180_000);
 
