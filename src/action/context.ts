@@ -7,7 +7,7 @@ import type { RunContext } from "../engine/context.js";
 import { planHash } from "../plan/hash.js";
 import type { Plan } from "../plan/model.js";
 import { type Runner, taskBaseEnv } from "./runner.js";
-import { SecretGuardStore } from "./secret-guard.js";
+import { SecretGuardStore } from "../checkpoint/secret-guard.js";
 
 export interface JobContext {
   ctx: RunContext;

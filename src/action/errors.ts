@@ -3,6 +3,7 @@
  * failed exit code, never a stack trace (that goes to the debug log only).
  */
 import * as core from "@actions/core";
+import { SecretLeakError } from "../checkpoint/secret-guard.js";
 import { CheckpointError } from "../checkpoint/verify.js";
 import { GateError } from "../engine/gate.js";
 import type { Position } from "../plan/diagnostics.js";
@@ -39,7 +40,7 @@ export function fail(e: unknown, where?: Where): void {
     process.exitCode = core.ExitCode.Failure;
     return;
   }
-  const known = e instanceof ActionError || e instanceof GateError || e instanceof CheckpointError;
+  const known = e instanceof ActionError || e instanceof GateError || e instanceof CheckpointError || e instanceof SecretLeakError;
   const message = (e as Error)?.message ?? String(e);
   if (!known && e instanceof Error && e.stack) core.debug(e.stack);
   // one annotation, placed in the plan when we know where: setFailed would add a second, unplaced one

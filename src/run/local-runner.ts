@@ -6,6 +6,7 @@
 import { appendFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { LocalCheckpointStore } from "../checkpoint/local-store.js";
+import { SecretGuardStore, SecretLeakError } from "../checkpoint/secret-guard.js";
 import { CheckpointError, type VerifiedCheckpoint, verifyCheckpoint } from "../checkpoint/verify.js";
 import type { RunContext } from "../engine/context.js";
 import { assertNoConflicts, expectationsFor, GateError } from "../engine/gate.js";
@@ -100,7 +101,9 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   run.status = "running";
   await layout.saveRun(run);
 
-  const store = new LocalCheckpointStore(layout.checkpoints(run.runId));
+  // a task that writes a secret's value into the repository must not land it
+  const secrets = (plan.agent?.secrets ?? []).flatMap((name) => (process.env[name] ? [{ name, value: process.env[name] as string }] : []));
+  const store = new SecretGuardStore(new LocalCheckpointStore(layout.checkpoints(run.runId)), secrets);
   const ctx: RunContext = {
     plan,
     planHash: planHash(plan),
@@ -200,7 +203,7 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
       }
     }
   } catch (e) {
-    if (!(e instanceof GateError || e instanceof CheckpointError)) throw e;
+    if (!(e instanceof GateError || e instanceof CheckpointError || e instanceof SecretLeakError)) throw e;
     error = e.message;
   }
 
@@ -312,16 +315,24 @@ async function verifyWave(ctx: RunContext, tasks: Task[]): Promise<void> {
   );
 }
 
+/** Runs `fn` over items, at most `limit` at once; after an error no new item starts, and the error is
+ * raised once the items in flight have finished (their checkpoints stay usable for --resume). */
 async function runBounded<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    while (next < items.length && !failure) {
       const i = next++;
-      results[i] = await fn(items[i]);
+      try {
+        results[i] = await fn(items[i]);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   });
   await Promise.all(workers);
+  if (failure) throw failure.error;
   return results;
 }
 

@@ -162,3 +162,23 @@ describe("a run whose tasks print a secret", () => {
     expect(grep.status, grep.stdout + grep.stderr).toBe(1); // 1: no match (2 would be an error)
   });
 });
+
+describe("a task that writes a secret into the repository", () => {
+  it("is refused: its checkpoint is not published, nothing lands, the message names task and secret", async () => {
+    requireBundle();
+    const repo = makeRepo({ "README.md": "secrets test\n" });
+    const plan = PLAN.replace(
+      'echo "task output" > result.txt',
+      'echo "key=$LEAKY_API_KEY" > config.env && echo "task output" > result.txt',
+    );
+    writeFiles(repo, { "plan.yml": plan });
+    git(repo, "add", "plan.yml");
+    git(repo, "commit", "-q", "-m", "plan");
+    const head = git(repo, "rev-parse", "HEAD");
+    const r = await cli(repo, ["run", "plan.yml"], { LEAKY_API_KEY: SECRET });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('task "print" put the value of secret LEAKY_API_KEY into its checkpoint');
+    expect(git(repo, "rev-parse", "HEAD")).toBe(head);
+    for (const f of allFiles(join(repo, ".waveplan", "runs"))) expect(readFileSync(f).includes(SECRET), f).toBe(false);
+  }, 120_000);
+});

@@ -1,13 +1,15 @@
 /**
- * Artifacts are readable by anyone who can read the repository's Actions runs, and the job log's
- * masking does not reach them: a checkpoint holding the value of a secret is refused before upload.
+ * A checkpoint holding the value of a secret is refused before it is published: on GitHub artifacts
+ * are readable by anyone who can read the repository's Actions runs (the log's masking does not reach
+ * them), and locally the change would land in a commit.
  * Like the log's masking this catches the value as written, not encoded (a binary file's base85 in
  * the patch would pass): it stops the common accident, it is no sandbox for a hostile agent.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
-import type { CheckpointStore } from "../checkpoint/store.js";
-import { ActionError } from "./errors.js";
+import type { CheckpointStore } from "./store.js";
+
+export class SecretLeakError extends Error {}
 
 /** Values this short occur by chance in any patch; they cannot be told apart from a leak. */
 const MIN_SECRET_LENGTH = 6;
@@ -33,10 +35,12 @@ export class SecretGuardStore implements CheckpointStore {
         const file = join(entry.parentPath, entry.name);
         const data = await readFile(file);
         const leaked = this.secrets.find((s) => data.includes(s.value));
-        if (leaked)
-          throw new ActionError(
-            `task "${taskId}" put the value of secret ${leaked.name} into its checkpoint (${relative(dir, file)}); it was not uploaded`,
+        if (leaked) {
+          await rm(dir, { recursive: true, force: true }); // the staged copy must not linger either
+          throw new SecretLeakError(
+            `task "${taskId}" put the value of secret ${leaked.name} into its checkpoint (${relative(dir, file)}); the checkpoint was refused`,
           );
+        }
       }
     }
     await this.inner.publish(taskId, dir);
