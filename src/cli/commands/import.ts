@@ -54,8 +54,11 @@ export function registerImport(program: Command): void {
 
 function readMarkdown(file: string): string {
   const size = statSync(file).size;
-  if (size > MAX_PLAN_BYTES) throw new CliError(`${file} is ${size} bytes; markdown plans larger than ${MAX_PLAN_BYTES} bytes are refused`);
   const d = new DiagnosticList(file);
+  if (size > MAX_PLAN_BYTES) {
+    d.error("file-too-large", `markdown plan is ${size} bytes; plans larger than ${MAX_PLAN_BYTES} bytes are refused`, { line: 1, col: 1 });
+    throw new PlanError(d.sorted());
+  }
   const text = decodeUtf8(readFileSync(file), d);
   if (text === undefined) throw new PlanError(d.sorted());
   return text;
