@@ -39,10 +39,11 @@ export function registerSimulate(program: Command): void {
         throw new UsageError("--rerun-failed reuses the earlier run's repository and output folder: drop --repo/--out");
       const concurrency = flags.concurrency === undefined ? Math.max(2, availableParallelism()) : Number(flags.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError("--concurrency must be a positive integer");
-      // loaded here: the simulator pulls in GitHub's workflow parser, which no other command needs
+      // evaluated only here: the simulator pulls in GitHub's workflow parser, which no other command
+      // needs. "eager" keeps it inside dist/cli/index.js (no chunk files beside the one-file bundle).
       const [{ simulate, SimulateError }, { parsePairs, InputError }] = await Promise.all([
-        import("../../simulate/simulate.js"),
-        import("../../simulate/inputs.js"),
+        import(/* webpackMode: "eager" */ "../../simulate/simulate.js"),
+        import(/* webpackMode: "eager" */ "../../simulate/inputs.js"),
       ]);
       const cancel = new AbortController();
       const onSignal = () => {
