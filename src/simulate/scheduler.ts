@@ -20,6 +20,8 @@ export interface InstanceRecord {
   matrix?: Record<string, unknown>;
   result: Result;
   attempt: number;
+  /** when the job started (ISO time), for timelines; absent for jobs that never ran */
+  startedAt?: string;
   durationMs: number;
   /** paths relative to the run's output folder */
   log?: string;
@@ -132,6 +134,7 @@ export async function schedule(o: ScheduleOptions): Promise<Map<string, JobRecor
               return record;
             }
             o.events?.started?.(job, { key, name });
+            const startedAt = new Date().toISOString();
             const spec: InstanceSpec = {
               job,
               key,
@@ -161,6 +164,7 @@ export async function schedule(o: ScheduleOptions): Promise<Map<string, JobRecor
               matrix,
               result: r.result,
               attempt: run.attempt,
+              startedAt,
               durationMs: r.durationMs,
               log: `${dir}/log.txt`,
               summary: `${dir}/summary.md`,

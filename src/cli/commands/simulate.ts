@@ -23,7 +23,7 @@ export function registerSimulate(program: Command): void {
     .option("--fail <task>", "make this task's command fail (bash exits before its script) to exercise failure paths")
     .option("--rerun-failed <out>", "re-run the failed jobs of an earlier simulation (its output folder), attempt + 1")
     .option("--out <dir>", "output folder for logs, summaries, artifacts and state (default .waveplan/simulate/<run id>)")
-    .option("--concurrency <n>", "at most n jobs at once (default: the number of CPUs, at least 2)")
+    .option("--concurrency <n>", "at most n jobs at once (default: twice the number of CPUs, at least 4)")
     .option("--input <name=value>", "a workflow_dispatch input (repeatable)", collect, [])
     .option("--secret <name=value>", "a secret (repeatable); secrets are empty otherwise", collect, [])
     .addHelpText(
@@ -37,7 +37,8 @@ export function registerSimulate(program: Command): void {
         throw new UsageError("--rerun-failed continues an earlier run with its own workflow: do not pass a workflow file");
       if (flags.rerunFailed && (flags.repo || flags.out))
         throw new UsageError("--rerun-failed reuses the earlier run's repository and output folder: drop --repo/--out");
-      const concurrency = flags.concurrency === undefined ? Math.max(2, availableParallelism()) : Number(flags.concurrency);
+      // a job mostly waits (process start, artifact transfers, an agent's API calls), so more jobs than CPUs pay off
+      const concurrency = flags.concurrency === undefined ? Math.max(4, 2 * availableParallelism()) : Number(flags.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError("--concurrency must be a positive integer");
       // evaluated only here: the simulator pulls in GitHub's workflow parser, which no other command
       // needs. "eager" keeps it inside dist/cli/index.js (no chunk files beside the one-file bundle).
