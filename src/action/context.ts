@@ -3,11 +3,11 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import * as core from "@actions/core";
 import { ArtifactCheckpointStore } from "../checkpoint/artifact-store.js";
+import { SecretGuardStore } from "../checkpoint/secret-guard.js";
 import type { RunContext } from "../engine/context.js";
 import { planHash } from "../plan/hash.js";
 import type { Plan } from "../plan/model.js";
 import { type Runner, taskBaseEnv } from "./runner.js";
-import { SecretGuardStore } from "../checkpoint/secret-guard.js";
 
 export interface JobContext {
   ctx: RunContext;
