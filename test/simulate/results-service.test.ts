@@ -11,10 +11,10 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
-import { crc32 } from "node:zlib";
 import { DefaultArtifactClient } from "@actions/artifact";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type ResultsService, type RunContext, startResultsService } from "../../src/simulate/results-service.js";
+import { craftZip } from "../support/zip.js";
 
 const execFileAsync = promisify(execFile);
 const client = new DefaultArtifactClient();
@@ -209,7 +209,7 @@ describe("results service with the real @actions/artifact client", () => {
     await mkdir(join(work, "crafted"), { recursive: true });
     await writeFile(
       zipPath,
-      storedZip([
+      craftZip([
         { name: "ok.txt", data: "fine" },
         { name: "../evil.txt", data: "escaped one level" },
         { name: "a/../../evil2.txt", data: "escaped via a subfolder" },
@@ -349,49 +349,3 @@ describe("results service protocol checks", () => {
     expect(existsSync(small.dir)).toBe(false); // its own temp folder is removed
   });
 });
-
-/** A zip with stored (uncompressed) entries, names taken verbatim — which no zip library would write. */
-function storedZip(entries: { name: string; data: string; symlink?: boolean }[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const name = Buffer.from(entry.name);
-    const data = Buffer.from(entry.data);
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(0, 8); // stored
-    local.writeUInt16LE(0x21, 12); // 1980-01-01
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    locals.push(local, name, data);
-
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE((3 << 8) | 20, 4); // made by Unix, so the mode in external attributes counts
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(0x21, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(((entry.symlink ? 0o120777 : 0o100644) << 16) >>> 0, 38);
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-    offset += local.length + name.length + data.length;
-  }
-  const centralSize = centrals.reduce((n, b) => n + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(centralSize, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, ...centrals, end]);
-}
