@@ -9,6 +9,7 @@ import { LocalCheckpointStore } from "../checkpoint/local-store.js";
 import { SecretGuardStore, SecretLeakError } from "../checkpoint/secret-guard.js";
 import { CheckpointError, type VerifiedCheckpoint, verifyCheckpoint } from "../checkpoint/verify.js";
 import type { RunContext } from "../engine/context.js";
+import { inheritedEnv } from "../engine/env.js";
 import { assertNoConflicts, expectationsFor, GateError } from "../engine/gate.js";
 import { runTask, type TaskOutcome } from "../engine/task.js";
 import { git, headCommit, repoRoot } from "../git/git.js";
@@ -114,7 +115,7 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
     store,
     logDir: layout.logs(run.runId),
     scratchDir: layout.scratch(run.runId),
-    env: taskBaseEnv(),
+    env: inheritedEnv(),
     strictPlanHash: false,
     secrets: [],
     verified: new Map(),
@@ -334,14 +335,4 @@ async function runBounded<T, R>(items: T[], limit: number, fn: (item: T) => Prom
   await Promise.all(workers);
   if (failure) throw failure.error;
   return results;
-}
-
-/** The environment tasks inherit: the user's, minus git variables that would point tasks at the wrong repository. */
-function taskBaseEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined || /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|COMMON_DIR)$/.test(k)) continue;
-    env[k] = v;
-  }
-  return env;
 }
