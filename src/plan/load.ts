@@ -112,6 +112,12 @@ export function checkPlan(input: string | Uint8Array, file: string): LoadResult 
     return { line: lo + 1, col: o - lineStarts[lo] + 1, length };
   };
 
+  const deep = deepFlowOnOneLine(source);
+  if (deep !== undefined) {
+    d.error("nesting", `values are nested more than ${MAX_DEPTH} levels deep; a plan needs about six`, at(deep));
+    return fail();
+  }
+
   let doc: Document.Parsed;
   try {
     doc = parseDocument(source, { prettyErrors: false, uniqueKeys: true, strict: true });
@@ -213,6 +219,29 @@ function validateDespiteSchemaErrors(
     const at = offsetOf(item);
     if (!hidden.some(([start, end]) => at >= start && at < end)) d.items.push(item);
   }
+}
+
+/**
+ * The YAML parser slows down sharply on flow collections nested thousands deep (`[[[[…`), which only
+ * junk produces: spot such a line before parsing, by its brackets outside quotes. The offset of the
+ * bracket that goes too deep, or undefined. Deep nesting spread over many lines is left to checkShape.
+ */
+function deepFlowOnOneLine(source: string): number | undefined {
+  let depth = 0;
+  let quote = "";
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\n") {
+      depth = 0;
+      quote = "";
+    } else if (quote) {
+      if (c === quote) quote = "";
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "[" || c === "{") {
+      if (++depth > MAX_DEPTH) return i;
+    } else if ((c === "]" || c === "}") && depth > 0) depth--;
+  }
+  return undefined;
 }
 
 /**
