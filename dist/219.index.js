@@ -612,8 +612,8 @@ var context = __webpack_require__(12298);
 var errors = __webpack_require__(78055);
 // EXTERNAL MODULE: ./src/action/plan.ts + 4 modules
 var plan = __webpack_require__(10849);
-// EXTERNAL MODULE: ./src/action/runner.ts
-var runner = __webpack_require__(75242);
+// EXTERNAL MODULE: ./src/action/runner.ts + 1 modules
+var runner = __webpack_require__(4773);
 ;// CONCATENATED MODULE: ./src/action/task.ts
 /**
  * `task` (a wave job): one task through the engine's execution path — gate (download and verify every

@@ -193,8 +193,8 @@ async function filesUnder(root) {
 var secret_guard = __webpack_require__(57588);
 // EXTERNAL MODULE: ./src/plan/hash.ts
 var hash = __webpack_require__(22239);
-// EXTERNAL MODULE: ./src/action/runner.ts
-var runner = __webpack_require__(75242);
+// EXTERNAL MODULE: ./src/action/runner.ts + 1 modules
+var runner = __webpack_require__(4773);
 ;// CONCATENATED MODULE: ./src/action/context.ts
 /** The engine's RunContext for a job of a GitHub run: artifacts as the store, the checkout as the repository. */
 
