@@ -217,10 +217,14 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
       // on a new branch, the snapshot commit stays in the history under the plan's commit.
       const onto = run.targetBranch ? undefined : run.head;
       const commit = await landingCommit(repo, plan, run.runId, run.base, all, { trees: ctx.trees, onto });
-      const { branch, commit: landedCommit } = await land(repo, commit, onto ?? run.base, run.targetBranch);
-      landed = landedCommit;
-      run.landedCommit = landedCommit;
-      emit({ type: "land", commit: landedCommit, branch });
+      // a plan whose tasks changed no file has nothing to land: no empty commit
+      const [after, before] = await Promise.all([commit, onto ?? run.base].map((c) => git(["rev-parse", `${c}^{tree}`], { cwd: repo })));
+      if (after !== before) {
+        const { branch, commit: landedCommit } = await land(repo, commit, onto ?? run.base, run.targetBranch);
+        landed = landedCommit;
+        run.landedCommit = landedCommit;
+        emit({ type: "land", commit: landedCommit, branch });
+      }
     } catch (e) {
       status = "failed";
       error = (e as Error).message;

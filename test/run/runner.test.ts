@@ -402,6 +402,18 @@ describe("selection and landing flags", () => {
   });
 });
 
+describe("a plan that changes nothing", () => {
+  it("succeeds without landing an empty commit", async () => {
+    const repo = makeRepo({ "README.md": "base\n" });
+    const plan = writePlan(repo, [{ id: "W1", tasks: [{ id: "look", run: "cat README.md > /dev/null" }] }]);
+    const head = git(repo, "rev-parse", "HEAD");
+    const r = await run(repo, plan);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("nothing to land: no task changed a file");
+    expect(git(repo, "rev-parse", "HEAD")).toBe(head);
+  });
+});
+
 describe("refusals", () => {
   it("refuses a dirty working tree, naming the files", async () => {
     const repo = makeRepo({ "README.md": "base\n" });

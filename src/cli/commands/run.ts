@@ -61,6 +61,8 @@ export function registerRun(program: Command): void {
           for (const t of result.skipped) rows.push({ task: t.id, instance: t.instance, wave: t.waveId, status: "reused" });
           process.stdout.write(`\n${renderRunReport(rows, result.wallMs)}\n`);
           if (result.landed) process.stdout.write(`landed ${result.landed.slice(0, 12)} (run ${result.run.runId})\n`);
+          else if (result.status === "succeeded")
+            process.stdout.write(`nothing to land: no task changed a file (run ${result.run.runId})\n`);
           else if (result.status === "partial")
             process.stdout.write(
               `partial run ${result.run.runId}: nothing landed (land with: waveplan run ${file} --resume ${result.run.runId})\n`,
