@@ -5,6 +5,7 @@ import * as core from "@actions/core";
 import { ArtifactCheckpointStore } from "../checkpoint/artifact-store.js";
 import { SecretGuardStore } from "../checkpoint/secret-guard.js";
 import type { RunContext } from "../engine/context.js";
+import { namedSecrets } from "../engine/env.js";
 import { planHash } from "../plan/hash.js";
 import type { Plan } from "../plan/model.js";
 import { type Runner, taskBaseEnv } from "./runner.js";
@@ -19,11 +20,7 @@ export interface JobContext {
  * values are also kept, so a checkpoint that contains one is never uploaded.
  */
 export async function jobContext(r: Runner, plan: Plan): Promise<JobContext> {
-  const secrets: { name: string; value: string }[] = [];
-  for (const name of plan.agent?.secrets ?? []) {
-    const value = process.env[name];
-    if (value) secrets.push({ name, value });
-  }
+  const secrets = namedSecrets(plan.agent?.secrets ?? []);
   const token = process.env.INPUT_TOKEN;
   if (token) secrets.push({ name: "token", value: token });
   for (const s of secrets) core.setSecret(s.value);
@@ -42,7 +39,6 @@ export async function jobContext(r: Runner, plan: Plan): Promise<JobContext> {
     env: taskBaseEnv(),
     // on GitHub the workflow was compiled from one exact plan: a checkpoint of any other is stale
     strictPlanHash: true,
-    secrets: secrets.map((s) => s.value),
     verified: new Map(),
     trees: new Map(),
   };

@@ -21,8 +21,6 @@ export interface RunContext {
   env: Record<string, string>;
   /** require upstream records to carry exactly this plan hash (GitHub); locally task hashes suffice */
   strictPlanHash: boolean;
-  /** values that must never appear in logs or checkpoints */
-  secrets: string[];
   /** receives task output as it arrives */
   onOutput?: (taskId: string, chunk: Buffer) => void;
   /** verified checkpoints by task id, shared by every gate of the run (each is verified once) */

@@ -3,6 +3,17 @@
 /** Variables that would point a task's git at another repository than its own worktree. */
 const GIT_POINTERS = /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|COMMON_DIR)$/;
 
+/** The values of the variables `names` that are set and non-empty, with their names. */
+export function namedSecrets(
+  names: readonly string[],
+  env: Record<string, string | undefined> = process.env,
+): { name: string; value: string }[] {
+  return names.flatMap((name) => {
+    const value = env[name];
+    return typeof value === "string" && value !== "" ? [{ name, value }] : [];
+  });
+}
+
 /** process.env without git pointers and without any variable matching `drop` (e.g. a runner's credentials). */
 export function inheritedEnv(drop?: RegExp): Record<string, string> {
   const env: Record<string, string> = {};

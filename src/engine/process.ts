@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
+import { namedSecrets } from "./env.js";
 
 export interface ProcessSpec {
   command: string;
@@ -89,7 +90,7 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
 
 /** The values of the environment variables named as secrets (unset or empty ones are skipped). */
 export function secretValues(names: readonly string[], env: Record<string, string | undefined>): string[] {
-  return names.map((n) => env[n]).filter((v): v is string => typeof v === "string" && v !== "");
+  return namedSecrets(names, env).map((s) => s.value);
 }
 
 export const REDACTED = "***";

@@ -9,7 +9,7 @@ import { LocalCheckpointStore } from "../checkpoint/local-store.js";
 import { SecretGuardStore, SecretLeakError } from "../checkpoint/secret-guard.js";
 import { CheckpointError, type VerifiedCheckpoint, verifyCheckpoint } from "../checkpoint/verify.js";
 import type { RunContext } from "../engine/context.js";
-import { inheritedEnv } from "../engine/env.js";
+import { inheritedEnv, namedSecrets } from "../engine/env.js";
 import { assertNoConflicts, expectationsFor, GateError } from "../engine/gate.js";
 import { runTask, type TaskOutcome } from "../engine/task.js";
 import { git, headCommit, repoRoot } from "../git/git.js";
@@ -103,8 +103,7 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   await layout.saveRun(run);
 
   // a task that writes a secret's value into the repository must not land it
-  const secrets = (plan.agent?.secrets ?? []).flatMap((name) => (process.env[name] ? [{ name, value: process.env[name] as string }] : []));
-  const store = new SecretGuardStore(new LocalCheckpointStore(layout.checkpoints(run.runId)), secrets);
+  const store = new SecretGuardStore(new LocalCheckpointStore(layout.checkpoints(run.runId)), namedSecrets(plan.agent?.secrets ?? []));
   const ctx: RunContext = {
     plan,
     planHash: planHash(plan),
@@ -117,7 +116,6 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
     scratchDir: layout.scratch(run.runId),
     env: inheritedEnv(),
     strictPlanHash: false,
-    secrets: [],
     verified: new Map(),
     trees: new Map(),
   };

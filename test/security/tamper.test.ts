@@ -98,7 +98,6 @@ async function gateD(checkpoints: string, p: Plan = parsed, id = runId): Promise
     scratchDir: tempDir(),
     env: {},
     strictPlanHash: false,
-    secrets: [],
     verified: new Map(),
   };
   return gate(ctx, p.tasks.find((t) => t.id === "D") as Plan["tasks"][number]);
