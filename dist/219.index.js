@@ -168,12 +168,15 @@ function splitEvenly(items, n) {
 var external_node_child_process_ = __webpack_require__(31421);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(73024);
+// EXTERNAL MODULE: ./src/engine/env.ts
+var engine_env = __webpack_require__(98725);
 ;// CONCATENATED MODULE: ./src/engine/process.ts
 /**
  * Runs a task's process: its own process group so a timeout (or the task ending) kills every child,
  * including background processes the script left behind; output goes to the task log with the
  * values of secrets replaced by `***`.
  */
+
 
 
 function runProcess(spec) {
@@ -239,7 +242,7 @@ function runProcess(spec) {
 }
 /** The values of the environment variables named as secrets (unset or empty ones are skipped). */
 function secretValues(names, env) {
-    return names.map((n) => env[n]).filter((v) => typeof v === "string" && v !== "");
+    return (0,engine_env/* namedSecrets */.p)(names, env).map((s) => s.value);
 }
 const REDACTED = "***";
 /**
@@ -612,8 +615,8 @@ var context = __webpack_require__(12298);
 var errors = __webpack_require__(78055);
 // EXTERNAL MODULE: ./src/action/plan.ts + 4 modules
 var plan = __webpack_require__(10849);
-// EXTERNAL MODULE: ./src/action/runner.ts + 1 modules
-var runner = __webpack_require__(4773);
+// EXTERNAL MODULE: ./src/action/runner.ts
+var runner = __webpack_require__(75242);
 ;// CONCATENATED MODULE: ./src/action/task.ts
 /**
  * `task` (a wave job): one task through the engine's execution path — gate (download and verify every

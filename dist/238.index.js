@@ -82,8 +82,8 @@ var plan_hash = __webpack_require__(22239);
 var errors = __webpack_require__(78055);
 // EXTERNAL MODULE: ./src/action/plan.ts + 4 modules
 var plan = __webpack_require__(10849);
-// EXTERNAL MODULE: ./src/action/runner.ts + 1 modules
-var runner = __webpack_require__(4773);
+// EXTERNAL MODULE: ./src/action/runner.ts
+var runner = __webpack_require__(75242);
 ;// CONCATENATED MODULE: ./src/action/validate.ts
 /**
  * `validate` (the workflow's `plan` job): the plan loads without errors, and the workflow running

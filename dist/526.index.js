@@ -191,12 +191,15 @@ async function filesUnder(root) {
 
 // EXTERNAL MODULE: ./src/checkpoint/secret-guard.ts
 var secret_guard = __webpack_require__(57588);
+// EXTERNAL MODULE: ./src/engine/env.ts
+var env = __webpack_require__(98725);
 // EXTERNAL MODULE: ./src/plan/hash.ts
 var hash = __webpack_require__(22239);
-// EXTERNAL MODULE: ./src/action/runner.ts + 1 modules
-var runner = __webpack_require__(4773);
+// EXTERNAL MODULE: ./src/action/runner.ts
+var runner = __webpack_require__(75242);
 ;// CONCATENATED MODULE: ./src/action/context.ts
 /** The engine's RunContext for a job of a GitHub run: artifacts as the store, the checkout as the repository. */
+
 
 
 
@@ -209,12 +212,7 @@ var runner = __webpack_require__(4773);
  * values are also kept, so a checkpoint that contains one is never uploaded.
  */
 async function jobContext(r, plan) {
-    const secrets = [];
-    for (const name of plan.agent?.secrets ?? []) {
-        const value = process.env[name];
-        if (value)
-            secrets.push({ name, value });
-    }
+    const secrets = (0,env/* namedSecrets */.p)(plan.agent?.secrets ?? []);
     const token = process.env.INPUT_TOKEN;
     if (token)
         secrets.push({ name: "token", value: token });
@@ -234,7 +232,6 @@ async function jobContext(r, plan) {
         env: (0,runner/* taskBaseEnv */.We)(),
         // on GitHub the workflow was compiled from one exact plan: a checkpoint of any other is stale
         strictPlanHash: true,
-        secrets: secrets.map((s) => s.value),
         verified: new Map(),
         trees: new Map(),
     };

@@ -266,8 +266,8 @@ async function openOrUpdatePullRequest(spec) {
     return created.data.html_url;
 }
 
-// EXTERNAL MODULE: ./src/action/runner.ts + 1 modules
-var runner = __webpack_require__(4773);
+// EXTERNAL MODULE: ./src/action/runner.ts
+var runner = __webpack_require__(75242);
 ;// CONCATENATED MODULE: ./src/action/finalize.ts
 /**
  * `finalize` (the final-commit job, `if: always()`): fails listing every wave job that did not

@@ -725,8 +725,8 @@ function reportSchemaIssue(issue, d, locate, raw) {
 
 // EXTERNAL MODULE: ./src/action/errors.ts
 var errors = __webpack_require__(78055);
-// EXTERNAL MODULE: ./src/action/runner.ts + 1 modules
-var runner = __webpack_require__(4773);
+// EXTERNAL MODULE: ./src/action/runner.ts
+var runner = __webpack_require__(75242);
 ;// CONCATENATED MODULE: ./src/action/plan.ts
 /** Loading the plan named by the `plan` input, with diagnostics naming it as the repository does. */
 
@@ -751,42 +751,22 @@ async function loadPlan(r) {
 
 /***/ }),
 
-/***/ 4773:
+/***/ 75242:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  hF: () => (/* binding */ input),
-  pw: () => (/* binding */ planPath),
-  lj: () => (/* binding */ runner),
-  We: () => (/* binding */ taskBaseEnv)
-});
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(48161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(76760);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
-var core = __webpack_require__(91659);
-;// CONCATENATED MODULE: ./src/engine/env.ts
-/** The environment a task starts from: the caller's, minus what must not leak into it. */
-/** Variables that would point a task's git at another repository than its own worktree. */
-const GIT_POINTERS = /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|COMMON_DIR)$/;
-/** process.env without git pointers and without any variable matching `drop` (e.g. a runner's credentials). */
-function inheritedEnv(drop) {
-    const env = {};
-    for (const [k, v] of Object.entries(process.env)) {
-        if (v === undefined || GIT_POINTERS.test(k) || drop?.test(k))
-            continue;
-        env[k] = v;
-    }
-    return env;
-}
-
-// EXTERNAL MODULE: ./src/action/errors.ts
-var errors = __webpack_require__(78055);
-;// CONCATENATED MODULE: ./src/action/runner.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   We: () => (/* binding */ taskBaseEnv),
+/* harmony export */   hF: () => (/* binding */ input),
+/* harmony export */   lj: () => (/* binding */ runner),
+/* harmony export */   pw: () => (/* binding */ planPath)
+/* harmony export */ });
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(48161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(91659);
+/* harmony import */ var _engine_env_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(98725);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(78055);
 /**
  * What the runner tells a JavaScript action through its environment, read in one place so every
  * command fails the same way when something is missing.
@@ -799,31 +779,31 @@ var errors = __webpack_require__(78055);
 function required(name) {
     const value = process.env[name];
     if (!value)
-        throw new errors.ActionError(`${name} is not set: this command runs inside a GitHub Actions job`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__.ActionError(`${name} is not set: this command runs inside a GitHub Actions job`);
     return value;
 }
 function runner() {
     const attempt = Number(process.env.GITHUB_RUN_ATTEMPT ?? "1");
     if (!Number.isInteger(attempt) || attempt < 1)
-        throw new errors.ActionError(`GITHUB_RUN_ATTEMPT is "${process.env.GITHUB_RUN_ATTEMPT}", not a positive integer`);
-    const workspace = (0,external_node_path_.resolve)(required("GITHUB_WORKSPACE"));
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__.ActionError(`GITHUB_RUN_ATTEMPT is "${process.env.GITHUB_RUN_ATTEMPT}", not a positive integer`);
+    const workspace = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(required("GITHUB_WORKSPACE"));
     const runId = required("GITHUB_RUN_ID");
-    const temp = (0,external_node_path_.join)(process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), `waveplan-${runId}-${attempt}`);
+    const temp = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(process.env.RUNNER_TEMP || (0,node_os__WEBPACK_IMPORTED_MODULE_0__.tmpdir)(), `waveplan-${runId}-${attempt}`);
     return { workspace, runId, attempt, sha: required("GITHUB_SHA"), temp };
 }
 /** A required input. */
 function input(name) {
-    const value = core/* getInput */.V4(name);
+    const value = _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .getInput */ .V4(name);
     if (!value)
-        throw new errors.ActionError(`input "${name}" is required for command "${core/* getInput */.V4("command")}"`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__.ActionError(`input "${name}" is required for command "${_actions_core__WEBPACK_IMPORTED_MODULE_2__/* .getInput */ .V4("command")}"`);
     return value;
 }
 /** The plan file: a path relative to the checkout (as in the workflow), and where it is on disk. */
 function planPath(r) {
     const rel = input("plan");
-    if ((0,external_node_path_.isAbsolute)(rel) || rel.split(/[\\/]/).includes(".."))
-        throw new errors.ActionError(`input "plan" must be a path inside the repository, got "${rel}"`);
-    return { rel, abs: (0,external_node_path_.join)(r.workspace, rel) };
+    if ((0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(rel) || rel.split(/[\\/]/).includes(".."))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__.ActionError(`input "plan" must be a path inside the repository, got "${rel}"`);
+    return { rel, abs: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(r.workspace, rel) };
 }
 /**
  * The environment a task starts from: the job's, without what would let a task act as the action
@@ -831,7 +811,7 @@ function planPath(r) {
  * and friends), and without git variables pointing at another repository.
  */
 function taskBaseEnv() {
-    return inheritedEnv(/^(ACTIONS_RUNTIME_TOKEN|ACTIONS_RUNTIME_URL|ACTIONS_RESULTS_URL|ACTIONS_CACHE_URL|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL|INPUT_.*|GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_STEP_SUMMARY|GIT_CONFIG_.*)$/);
+    return (0,_engine_env_js__WEBPACK_IMPORTED_MODULE_4__/* .inheritedEnv */ .C)(/^(ACTIONS_RUNTIME_TOKEN|ACTIONS_RUNTIME_URL|ACTIONS_RESULTS_URL|ACTIONS_CACHE_URL|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL|INPUT_.*|GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT|GITHUB_STATE|GITHUB_STEP_SUMMARY|GIT_CONFIG_.*)$/);
 }
 
 
@@ -1105,6 +1085,37 @@ function recordShapeError(r) {
     if (!Array.isArray(r.upstream) || !r.upstream.every((u) => u && isString(u.task) && isString(u.record)))
         return "upstream must be a list of {task, record}";
     return undefined;
+}
+
+
+/***/ }),
+
+/***/ 98725:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ inheritedEnv),
+/* harmony export */   p: () => (/* binding */ namedSecrets)
+/* harmony export */ });
+/** The environment a task starts from: the caller's, minus what must not leak into it. */
+/** Variables that would point a task's git at another repository than its own worktree. */
+const GIT_POINTERS = /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|COMMON_DIR)$/;
+/** The values of the variables `names` that are set and non-empty, with their names. */
+function namedSecrets(names, env = process.env) {
+    return names.flatMap((name) => {
+        const value = env[name];
+        return typeof value === "string" && value !== "" ? [{ name, value }] : [];
+    });
+}
+/** process.env without git pointers and without any variable matching `drop` (e.g. a runner's credentials). */
+function inheritedEnv(drop) {
+    const env = {};
+    for (const [k, v] of Object.entries(process.env)) {
+        if (v === undefined || GIT_POINTERS.test(k) || drop?.test(k))
+            continue;
+        env[k] = v;
+    }
+    return env;
 }
 
 
