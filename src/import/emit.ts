@@ -4,7 +4,7 @@
  * The output depends only on its input, so `import --check` can compare it byte for byte.
  */
 import { Document, isMap, isScalar, isSeq, Scalar, type YAMLMap, type YAMLSeq } from "yaml";
-import { DEFAULT_AGENT, type ImportedPlan } from "./build.js";
+import { DEFAULT_AGENT, type ImportedPlan } from "./imported.js";
 
 export interface EmitOptions {
   /** the markdown file as it should be named in the header */

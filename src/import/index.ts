@@ -7,9 +7,10 @@ import { basename, extname } from "node:path";
 import { DiagnosticList, formatDiagnostics, PlanError } from "../plan/diagnostics.js";
 import { checkPlan } from "../plan/load.js";
 import type { SourcePath } from "../plan/model.js";
-import { buildPlan, type ImportedPlan } from "./build.js";
+import { buildPlan } from "./build.js";
 import { emitPlan } from "./emit.js";
 import { repairDoubleEncoding } from "./encoding.js";
+import type { ImportedPlan } from "./imported.js";
 import { parseMarkdown } from "./markdown.js";
 
 export interface ImportOptions {
