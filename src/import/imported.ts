@@ -5,11 +5,14 @@
 import type { Position } from "../plan/diagnostics.js";
 import type { WaveMode } from "../plan/model.js";
 
+/** A position, in the named source file when the source has several (a GSD phase folder). */
+export type Where = Position & { file?: string };
+
 export interface ImportedInstance {
   id: string;
   role: string;
   focus?: string;
-  at: Position;
+  at: Where;
 }
 
 export interface ImportedTask {
@@ -22,9 +25,13 @@ export interface ImportedTask {
   run?: string;
   prompt?: string;
   outputs: string[];
+  /** task ids this one needs (earlier waves only) */
+  needs?: string[];
+  /** the files the source says this task changes */
+  files?: string[];
   /** prose next to a script, kept as a comment */
   note?: string;
-  at: Position;
+  at: Where;
 }
 
 export interface ImportedWave {
@@ -36,7 +43,7 @@ export interface ImportedWave {
   /** no detailed section: tasks are placeholders made from the timeline */
   placeholder: boolean;
   tasks: ImportedTask[];
-  at: Position;
+  at: Where;
 }
 
 export interface ImportedPlan {
