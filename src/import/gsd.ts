@@ -35,6 +35,7 @@ export interface GsdPlan {
   waveAt: Where;
   dependsOn: { ref: string; at: Where }[];
   files: string[];
+  filesAt: Where[];
   type: string;
   body: string;
   title: string;
@@ -143,10 +144,13 @@ export function readGsdPlan(file: GsdFile, report: Report, opts: Pick<GsdOptions
 
   const filesValue = front.files_modified ?? [];
   const files: string[] = [];
+  const filesAt: Where[] = [];
   if (Array.isArray(filesValue))
     filesValue.forEach((f, i) => {
-      if (typeof f === "string" && f.trim()) files.push(f.trim().replace(/^\.\//, ""));
-      else d.warning("gsd-files", `files_modified entry ${JSON.stringify(f)} is not a path; ignored`, where(["files_modified", i]));
+      if (typeof f === "string" && f.trim()) {
+        files.push(f.trim().replace(/^\.\//, ""));
+        filesAt.push(where(["files_modified", i]));
+      } else d.warning("gsd-files", `files_modified entry ${JSON.stringify(f)} is not a path; ignored`, where(["files_modified", i]));
     });
   else d.warning("gsd-files", "files_modified is not a list of paths; ignored", where(["files_modified"]));
 
@@ -159,6 +163,7 @@ export function readGsdPlan(file: GsdFile, report: Report, opts: Pick<GsdOptions
     waveAt: front.wave === undefined ? at : where(["wave"]),
     dependsOn,
     files,
+    filesAt,
     type: typeof front.type === "string" && front.type.trim() ? front.type.trim() : "execute",
     body: body.endsWith("\n") ? body : `${body}\n`,
     title: titleOf(body, id),
@@ -234,6 +239,7 @@ export function importGsd(opts: GsdOptions, report: Report): { plan: ImportedPla
           outputs: [],
           needs: (edges.get(p.id) ?? []).map((e) => e.id),
           files: p.files,
+          filesAt: p.filesAt,
           note: `from ${p.file.name}`,
           at: p.at,
         };
@@ -272,17 +278,17 @@ export function checkFileOverlaps(waves: ImportedWave[], report: Report): void {
   for (const w of waves) {
     const owner = new Map<string, ImportedTask>();
     for (const t of w.tasks)
-      for (const f of t.files ?? []) {
+      (t.files ?? []).forEach((f, fi) => {
         const other = owner.get(f);
         if (other && other !== t)
           report
             .for(t.at.file ?? "")
             .warning(
               "files-overlap",
-              `${t.finalId} and ${other.finalId} both change ${f} in wave ${w.id}; parallel tasks that change one file conflict at the next checkpoint — make one depend on the other`,
-              t.at,
+              `plans ${other.finalId} and ${t.finalId} of wave ${w.id} both list ${f} in files_modified; if both change it the next checkpoint fails with a conflict — make one depend on the other`,
+              t.filesAt?.[fi] ?? t.at,
             );
         else owner.set(f, t);
-      }
+      });
   }
 }

@@ -29,6 +29,8 @@ export interface ImportedTask {
   needs?: string[];
   /** the files the source says this task changes */
   files?: string[];
+  /** where each of `files` is written in the source */
+  filesAt?: Where[];
   /** prose next to a script, kept as a comment */
   note?: string;
   at: Where;

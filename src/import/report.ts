@@ -92,7 +92,9 @@ export function waveNeeds(
         const key = [...loop].sort().join(" ");
         if (!reported.has(key)) {
           reported.add(key);
-          report.for(e.at.file ?? fileOf(id)).error("cycle", `dependency cycle: ${loop.join(" → ")}; no order can satisfy it`, e.at);
+          report
+            .for(e.at.file ?? fileOf(id))
+            .error("cycle", `dependency cycle: ${loop.join(" → ")} (each needs the next); no order can satisfy it`, e.at);
         }
         continue;
       }

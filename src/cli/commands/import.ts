@@ -71,15 +71,13 @@ export function registerImport(program: Command): void {
 /** GSD or Task Master, told by the path; undefined for a markdown plan. */
 function readPlanSource(path: string): PlanSource | undefined {
   const st = statSync(path);
-  if (st.isDirectory() || /-PLAN\.md$/i.test(basename(path))) {
+  if (st.isDirectory() || gsdPlanId(basename(path)) !== undefined) {
     const folder = st.isDirectory() ? path : dirname(path);
     const names = readdirSync(folder).sort();
     const plans = names.filter((n) => gsdPlanId(n) !== undefined);
     if (!plans.length)
       throw new CliError(
-        st.isDirectory()
-          ? `${path} is a folder without GSD plans (NN-MM-PLAN.md); give a phase folder like .planning/phases/01-name, a Task Master tasks.json or a markdown plan`
-          : `${path} is not named like a GSD plan (NN-MM-PLAN.md)`,
+        `${path} is a folder without GSD plans (NN-MM-PLAN.md); give a phase folder like .planning/phases/01-name, a Task Master tasks.json or a markdown plan`,
       );
     const done = new Set(names.map((n) => /^(\d+(?:\.\d+)?-\d+(?:\.\d+)?)-SUMMARY\.md$/.exec(n)?.[1]).filter((x): x is string => !!x));
     return {
