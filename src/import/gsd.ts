@@ -78,7 +78,7 @@ function titleOf(body: string, id: string): string {
     .find((l) => l && !l.startsWith("<"));
   const sentence = first?.split(/(?<=[.!?])\s/)[0].replace(/[.:]$/, "");
   if (!sentence) return `Plan ${id}`;
-  return `${id}: ${sentence.length > 72 ? `${sentence.slice(0, 71)}…` : sentence}`;
+  return sentence.length > 80 ? `${sentence.slice(0, 79)}…` : sentence;
 }
 
 /** Reads one PLAN.md; problems go to `report`. Undefined when the file cannot be a task. */

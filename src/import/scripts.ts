@@ -59,8 +59,8 @@ export function reviewScript(lines: readonly ScriptLine[]): ReviewedScript {
         needle: git.needle,
         rule: "git-bookkeeping",
         message: git.whole
-          ? `${what} inside a task is done by waveplan itself, so the imported script has this line commented out: ${why}`
-          : `${what} inside a task is done by waveplan itself (${why}) — remove it from this line; it is mixed with other commands, so it was left in`,
+          ? `${what} inside a task ${git.kinds.length > 1 ? "are" : "is"} done by waveplan itself, so the imported script has this line commented out: ${why}`
+          : `${what} inside a task ${git.kinds.length > 1 ? "are" : "is"} done by waveplan itself (${why}) — remove it from this line; it is mixed with other commands, so it was left in`,
       });
       if (git.whole) return `${/^\s*/.exec(text)?.[0] ?? ""}# ${text.trimStart()}  # ${GIT_NOTE}`;
     }

@@ -47,7 +47,7 @@ describe("waveplan import <GSD phase>", () => {
     expect(t1.files).toEqual(["src/tokenize.js", "test/tokenize.test.js"]);
     expect(t1.prompt).toMatch(/^<objective>\nSplit text into lower-cased word tokens, test first\./);
     expect(t1.prompt).toContain("@notes/search-decisions.md");
-    expect(t1.title).toBe("03-01: Split text into lower-cased word tokens, test first");
+    expect(t1.title).toBe("Split text into lower-cased word tokens, test first");
     expect(plan.waves[1].tasks[0].needs).toEqual(["03-01", "03-02"]); // [01, 2]
     expect(plan.waves[2].tasks[0].needs).toEqual(["03-03"]); // a file name, as a scalar
     expect(t2.files).toEqual(["src/store.js"]);
