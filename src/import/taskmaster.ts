@@ -42,7 +42,7 @@ interface TmSub {
   deps: string[];
 }
 
-/** Statuses whose work is over: left out unless --all. */
+/** Statuses whose work is over: left out unless --all (Task Master's statuses: pending, done, in-progress, review, deferred, cancelled — src/constants/task-status.js of eyaltoledano/claude-task-master). */
 const FINISHED = new Set(["done", "cancelled"]);
 
 const str = (v: unknown): string | undefined =>
