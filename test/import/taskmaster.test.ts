@@ -64,6 +64,16 @@ describe("waveplan import <tasks.json>", () => {
     );
   });
 
+  it("--workers: a smaller pool doubles up inside a wave, which the validator's warning names at the source", async () => {
+    const r = await waveplan("import", tm("untagged/tasks.json"), "--workers", "1");
+    expect(r.code, r.err).toBe(0);
+    expect(Object.keys(parse(r.out).instances)).toEqual(["I1"]);
+    expect(r.err).toContain(
+      'untagged/tasks.json:30:7: warning: in the imported plan: instance "I1" has tasks "task-2" and "task-3" in parallel wave "W1"',
+    );
+    expect((await waveplan("import", tm("untagged/tasks.json"), "--workers", "0")).code).toBe(2);
+  });
+
   it("--all keeps done tasks and their dependencies", async () => {
     const plan = parse((await waveplan("import", tm("untagged/tasks.json"), "--all")).out);
     expect(plan.waves.map((w: Wave) => w.tasks.map((t) => t.id))).toEqual([["task-1"], ["task-2", "task-3"], ["task-4"]]);
