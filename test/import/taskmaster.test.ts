@@ -83,6 +83,9 @@ describe("waveplan import <tasks.json>", () => {
   it("tagged: the current tag of .taskmaster/state.json by default, --tag to choose, an unknown tag is a located error", async () => {
     const file = tm("tagged/.taskmaster/tasks/tasks.json");
     const current = parse((await waveplan("import", file)).out);
+    // the project folder, or its .taskmaster folder, stands for the same file
+    expect(parse((await waveplan("import", tm("tagged"))).out).name).toBe("Task Master tasks (tag dark-mode)");
+    expect(parse((await waveplan("import", tm("tagged/.taskmaster"))).out).name).toBe("Task Master tasks (tag dark-mode)");
     expect(current.name).toBe("Task Master tasks (tag dark-mode)");
     expect(current.waves.map((w: Wave) => w.tasks.map((t) => t.id))).toEqual([["task-1"], ["task-2", "task-3"]]);
 

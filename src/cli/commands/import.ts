@@ -75,6 +75,11 @@ function readPlanSource(path: string): PlanSource | undefined {
     const folder = st.isDirectory() ? path : dirname(path);
     const names = readdirSync(folder).sort();
     const plans = names.filter((n) => gsdPlanId(n) !== undefined);
+    // a project folder (or its .taskmaster) stands for its Task Master graph
+    const tasksJson = st.isDirectory()
+      ? ["tasks/tasks.json", ".taskmaster/tasks/tasks.json", "tasks.json"].map((f) => join(path, f)).find((f) => existsSync(f))
+      : undefined;
+    if (!plans.length && tasksJson) return readPlanSource(tasksJson);
     if (!plans.length)
       throw new CliError(
         `${path} is a folder without GSD plans (NN-MM-PLAN.md); give a phase folder like .planning/phases/01-name, a Task Master tasks.json or a markdown plan`,
