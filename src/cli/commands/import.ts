@@ -52,7 +52,7 @@ export function registerImport(program: Command): void {
       ] as const)
         if (set !== undefined)
           throw new UsageError(`${flag} applies to GSD phases and Task Master files; ${file} is read as a markdown plan`);
-      const text = readMarkdown(file);
+      const text = readSourceText(file);
       const source = opts.output ? posixRelative(dirname(resolve(opts.output)), resolve(file)) : posixPath(file);
       let result: ReturnType<typeof importMarkdown>;
       try {
@@ -89,12 +89,12 @@ function readPlanSource(path: string): PlanSource | undefined {
       kind: "gsd",
       folder,
       phase: basename(resolve(folder)),
-      plans: plans.map((name) => ({ name, path: posixPath(join(folder, name)), text: readText(join(folder, name)) })),
+      plans: plans.map((name) => ({ name, path: posixPath(join(folder, name)), text: readSourceText(join(folder, name)) })),
       done,
     };
   }
   if (extname(path).toLowerCase() === ".json") {
-    return { kind: "taskmaster", file: posixPath(path), text: readText(path), currentTag: currentTag(path) };
+    return { kind: "taskmaster", file: posixPath(path), text: readSourceText(path), currentTag: currentTag(path) };
   }
   return undefined;
 }
@@ -161,11 +161,7 @@ function writeResult(opts: { output?: string; check?: boolean }, yaml: string, f
   process.stdout.write(`wrote ${opts.output} from ${file}: ${summary}\n`);
 }
 
-function readText(file: string): string {
-  return readMarkdown(file);
-}
-
-function readMarkdown(file: string): string {
+function readSourceText(file: string): string {
   const size = statSync(file).size;
   const d = new DiagnosticList(file);
   if (size > MAX_PLAN_BYTES) {
