@@ -130,7 +130,9 @@ export function importTaskMaster(opts: TaskMasterOptions, report: Report): { pla
       description: str(t.description),
       details: str(t.details),
       testStrategy: str(t.testStrategy),
-      acceptanceCriteria: Array.isArray(t.acceptanceCriteria) ? t.acceptanceCriteria.map(String).join("\n") : str(t.acceptanceCriteria),
+      acceptanceCriteria: Array.isArray(t.acceptanceCriteria)
+        ? t.acceptanceCriteria.map((c) => `- ${String(c)}`).join("\n")
+        : str(t.acceptanceCriteria),
       priority: (str(t.priority) ?? "medium").toLowerCase(),
       status: (str(t.status) ?? "pending").toLowerCase(),
       dependencies,
