@@ -3,8 +3,8 @@
  * (at the markdown line) for everything that would not work as written.
  */
 import type { DiagnosticList, Position } from "../plan/diagnostics.js";
-import type { WaveMode } from "../plan/model.js";
 import { assignIds } from "./ids.js";
+import type { ImportedInstance, ImportedPlan, ImportedTask, ImportedWave } from "./imported.js";
 import { cleanLabel, type MarkdownDoc, stripInline, titleCase } from "./markdown.js";
 import { parseRoleTable } from "./roles.js";
 import { reviewScript, writesFile } from "./scripts.js";
@@ -12,56 +12,6 @@ import { parseSections, type SectionTask, type WaveSection } from "./sections.js
 import { at } from "./source.js";
 import { parseTimeline, TIMELINE_SHAPE, type TimelineWave } from "./timeline.js";
 import { checkUtilization } from "./utilization.js";
-
-export interface ImportedInstance {
-  id: string;
-  role: string;
-  focus?: string;
-  at: Position;
-}
-
-export interface ImportedTask {
-  /** set only when it differs from the plan default `<instance>-<wave>-<n>` */
-  id?: string;
-  /** the id the task ends up with (explicit or default) */
-  finalId: string;
-  instance: string;
-  title: string;
-  run?: string;
-  prompt?: string;
-  outputs: string[];
-  /** prose next to a script, kept as a comment */
-  note?: string;
-  at: Position;
-}
-
-export interface ImportedWave {
-  id: string;
-  name: string;
-  description?: string;
-  mode: WaveMode;
-  estimate?: string;
-  /** no detailed section: tasks are placeholders made from the timeline */
-  placeholder: boolean;
-  tasks: ImportedTask[];
-  at: Position;
-}
-
-export interface ImportedPlan {
-  name: string;
-  description?: string;
-  instances: ImportedInstance[];
-  /** some task is a prompt, so the plan needs an agent */
-  needsAgent: boolean;
-  waves: ImportedWave[];
-}
-
-/** How prompt tasks run when the markdown plan was written for Claude Code instances. */
-export const DEFAULT_AGENT = {
-  command: "claude -p --permission-mode acceptEdits",
-  setup: "npm install -g @anthropic-ai/claude-code",
-  secrets: ["ANTHROPIC_API_KEY"],
-};
 
 /** Builds the plan; errors and warnings go to `d` (the caller stops on errors). */
 export function buildPlan(doc: MarkdownDoc, d: DiagnosticList, fallbackName: string): ImportedPlan {

@@ -4,13 +4,17 @@
  * The output depends only on its input, so `import --check` can compare it byte for byte.
  */
 import { Document, isMap, isScalar, isSeq, Scalar, type YAMLMap, type YAMLSeq } from "yaml";
-import { DEFAULT_AGENT, type ImportedPlan } from "./build.js";
+import { DEFAULT_AGENT, type ImportedPlan } from "./imported.js";
 
 export interface EmitOptions {
   /** the markdown file as it should be named in the header */
   source: string;
   /** the output file relative to its own directory, for the regenerate hint (omit when printing to stdout) */
   output?: string;
+  /** the flags that shaped the import (`--tag x`, `--all` …), repeated in the regenerate hint */
+  flags?: string[];
+  /** what the source is, in the header: "markdown" (default), "GSD phase", "Task Master tasks" */
+  kind?: string;
 }
 
 export function emitPlan(plan: ImportedPlan, opts: EmitOptions): string {
@@ -26,6 +30,8 @@ export function emitPlan(plan: ImportedPlan, opts: EmitOptions): string {
       title: t.title,
       ...(t.run !== undefined ? { run: t.run } : { prompt: t.prompt }),
       ...(t.outputs.length ? { outputs: t.outputs } : {}),
+      ...(t.needs?.length ? { needs: t.needs } : {}),
+      ...(t.files?.length ? { files: t.files } : {}),
     })),
   }));
   const doc = new Document({
@@ -37,9 +43,10 @@ export function emitPlan(plan: ImportedPlan, opts: EmitOptions): string {
     waves,
   });
 
-  const regenerate = `waveplan import ${quoteArg(opts.source)}${opts.output ? ` -o ${quoteArg(opts.output)}` : ""}`;
+  const flags = (opts.flags ?? []).map((f) => ` ${quoteArg(f)}`).join("");
+  const regenerate = `waveplan import ${quoteArg(opts.source)}${flags}${opts.output ? ` -o ${quoteArg(opts.output)}` : ""}`;
   doc.commentBefore = [
-    ` Imported from ${opts.source} by \`waveplan import\`; edit the markdown and re-import, or edit this file and stop re-importing.`,
+    ` Imported from ${opts.source} by \`waveplan import\`; edit the ${opts.kind ?? "markdown"} and re-import, or edit this file and stop re-importing.`,
     ` Regenerate${opts.output ? " (from this file's directory)" : ""}: ${regenerate}`,
     ...(opts.output ? [` Check it is current: ${regenerate} --check`] : []),
   ].join("\n");
@@ -66,6 +73,8 @@ export function emitPlan(plan: ImportedPlan, opts: EmitOptions): string {
       if (isScalar(body)) body.type = Scalar.BLOCK_LITERAL;
       const outputs = taskNode.get("outputs");
       if (isSeq(outputs)) outputs.flow = true;
+      const needs = taskNode.get("needs");
+      if (isSeq(needs)) needs.flow = true;
     });
   });
   return doc.toString({ lineWidth: 0, minContentWidth: 0, flowCollectionPadding: true });

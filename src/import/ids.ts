@@ -1,6 +1,6 @@
 /** Task ids of an imported plan: kept where the markdown names them, plan defaults everywhere else. */
 import type { DiagnosticList } from "../plan/diagnostics.js";
-import type { ImportedWave } from "./build.js";
+import type { ImportedWave } from "./imported.js";
 
 /**
  * Task ids: a referenced prompt id (`I2-W1-1`) is kept; every other task gets the plan default

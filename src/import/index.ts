@@ -4,13 +4,17 @@
  * and is reported as such instead of being written.
  */
 import { basename, extname } from "node:path";
-import { DiagnosticList, formatDiagnostics, PlanError } from "../plan/diagnostics.js";
+import { type Diagnostic, DiagnosticList, formatDiagnostics, PlanError } from "../plan/diagnostics.js";
 import { checkPlan } from "../plan/load.js";
 import type { SourcePath } from "../plan/model.js";
-import { buildPlan, type ImportedPlan } from "./build.js";
+import { buildPlan } from "./build.js";
 import { emitPlan } from "./emit.js";
 import { repairDoubleEncoding } from "./encoding.js";
+import { type GsdFile, importGsd } from "./gsd.js";
+import type { ImportedPlan, Where } from "./imported.js";
 import { parseMarkdown } from "./markdown.js";
+import { ImportError, Report } from "./report.js";
+import { importTaskMaster } from "./taskmaster.js";
 
 export interface ImportOptions {
   /** the markdown file's path, used in diagnostics */
@@ -60,16 +64,15 @@ export function importMarkdown(text: string, opts: ImportOptions): ImportResult 
   return { yaml, plan, diagnostics: d, source: repair.text, repaired: repair.repaired };
 }
 
-/** Validate the emitted YAML; report its warnings at the markdown lines they came from. */
-function selfCheck(yaml: string, plan: ImportedPlan, d: DiagnosticList, name: string): void {
+/** Validate the emitted YAML; report its warnings at the source lines they came from. */
+function selfCheck(yaml: string, plan: ImportedPlan, d: DiagnosticList | Report, name: string): void {
   const result = checkPlan(yaml, name);
   if (result.diagnostics.hasErrors || !result.plan)
     throw new ImportBugError(
       `the imported plan does not validate — this is a bug in waveplan import, please report it with the markdown file:\n${formatDiagnostics(result.diagnostics.sorted(), yaml)}`,
     );
-  const anchors: { line: number; at: { line: number; col: number; length?: number } }[] = [];
-  const add = (path: SourcePath, where: { line: number; col: number; length?: number }) =>
-    anchors.push({ line: result.locate(path, true).line, at: where });
+  const anchors: { line: number; at: Where }[] = [];
+  const add = (path: SourcePath, where: Where) => anchors.push({ line: result.locate(path, true).line, at: where });
   for (const i of plan.instances) add(["instances", i.id], i.at);
   plan.waves.forEach((w, wi) => {
     add(["waves", wi], w.at);
@@ -79,7 +82,88 @@ function selfCheck(yaml: string, plan: ImportedPlan, d: DiagnosticList, name: st
   });
   anchors.sort((a, b) => a.line - b.line);
   for (const w of result.diagnostics.sorted()) {
+    // the importer already said this at the exact source line (GSD files_modified)
+    if (w.rule === "files-overlap" && d instanceof Report) continue;
     const anchor = [...anchors].reverse().find((a) => a.line <= w.line) ?? anchors[0];
-    d.warning(w.rule, `in the imported plan: ${w.message}`, anchor?.at ?? { line: 1, col: 1 });
+    const at = anchor?.at ?? { line: 1, col: 1 };
+    if (d instanceof Report) d.warning(w.rule, `in the imported plan: ${w.message}`, at, "");
+    else d.warning(w.rule, `in the imported plan: ${w.message}`, at);
   }
+}
+
+/** A plan people already have, read from disk by the caller. */
+export type PlanSource =
+  | { kind: "gsd"; folder: string; phase: string; plans: GsdFile[]; done: ReadonlySet<string> }
+  | { kind: "taskmaster"; file: string; text: string; currentTag?: string };
+
+export interface SourceImportOptions {
+  /** how the header names the source */
+  source: string;
+  output?: string;
+  all?: boolean;
+  tag?: string;
+  allowCheckpoints?: boolean;
+  workers?: number;
+}
+
+export interface SourceImportResult {
+  yaml: string;
+  plan: ImportedPlan;
+  /** warnings, each in its own file */
+  warnings: Diagnostic[];
+  /** renders diagnostics with a caret excerpt from their own file */
+  format(list: readonly Diagnostic[]): string;
+  /** ids of finished work left out (GSD plans with a SUMMARY, Task Master tasks done or cancelled) */
+  skipped: string[];
+}
+
+/** GSD phase or Task Master graph → plan YAML. Throws ImportError with every located error. */
+export function importSource(src: PlanSource, opts: SourceImportOptions): SourceImportResult {
+  if (opts.workers !== undefined && (!Number.isInteger(opts.workers) || opts.workers < 1))
+    throw new RangeError(`--workers must be a whole number of at least 1, not ${opts.workers}`);
+  const texts = new Map(src.kind === "gsd" ? src.plans.map((p) => [p.path, p.text] as const) : [[src.file, src.text] as const]);
+  const report = new Report(texts);
+  const flags = [
+    ...(opts.all ? ["--all"] : []),
+    ...(opts.allowCheckpoints ? ["--allow-checkpoints"] : []),
+    ...(opts.tag ? ["--tag", opts.tag] : []),
+    ...(opts.workers !== undefined ? ["--workers", String(opts.workers)] : []),
+  ];
+  const { plan, skipped } =
+    src.kind === "gsd"
+      ? importGsd(
+          {
+            phase: src.phase,
+            plans: src.plans,
+            done: src.done,
+            all: opts.all,
+            allowCheckpoints: opts.allowCheckpoints,
+            workers: opts.workers,
+          },
+          report,
+        )
+      : importTaskMaster(
+          { file: src.file, text: src.text, tag: opts.tag, currentTag: src.currentTag, all: opts.all, workers: opts.workers },
+          report,
+        );
+  if (!report.hasErrors && plan.waves.length === 0) {
+    const first = src.kind === "gsd" ? (src.plans[0]?.path ?? src.folder) : src.file;
+    report
+      .for(first)
+      .error(
+        "nothing-to-do",
+        skipped.length
+          ? `every task is already done (${skipped.join(", ")}); nothing to import — pass --all to import finished work too`
+          : "no tasks found",
+        { line: 1, col: 1 },
+      );
+  }
+  if (report.hasErrors) {
+    const errors = report.sorted().filter((x) => x.severity === "error");
+    throw new ImportError(errors, report.format(errors));
+  }
+  const kind = src.kind === "gsd" ? "GSD phase" : "Task Master tasks";
+  const yaml = emitPlan(plan, { source: opts.source, output: opts.output, flags, kind });
+  selfCheck(yaml, plan, report, opts.output ?? "imported plan");
+  return { yaml, plan, warnings: report.sorted(), format: (l) => report.format(l), skipped };
 }

@@ -1,7 +1,8 @@
 /**
  * What the importer can tell from a bash block: which files it writes (to place checkpoint outputs)
- * and what will not work once tasks run in their own worktree (an absolute `cd`, committing or pushing).
+ * and what will not work once tasks run in their own worktree (an absolute `cd`, git bookkeeping).
  */
+import { findBookkeeping, REPLACED_BY } from "./git-bookkeeping.js";
 import type { ScriptLine } from "./sections.js";
 
 export interface ScriptFinding {
@@ -22,9 +23,9 @@ export interface ReviewedScript {
 /** A line that is only `cd /absolute/path` (or `~/…`), optionally followed by `;`, `&&` or `|| exit`. */
 const CD_LINE = /^(\s*)cd\s+("(?:\/|~)[^"]*"|'(?:\/|~)[^']*'|(?:\/|~)\S*)\s*(?:;|&&|\|\|\s*exit(?:\s+\d+)?)?\s*$/;
 const CD_ANY = /\bcd\s+["']?(?:\/|~)/;
-const GIT_LANDING = /\bgit\s+(?:-C\s+\S+\s+)?(commit|push)\b/;
 
 export const CD_NOTE = "disabled by waveplan import: tasks start at the repository root";
+export const GIT_NOTE = "disabled by waveplan import: the base commit is the backup, the landing commit is the final commit";
 
 export function reviewScript(lines: readonly ScriptLine[]): ReviewedScript {
   const findings: ScriptFinding[] = [];
@@ -49,14 +50,19 @@ export function reviewScript(lines: readonly ScriptLine[]): ReviewedScript {
           "this script changes to an absolute path, outside the repository; tasks run in their own worktree at the repository root — remove the cd",
       });
     }
-    const git = GIT_LANDING.exec(code);
+    const git = findBookkeeping(code);
     if (git) {
+      const what = git.kinds.map((k) => `git ${k}`).join(", ");
+      const why = git.kinds.map((k) => REPLACED_BY[k]).join("; ");
       findings.push({
         index,
-        needle: git[0],
-        rule: "git-landing",
-        message: `\`git ${git[1]}\` inside a task: waveplan captures each task's change as a patch and lands one commit when every task succeeded; a task that ${git[1] === "commit" ? "commits (or has nothing to commit) may fail or hide its change" : "pushes bypasses the checkpoints"}`,
+        needle: git.needle,
+        rule: "git-bookkeeping",
+        message: git.whole
+          ? `${what} inside a task ${git.kinds.length > 1 ? "are" : "is"} done by waveplan itself, so the imported script has this line commented out: ${why}`
+          : `${what} inside a task ${git.kinds.length > 1 ? "are" : "is"} done by waveplan itself (${why}) — remove it from this line; it is mixed with other commands, so it was left in`,
       });
+      if (git.whole) return `${/^\s*/.exec(text)?.[0] ?? ""}# ${text.trimStart()}  # ${GIT_NOTE}`;
     }
     return text;
   });

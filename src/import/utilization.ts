@@ -1,6 +1,6 @@
 /** Checks the role table's claims about who works when against the imported waves. */
 import type { DiagnosticList } from "../plan/diagnostics.js";
-import type { ImportedWave } from "./build.js";
+import type { ImportedWave } from "./imported.js";
 import type { RoleTable } from "./roles.js";
 
 /** The role table's Active Waves column against the waves each instance really has tasks in. */

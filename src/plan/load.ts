@@ -310,7 +310,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
   instance: ["role", "focus"],
   agent: ["command", "setup", "secrets"],
   wave: ["id", "name", "description", "mode", "estimate", "tasks"],
-  task: ["id", "instance", "title", "run", "prompt", "outputs", "timeout", "retries", "estimate", "env", "needs"],
+  task: ["id", "instance", "title", "run", "prompt", "outputs", "timeout", "retries", "estimate", "env", "needs", "files"],
   land: ["strategy", "branch", "message", "author"],
   github: ["runs-on", "pull-request", "node-version"],
 };

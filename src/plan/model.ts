@@ -36,6 +36,8 @@ export interface Task {
   estimateMs?: number;
   env: Record<string, string>;
   needs: string[];
+  /** the files the task declares it changes (`files:`); absent when it declares none */
+  files?: string[];
   source: SourcePath;
 }
 
@@ -112,6 +114,8 @@ export function normalizePlan(input: PlanInput): Plan {
         estimateMs: t.estimate === undefined ? undefined : parseDuration(t.estimate),
         env: (t.env ?? {}) as Record<string, string>,
         needs: t.needs ?? [],
+        // only when declared: an absent key keeps the task hash of plans written before `files:`
+        ...(t.files ? { files: t.files } : {}),
         source: ["waves", waveIndex, "tasks", position],
       };
       wave.tasks.push(task);

@@ -59,6 +59,12 @@ export const taskSchema = z.strictObject({
   estimate: duration.optional().describe("Expected duration, used by stats; defaults from the wave estimate"),
   env: envMap.optional(),
   needs: z.array(id("task id")).optional().describe("Extra task-level dependencies on tasks of earlier waves"),
+  files: z
+    .array(z.string().min(1))
+    .optional()
+    .describe(
+      "Repository-relative files the task is expected to change; validate warns when tasks of one wave share one, a run warns about changes outside them",
+    ),
 });
 
 export const waveSchema = z.strictObject({

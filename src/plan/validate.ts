@@ -40,6 +40,7 @@ export function validatePlan(plan: Plan, d: DiagnosticList, locate: Locate, inpu
           );
         } else seen.set(t.instance, t);
       }
+      checkDeclaredFiles(wave.tasks, d, locate);
     }
   }
 
@@ -141,4 +142,21 @@ function reportCycles(plan: Plan, byId: Map<string, Task>, d: DiagnosticList, lo
     state.set(id, "done");
   };
   for (const t of plan.tasks) if (!state.has(t.id)) visit(t.id);
+}
+
+/** Tasks of one parallel wave that declare the same file will conflict at the next gate: say so before anything runs. */
+function checkDeclaredFiles(tasks: readonly Task[], d: DiagnosticList, locate: Locate): void {
+  const owner = new Map<string, Task>();
+  for (const t of tasks)
+    (t.files ?? []).forEach((f, fi) => {
+      const path = posix.normalize(f);
+      const other = owner.get(path);
+      if (other && other !== t)
+        d.warning(
+          "files-overlap",
+          `tasks "${other.id}" and "${t.id}" of parallel wave "${t.waveId}" both declare ${f}; if both change it the next checkpoint fails with a conflict (move one to a later wave or make the wave sequential)`,
+          locate([...t.source, "files", fi]),
+        );
+      else owner.set(path, t);
+    });
 }

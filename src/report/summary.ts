@@ -6,11 +6,13 @@
  * per instance, so idle instances and stragglers show at a glance), a task table, per-instance
  * utilization and the measured speedup next to the plan's estimate.
  */
+
 import type { CheckpointRecord } from "../checkpoint/record.js";
 import { planTiming } from "../graph/estimate.js";
 import { renderMermaid } from "../graph/render.js";
 import { formatDuration } from "../plan/duration.js";
 import type { Plan } from "../plan/model.js";
+import { undeclaredChangeWarnings } from "./declared-files.js";
 
 export interface Measured {
   /** first task start → last task end, in ms since the epoch */
@@ -178,11 +180,24 @@ export function renderFinalSummary(s: FinalSummary): string {
     "",
     renderTaskTable(s.plan, s.records),
     "",
+    ...undeclaredSection(s.plan, s.records),
     "### Instances",
     "",
     renderUtilization(m),
     "",
   ].join("\n");
+}
+
+/** Changes outside a task's declared `files:` (a warning: the run still landed). */
+function undeclaredSection(plan: Plan, records: readonly CheckpointRecord[]): string[] {
+  const byId = new Map(plan.tasks.map((t) => [t.id, t]));
+  const warnings = undeclaredChangeWarnings(
+    records.flatMap((r) => {
+      const task = byId.get(r.task.id);
+      return task ? [{ task, changed: r.patch.files }] : [];
+    }),
+  );
+  return warnings.length ? ["**Warning — changes outside declared files:**", "", ...warnings.map((w) => `- ${cell(w)}`), ""] : [];
 }
 
 /** final-commit when waves did not succeed: which ones, and the graph to place them. */

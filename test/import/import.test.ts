@@ -213,7 +213,8 @@ describe.skipIf(!existsSync(SHARED_EXAMPLE))(
       expect(rules).toContain("1 encoding");
       expect(rules).toContain("62 placeholder");
       expect(rules).toContain("99 absolute-cd");
-      expect(rules).toContain("102 git-landing");
+      expect(rules).toContain("101 git-bookkeeping");
+      expect(rules).toContain("102 git-bookkeeping");
       expect(rules).toContain("113 placeholder");
       expect(rules).toContain("116 instance-overbooked");
     });

@@ -26,13 +26,63 @@ describe("reviewScript", () => {
     expect(r.findings.map((f) => [f.index, f.rule])).toEqual([[10, "absolute-cd"]]);
   });
 
-  it("only warns about a cd combined with other commands, and about commits and pushes", () => {
-    const r = reviewScript(lines("cd ~/src && make", "cd build", "git commit -m x", "git -C . push"));
-    expect(r.script).toBe("cd ~/src && make\ncd build\ngit commit -m x\ngit -C . push\n");
-    expect(r.findings.map((f) => [f.index, f.rule, f.needle])).toEqual([
-      [10, "absolute-cd", "cd"],
-      [12, "git-landing", "git commit"],
-      [13, "git-landing", "git -C . push"],
+  it("only warns about a cd combined with other commands", () => {
+    const r = reviewScript(lines("cd ~/src && make", "cd build"));
+    expect(r.script).toBe("cd ~/src && make\ncd build\n");
+    expect(r.findings.map((f) => [f.index, f.rule, f.needle])).toEqual([[10, "absolute-cd", "cd"]]);
+  });
+
+  it("comments out git bookkeeping lines and says what replaces them", () => {
+    const r = reviewScript(
+      lines(
+        "git status",
+        "git add -A",
+        'git commit -m "backup $(date +%s)"',
+        "git -C . push origin main",
+        "  git stash push -m wip",
+        "git checkout -b feature/x && git add . && git commit -qm wip",
+        "git switch -c topic",
+        "git branch backup-1",
+        'git tag -a v1 -m "release"',
+        "git log -1 --stat",
+      ),
+    );
+    expect(r.script.split("\n")).toEqual([
+      "git status",
+      "# git add -A  # disabled by waveplan import: the base commit is the backup, the landing commit is the final commit",
+      '# git commit -m "backup $(date +%s)"  # disabled by waveplan import: the base commit is the backup, the landing commit is the final commit',
+      "# git -C . push origin main  # disabled by waveplan import: the base commit is the backup, the landing commit is the final commit",
+      "  # git stash push -m wip  # disabled by waveplan import: the base commit is the backup, the landing commit is the final commit",
+      "# git checkout -b feature/x && git add . && git commit -qm wip  # disabled by waveplan import: the base commit is the backup, the landing commit is the final commit",
+      "# git switch -c topic  # disabled by waveplan import: the base commit is the backup, the landing commit is the final commit",
+      "# git branch backup-1  # disabled by waveplan import: the base commit is the backup, the landing commit is the final commit",
+      '# git tag -a v1 -m "release"  # disabled by waveplan import: the base commit is the backup, the landing commit is the final commit',
+      "git log -1 --stat",
+      "",
     ]);
+    expect(r.findings.map((f) => [f.index, f.rule, f.needle])).toEqual([
+      [11, "git-bookkeeping", "git add"],
+      [12, "git-bookkeeping", "git commit"],
+      [13, "git-bookkeeping", "git -C . push"],
+      [14, "git-bookkeeping", "git stash"],
+      [15, "git-bookkeeping", "git checkout"],
+      [16, "git-bookkeeping", "git switch"],
+      [17, "git-bookkeeping", "git branch"],
+      [18, "git-bookkeeping", "git tag"],
+    ]);
+    expect(r.findings[1].message).toMatch(/commented out: .*base commit — that is the backup — .*one commit .* that is the final commit/);
+    expect(r.findings[4].message).toContain("git branch, git add, git commit");
+  });
+
+  it("leaves reads alone and only warns when bookkeeping is mixed with other commands", () => {
+    const r = reviewScript(
+      lines("git branch --show-current", "git tag -l", "git stash list", "make && git commit -am x", "git commit -m x \\"),
+    );
+    expect(r.script).toBe("git branch --show-current\ngit tag -l\ngit stash list\nmake && git commit -am x\ngit commit -m x \\\n");
+    expect(r.findings.map((f) => [f.index, f.needle])).toEqual([
+      [13, "git commit"],
+      [14, "git"],
+    ]);
+    expect(r.findings[0].message).toMatch(/remove it from this line; it is mixed with other commands/);
   });
 });

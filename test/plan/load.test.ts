@@ -105,7 +105,7 @@ describe("syntax and schema errors", () => {
 
   it("reports an unknown key with a suggestion, at the key", () => {
     expect(diagnostics(`${HEAD}  - id: W0\n    tasks:\n      - instance: I1\n        rn: echo\n`)).toContainEqual(
-      `10:9 error [unknown-key] unexpected key "rn" in task; did you mean "run"? (expected one of id, instance, title, run, prompt, outputs, timeout, retries, estimate, env, needs)`,
+      `10:9 error [unknown-key] unexpected key "rn" in task; did you mean "run"? (expected one of id, instance, title, run, prompt, outputs, timeout, retries, estimate, env, needs, files)`,
     );
     expect(diagnostics(`versio: 1\nname: x\ninstances: {}\nwaves: []\n`)).toContainEqual(
       expect.stringMatching(/^1:1 error \[unknown-key\] unexpected key "versio" in plan; did you mean "version"\?/),
@@ -403,7 +403,7 @@ describe("schema and semantic errors together", () => {
 `),
     ).toEqual([
       `5:3 warning [unused-instance] instance "I2" (Analyst) has no tasks`,
-      `10:9 error [unknown-key] unexpected key "rn" in task; did you mean "run"? (expected one of id, instance, title, run, prompt, outputs, timeout, retries, estimate, env, needs)`,
+      `10:9 error [unknown-key] unexpected key "rn" in task; did you mean "run"? (expected one of id, instance, title, run, prompt, outputs, timeout, retries, estimate, env, needs, files)`,
       `11:18 error [type] waves[0].tasks[0].retries must be a number, got string "many"`,
       `12:19 error [unknown-instance] task "I3-W0-1" is assigned to unknown instance "I3"; did you mean "I1"?`,
       `14:17 error [needs] task "I3-W0-1" needs unknown task "nope"`,

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { upstreamOf } from "../../graph/upstream.js";
 import { formatDuration } from "../../plan/duration.js";
 import { loadPlanFile } from "../../plan/load.js";
+import { undeclaredChangeWarnings } from "../../report/declared-files.js";
 import { RunError, runPlan, selectTasks } from "../../run/local-runner.js";
 import { jsonRenderer, lineRenderer, type Renderer, ttyRenderer } from "../../run/progress.js";
 import { renderRunReport, type TaskRow } from "../../run/report.js";
@@ -60,6 +61,8 @@ export function registerRun(program: Command): void {
           }));
           for (const t of result.skipped) rows.push({ task: t.id, instance: t.instance, wave: t.waveId, status: "reused" });
           process.stdout.write(`\n${renderRunReport(rows, result.wallMs)}\n`);
+          const undeclared = undeclaredChangeWarnings(result.outcomes.map((o) => ({ task: o.task, changed: o.record.patch.files })));
+          for (const w of undeclared) process.stdout.write(`warning: ${w}\n`);
           if (result.landed) process.stdout.write(`landed ${result.landed.slice(0, 12)} (run ${result.run.runId})\n`);
           else if (result.status === "succeeded")
             process.stdout.write(`nothing to land: no task changed a file (run ${result.run.runId})\n`);
