@@ -29,7 +29,7 @@ export function statusRoutes(ctx: ApiContext): Route[] {
           targetUrl: typeof body.target_url === "string" ? body.target_url : "",
           by: describeHolder(req.holder!),
         };
-        (ctx.state.statuses[req.params.sha] ??= []).push(status);
+        ctx.state.statuses[req.params.sha] = [...(ctx.state.statuses[req.params.sha] ?? []), status];
         return { status: 201, body: { ...status, target_url: status.targetUrl, id: Object.values(ctx.state.statuses).flat().length } };
       },
     },
