@@ -94,9 +94,12 @@ export async function serveGit(
     PATH_INFO: `/${basename(ctx.gitDir)}${rest}`,
     GIT_HTTP_EXPORT_ALL: "1",
     GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_COUNT: "1",
+    GIT_CONFIG_COUNT: "2",
     GIT_CONFIG_KEY_0: "core.hooksPath",
     GIT_CONFIG_VALUE_0: ctx.hooksDir,
+    // github.com serves any reachable commit by SHA (actions/checkout fetches the run's SHA)
+    GIT_CONFIG_KEY_1: "uploadpack.allowReachableSHA1InWant",
+    GIT_CONFIG_VALUE_1: "true",
     REQUEST_METHOD: req.method ?? "GET",
     QUERY_STRING: url.search.slice(1),
     CONTENT_TYPE: req.headers["content-type"] ?? "",
