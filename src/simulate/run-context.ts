@@ -59,7 +59,7 @@ export function githubContext(run: SimRun, extra: { job: string; workspace: stri
     base_ref: "",
     repository: run.repository,
     repository_owner: owner,
-    repositoryUrl: run.repo,
+    repositoryUrl: run.github.gitUrl,
     run_id: run.runId,
     run_number: run.runId,
     run_attempt: String(run.attempt),
