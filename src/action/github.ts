@@ -100,7 +100,8 @@ export interface StatusSpec {
  * the job needs `statuses: write`). Required status checks are read on the pull request's head
  * commit (docs "Troubleshooting required status checks"), and the check run of the job itself is
  * attached to the commit the run started from, so this status is what satisfies the requirement
- * on a landing commit.
+ * on a landing commit. (Same doc: a required name matches a check run and a status alike; on the
+ * landing commit only this status carries it.)
  */
 export async function postStatus(a: Api, context: string, spec: StatusSpec): Promise<void> {
   try {
