@@ -8,18 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SimGitHub } from "../../src/simulate/github-api/index.js";
 import { type ResultsService, startResultsService } from "../../src/simulate/results-service.js";
 import { PLAN, PLAN_FILE, PR_PLAN, repoFiles } from "./fixture.js";
-import {
-  cleanup,
-  commands,
-  git,
-  issueJobToken,
-  makeRepo,
-  type Repo,
-  repoGitHub,
-  requireActionBundle,
-  runAction,
-  tempDir,
-} from "./helpers.js";
+import { cleanup, commands, git, issueJobToken, makeRepo, repoGitHub, requireActionBundle, runAction, tempDir } from "./helpers.js";
 
 const JOB_TOKEN = "ghs_landingRulesJobToken01234567";
 const PAT = "github_pat_landingRulesSecretToken0123456789";
@@ -73,7 +62,10 @@ describe("landing under GitHub's rules", () => {
   afterAll(async () => {
     for (const gh of opened) await gh.close();
   });
-  const track = <T extends { gh: SimGitHub }>(s: T) => (opened.push(s.gh), s);
+  const track = <T extends { gh: SimGitHub }>(s: T) => {
+    opened.push(s.gh);
+    return s;
+  };
 
   it("commit onto a protected branch: GH006 is explained (protection, what to do), the branch is unchanged, no status (docs: About protected branches)", async () => {
     const { repo, gh, finalize } = track(
