@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { git } from "../git/git.js";
 import { startGitHub } from "./github-api/index.js";
 import type { GitHubRecord, RepoRules } from "./github-api/state.js";
 import { dispatchInputs } from "./inputs.js";
@@ -71,16 +72,25 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   const missing = (prior?.secretNames ?? []).filter((n) => !Object.hasOwn(o.secrets, n));
   if (missing.length) o.write(`warning: the first attempt had secrets ${missing.join(", ")}; pass them again with --secret to use them\n`);
 
-  await mkdir(paths(out).attempt(attempt), { recursive: true });
-  if (!prior) await copyFile(workflowPath, paths(out).workflow);
-  for (const w of await warnings(head, workflowPath, inputs)) o.write(`warning: ${w}\n`);
-  const service = await startResultsService({ dir: paths(out).artifacts });
   const githubFile = join(out, "github.json");
   const priorGitHub = prior ? await readJson<GitHubRecord>(githubFile) : undefined;
   const rules: RepoRules = {
     protect: o.rules?.protect ?? priorGitHub?.rules.protect ?? [],
     allowTokenPrs: o.rules?.allowTokenPrs ?? priorGitHub?.rules.allowTokenPrs ?? false,
   };
+  for (const branch of rules.protect)
+    if (
+      !/^[A-Za-z0-9._/-]+$/.test(branch) ||
+      (await git(["check-ref-format", `refs/heads/${branch}`], { cwd: head.repo }).then(
+        () => false,
+        () => true,
+      ))
+    )
+      throw new SimulateError(`--protect ${branch}: not a valid branch name`);
+  await mkdir(paths(out).attempt(attempt), { recursive: true });
+  if (!prior) await copyFile(workflowPath, paths(out).workflow);
+  for (const w of await warnings(head, workflowPath, inputs)) o.write(`warning: ${w}\n`);
+  const service = await startResultsService({ dir: paths(out).artifacts });
   const github = await startGitHub({ repo: head.repo, repository: head.repository, rules, prior: priorGitHub });
   // a secret's value is a token of its own (a PAT or an App installation token), not the job's GITHUB_TOKEN
   for (const [name, value] of Object.entries(o.secrets)) github.userToken(name, value);

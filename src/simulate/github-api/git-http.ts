@@ -35,6 +35,7 @@ export const REQUIRED_CHECK = "final-commit";
 
 const HOOK = `#!/bin/sh
 # waveplan simulate: GitHub's server-side push rules (see src/simulate/github-api/git-http.ts)
+set -f
 status=0
 while read -r old new ref; do
   for b in $WAVEPLAN_PROTECTED; do
