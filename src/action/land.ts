@@ -115,6 +115,8 @@ export async function land(r: Runner, loaded: LoadedPlan, commit: string, tasks:
     });
     core.info(`posted commit status ${STATUS_CONTEXT} = success on ${short}`);
     text += ` Commit status \`${STATUS_CONTEXT}\` = success on it.`;
+  } else {
+    core.warning(`no token, so no ${STATUS_CONTEXT} commit status on ${short}: a branch rule requiring ${STATUS_CONTEXT} will wait for it`);
   }
   text += await dispatchAfterLanding(plan.github.dispatch, usesJobToken, jobToken, target);
   return { status: "landed", text };
