@@ -11,12 +11,12 @@ import { expectationsFor, GateError } from "../engine/gate.js";
 import type { LoadedPlan } from "../plan/load.js";
 import type { Plan } from "../plan/model.js";
 import { renderFailedWavesSummary, renderFinalSummary } from "../report/summary.js";
-import { commitMessage, landingCommit } from "../run/land.js";
+import { landingCommit } from "../run/land.js";
 import { jobContext } from "./context.js";
-import { ActionError, annotate } from "./errors.js";
+import { annotate } from "./errors.js";
+import { land } from "./land.js";
 import { unsuccessfulJobs } from "./needs.js";
 import { loadPlan } from "./plan.js";
-import { openOrUpdatePullRequest, pushCommit } from "./push.js";
 import { input, type Runner, runner } from "./runner.js";
 
 /** Who authors the landed commit when neither the `author` input nor the plan says. */
@@ -45,7 +45,7 @@ export async function finalize(): Promise<void> {
   );
   core.setOutput("commit", commit);
 
-  const outcome = await land(r, loaded, commit);
+  const outcome = await land(r, loaded, commit, records.length);
   core.setOutput("status", outcome.status);
   await core.summary.addRaw(summary(r, loaded, records, outcome.text)).write();
 }
@@ -62,50 +62,6 @@ async function verifyAll(r: Runner, plan: Plan): Promise<VerifiedCheckpoint[]> {
     core.info(`✓ ${t.id} (${t.instance})`);
   }
   return plan.tasks.map((t) => ctx.verified.get(t.id) as VerifiedCheckpoint);
-}
-
-function parseBoolean(name: string): boolean {
-  const value = core.getInput(name).trim().toLowerCase();
-  if (value === "" || value === "false") return false;
-  if (value === "true") return true;
-  throw new ActionError(`input "${name}" must be true or false, got "${value}"`);
-}
-
-async function land(r: Runner, loaded: LoadedPlan, commit: string): Promise<{ status: string; text: string }> {
-  const { plan } = loaded;
-  const short = commit.slice(0, 12);
-  if (!parseBoolean("land"))
-    return {
-      status: "verified",
-      text: `All checkpoints verified. Landing commit \`${short}\` was built but not pushed (\`land\` is false).`,
-    };
-  const token = core.getInput("token") || undefined;
-  const startBranch = process.env.GITHUB_REF_NAME || "";
-  const branch = core.getInput("branch") || plan.land.branch;
-  if (plan.land.strategy === "pull-request") {
-    if (!token) throw new ActionError('the plan lands as a pull request, which needs the "token" input');
-    const head =
-      branch ||
-      `waveplan/${
-        plan.name
-          .toLowerCase()
-          .replace(/[^a-z0-9._-]+/g, "-")
-          .replace(/^-+|-+$/g, "") || "change"
-      }`;
-    if (head === startBranch)
-      throw new ActionError(`the pull request branch ${head} is the branch the run started on; choose another branch`);
-    // the head branch belongs to waveplan: each run replaces the previous run's commit
-    await pushCommit(r.workspace, commit, head, token, true);
-    const [title, , ...body] = commitMessage(plan, r.runId).split("\n");
-    const url = await openOrUpdatePullRequest({ token, head, base: startBranch, title, body: body.join("\n") });
-    core.info(`pushed ${short} to ${head}; pull request ${url}`);
-    return { status: "landed", text: `Landed as \`${short}\` on branch \`${head}\`: pull request ${url}` };
-  }
-  const target = branch || startBranch;
-  if (!target) throw new ActionError("no branch to land on: set the branch input (GITHUB_REF_NAME is empty)");
-  await pushCommit(r.workspace, commit, target, token);
-  core.info(`pushed ${short} to ${target}`);
-  return { status: "landed", text: `Landed as \`${short}\` on \`${target}\`.` };
 }
 
 function summary(r: Runner, loaded: LoadedPlan, records: CheckpointRecord[], outcome: string): string {

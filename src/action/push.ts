@@ -1,10 +1,10 @@
 /**
- * Landing on GitHub: push the landing commit to a branch of the checkout's `origin`, and for the
- * pull-request strategy open or update a pull request.
+ * Landing on GitHub: push the landing commit to a branch of the checkout's `origin`, with GitHub's
+ * refusals explained.
  *
- * The token travels as an `http.<server>/.extraheader` Authorization header, as actions/checkout
- * does, but through GIT_CONFIG_* environment variables: never in a URL, an argument list, the
- * repository's config file or the log.
+ * The token travels as an `http.<origin>/.extraheader` Authorization header, as actions/checkout
+ * does (it scopes the header to the server its origin is on), but through GIT_CONFIG_* environment
+ * variables: never in a URL, an argument list, the repository's config file or the log.
  */
 import * as core from "@actions/core";
 import { GitError, git } from "../git/git.js";
@@ -15,56 +15,71 @@ function basicCredentials(token: string): string {
   return Buffer.from(`x-access-token:${token}`).toString("base64");
 }
 
-export function authEnv(token: string | undefined): Record<string, string> {
+/** The server the header is for: origin's scheme, host and port when it is an HTTP remote, else GITHUB_SERVER_URL. */
+async function serverOf(repo: string): Promise<string> {
+  const url = await git(["remote", "get-url", "origin"], { cwd: repo }).catch(() => "");
+  if (/^https?:\/\//.test(url)) return new URL(url).origin;
+  return (process.env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
+}
+
+export async function authEnv(repo: string, token: string | undefined): Promise<Record<string, string>> {
   if (!token) return {};
   const header = `AUTHORIZATION: basic ${basicCredentials(token)}`;
-  const server = (process.env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
-  return { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: `http.${server}/.extraheader`, GIT_CONFIG_VALUE_0: header };
+  return { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: `http.${await serverOf(repo)}/.extraheader`, GIT_CONFIG_VALUE_0: header };
+}
+
+/** Masks the token and the form git sends it in. */
+export function maskToken(token: string | undefined): void {
+  if (!token) return;
+  core.setSecret(token);
+  core.setSecret(basicCredentials(token));
+}
+
+/**
+ * Files under `.github/workflows/` the landing commit changes. GitHub refuses such a push from a
+ * token without the `workflows` permission, which GITHUB_TOKEN can never have (the `permissions:`
+ * key has no such scope; GitHub's refusal: "refusing to allow a GitHub App to create or update
+ * workflow … without `workflows` permission").
+ */
+export async function workflowChanges(repo: string, base: string, commit: string): Promise<string[]> {
+  const out = await git(["diff", "--name-only", "--no-renames", base, commit, "--", ".github/workflows/"], { cwd: repo });
+  return out.split("\n").filter(Boolean);
 }
 
 /**
  * Pushes `commit` to `refs/heads/<branch>` of origin. Without `force` the push only fast-forwards,
- * so a branch that moved since the run started is never overwritten.
+ * so a branch that moved since the run started is never overwritten. A push is atomic: refused,
+ * it changed nothing.
  */
 export async function pushCommit(repo: string, commit: string, branch: string, token: string | undefined, force = false): Promise<void> {
   await git(["check-ref-format", `refs/heads/${branch}`], { cwd: repo }).catch(() => {
     throw new ActionError(`"${branch}" is not a valid branch name`);
   });
-  if (token) core.setSecret(basicCredentials(token));
+  maskToken(token);
   const refspec = `${force ? "+" : ""}${commit}:refs/heads/${branch}`;
   try {
-    await git(["push", "--quiet", "--no-verify", "origin", refspec], { cwd: repo, env: authEnv(token) });
+    await git(["push", "--quiet", "--no-verify", "origin", refspec], { cwd: repo, env: await authEnv(repo, token) });
   } catch (e) {
-    const why = e instanceof GitError ? e.stderr.trim().split("\n").slice(0, 4).join("; ") : (e as Error).message;
-    const moved = /non-fast-forward|fetch first|rejected/.test(why);
-    throw new ActionError(
-      moved
-        ? `branch ${branch} moved since the run started, so the change was not pushed (it would overwrite newer commits); run the workflow again from the new head (${why})`
-        : `cannot push to branch ${branch} of origin: ${why}`,
-    );
+    throw new ActionError(explainRefusal(branch, e instanceof GitError ? e.stderr : (e as Error).message));
   }
 }
 
-export interface PullRequestSpec {
-  token: string;
-  head: string;
-  base: string;
-  title: string;
-  body: string;
-}
-
-/** Opens a pull request from `head` into `base`, or updates the open one; returns its URL. */
-export async function openOrUpdatePullRequest(spec: PullRequestSpec): Promise<string> {
-  // loaded here only: the GitHub client is large and only this path needs it
-  const { getOctokit, context } = await import("@actions/github");
-  const octokit = getOctokit(spec.token);
-  const { owner, repo } = context.repo;
-  const open = await octokit.rest.pulls.list({ owner, repo, head: `${owner}:${spec.head}`, base: spec.base, state: "open" });
-  if (open.data.length > 0) {
-    const pr = open.data[0];
-    await octokit.rest.pulls.update({ owner, repo, pull_number: pr.number, title: spec.title, body: spec.body });
-    return pr.html_url;
-  }
-  const created = await octokit.rest.pulls.create({ owner, repo, head: spec.head, base: spec.base, title: spec.title, body: spec.body });
-  return created.data.html_url;
+/** GitHub's push refusals, each with what to do; the first lines of git's own text follow. */
+export function explainRefusal(branch: string, stderr: string): string {
+  const why = stderr
+    .trim()
+    .split("\n")
+    .map((l) => l.replace(/^remote:\s*/, "").trim())
+    .filter(Boolean)
+    .slice(0, 4)
+    .join("; ");
+  // GH006 is GitHub's protected-branch refusal (docs "About protected branches"; e.g. "GH006:
+  // Protected branch update failed for refs/heads/main. Required status check … is expected.")
+  if (/GH006|protected branch/i.test(stderr))
+    return `branch ${branch} is protected (branch protection or a ruleset refused the push), so nothing was pushed. Dispatch the workflow on a feature branch (the landing commit then becomes that branch's head, and of its pull request), or land with land.strategy: pull-request (${why})`;
+  if (/without `?workflows`? permission/i.test(stderr))
+    return `GitHub refused the push to ${branch}: the change creates or updates files under .github/workflows/, which the token may not do. Land with a fine-grained PAT or GitHub App token that has the "Workflows" permission (plan: github.token-secret) (${why})`;
+  if (/non-fast-forward|fetch first|rejected/.test(stderr))
+    return `branch ${branch} moved since the run started, so the change was not pushed (it would overwrite newer commits); run the workflow again from the new head (${why})`;
+  return `cannot push to branch ${branch} of origin: ${why}`;
 }

@@ -50,6 +50,23 @@ export function checkOptions(plan: Plan, options: CompileOptions): string[] {
   return errors;
 }
 
+/**
+ * The GITHUB_TOKEN of final-commit: `statuses: write` to post the `final-commit` status on the
+ * landing commit; `contents`/`pull-requests: write` only when it lands with GITHUB_TOKEN (with
+ * `github.token-secret` the secret's token pushes and opens the pull request); `actions: write`
+ * only to dispatch `github.dispatch` workflows. Listing any scope sets the others to none (docs:
+ * "Workflow syntax for GitHub Actions" › `permissions`), so `contents: read` stays for the checkout.
+ */
+export function finalPermissions(plan: Plan): Record<string, string> {
+  const own = !plan.github.tokenSecret;
+  return {
+    contents: own ? "write" : "read",
+    ...(own && plan.land.strategy === "pull-request" ? { "pull-requests": "write" } : {}),
+    statuses: "write",
+    ...(plan.github.dispatch.length ? { actions: "write" } : {}),
+  };
+}
+
 export function compileWorkflow(plan: Plan, options: CompileOptions): string {
   const errors = checkOptions(plan, options);
   if (errors.length) throw new Error(errors.join("; "));
@@ -90,7 +107,7 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
     needs: [PLAN_JOB, ...waveJobIds],
     "runs-on": runsOn,
     "timeout-minutes": FINAL_JOB_MINUTES,
-    permissions: plan.land.strategy === "pull-request" ? { contents: "write", "pull-requests": "write" } : { contents: "write" },
+    permissions: finalPermissions(plan),
     steps: [
       checkoutStep(true),
       {
@@ -100,7 +117,8 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
           command: "finalize",
           plan: planPath,
           needs: expr("toJSON(needs)"),
-          token: expr("github.token"),
+          token: expr(plan.github.tokenSecret ? `secrets.${plan.github.tokenSecret}` : "github.token"),
+          "github-token": expr("github.token"),
           // pull_request runs have no inputs: they never land
           land: expr("github.event_name == 'workflow_dispatch' && inputs.land"),
           branch: expr("inputs.branch"),

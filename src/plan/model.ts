@@ -73,7 +73,14 @@ export interface Plan {
   agent?: Agent;
   env: Record<string, string>;
   land: LandSettings;
-  github: { runsOn: string; pullRequest: boolean };
+  github: {
+    runsOn: string;
+    pullRequest: boolean;
+    /** the secret final-commit lands with instead of GITHUB_TOKEN */
+    tokenSecret?: string;
+    /** workflow files dispatched on the landing branch after landing with GITHUB_TOKEN */
+    dispatch: string[];
+  };
   waves: Wave[];
   /** all tasks, in plan order */
   tasks: Task[];
@@ -136,7 +143,12 @@ export function normalizePlan(input: PlanInput): Plan {
       message: input.land?.message,
       author: input.land?.author,
     },
-    github: { runsOn: input.github?.["runs-on"] ?? "ubuntu-latest", pullRequest: input.github?.["pull-request"] ?? false },
+    github: {
+      runsOn: input.github?.["runs-on"] ?? "ubuntu-latest",
+      pullRequest: input.github?.["pull-request"] ?? false,
+      tokenSecret: input.github?.["token-secret"],
+      dispatch: input.github?.dispatch ?? [],
+    },
     waves,
     tasks,
   };

@@ -96,6 +96,19 @@ export const githubSchema = z
     "runs-on": z.string().min(1).optional().describe("Runner label for every job (default ubuntu-latest)"),
     "pull-request": z.boolean().optional().describe("Also trigger on pull_request (tasks run, nothing lands)"),
     "node-version": z.string().optional(),
+    "token-secret": z
+      .string()
+      .regex(/^(?!GITHUB_)[A-Za-z_][A-Za-z0-9_]*$/i, "a secret name: letters, digits and _, not starting with GITHUB_")
+      .optional()
+      .describe(
+        "Secret holding the token final-commit lands with (a fine-grained PAT or GitHub App token with contents, pull requests and workflows write) instead of GITHUB_TOKEN: its pushes and pull requests start the repository's workflows and may change .github/workflows/",
+      ),
+    dispatch: z
+      .array(z.string().regex(/^[A-Za-z0-9._-]+\.ya?ml$/, "a workflow file name in .github/workflows/, e.g. ci.yml"))
+      .optional()
+      .describe(
+        "Workflows (file names) final-commit starts with workflow_dispatch on the landing branch after landing with GITHUB_TOKEN, whose pushes start no workflow",
+      ),
   })
   .describe("Settings for the compiled GitHub Actions workflow");
 

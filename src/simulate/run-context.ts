@@ -2,6 +2,7 @@
  * Everything fixed for one attempt of a simulated run, and the contexts and variables a runner
  * derives from it for each job.
  */
+import type { SimGitHub } from "./github-api/index.js";
 import type { ResultsService } from "./results-service.js";
 import type { SimWorkflow } from "./workflow/load.js";
 
@@ -19,8 +20,13 @@ export interface SimRun {
   attempt: number;
   inputs: Record<string, string | boolean | number>;
   secrets: Record<string, string>;
-  /** the stand-in for `github.token`: masked like the real one, useful for nothing */
+  /**
+   * `github.token`: each job gets its own from the simulated GitHub, with the job's `permissions:`
+   * (runJob replaces this run-wide placeholder before any step sees it)
+   */
   token: string;
+  /** the simulated GitHub: REST API and the repository over HTTP, under GitHub's rules */
+  github: SimGitHub;
   service: ResultsService;
   /** where this attempt's job logs and summaries go */
   attemptDir: string;
@@ -53,7 +59,7 @@ export function githubContext(run: SimRun, extra: { job: string; workspace: stri
     base_ref: "",
     repository: run.repository,
     repository_owner: owner,
-    repositoryUrl: run.repo,
+    repositoryUrl: run.github.gitUrl,
     run_id: run.runId,
     run_number: run.runId,
     run_attempt: String(run.attempt),
@@ -63,7 +69,7 @@ export function githubContext(run: SimRun, extra: { job: string; workspace: stri
     actor: "waveplan-simulate",
     triggering_actor: "waveplan-simulate",
     server_url: "https://github.com",
-    api_url: "https://api.github.com",
+    api_url: run.github.apiUrl,
     graphql_url: "https://api.github.com/graphql",
     token: run.token,
     job: extra.job,
@@ -93,6 +99,8 @@ export function defaultVariables(run: SimRun, job: { id: string; workspace: stri
     GITHUB_WORKFLOW_REF: `${run.repository}/${run.workflow.file}@${run.ref}`,
     GITHUB_ACTOR: "waveplan-simulate",
     GITHUB_TRIGGERING_ACTOR: "waveplan-simulate",
+    // the simulated REST API; GITHUB_SERVER_URL stays github.com (@actions/artifact refuses other hosts)
+    GITHUB_API_URL: run.github.apiUrl,
     GITHUB_HEAD_REF: "",
     GITHUB_BASE_REF: "",
     GITHUB_RETENTION_DAYS: "90",

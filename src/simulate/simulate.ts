@@ -5,9 +5,12 @@
  * A test harness and a pre-flight check; GitHub Actions stays the engine.
  */
 import { randomBytes } from "node:crypto";
-import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { git } from "../git/git.js";
+import { startGitHub } from "./github-api/index.js";
+import type { GitHubRecord, RepoRules } from "./github-api/state.js";
 import { dispatchInputs } from "./inputs.js";
 import { waveplanRoot } from "./package-root.js";
 import { branchRefs, describeRepo, type RepoHead, warnings } from "./repo.js";
@@ -30,6 +33,8 @@ export interface SimulateOptions {
   concurrency: number;
   inputs: Record<string, string>;
   secrets: Record<string, string>;
+  /** repository settings (`--protect`, `--allow-token-prs`); a re-run keeps the first attempt's unless given */
+  rules?: Partial<RepoRules>;
   cwd: string;
   write: (s: string) => void;
   cancelled?: AbortSignal;
@@ -67,10 +72,28 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   const missing = (prior?.secretNames ?? []).filter((n) => !Object.hasOwn(o.secrets, n));
   if (missing.length) o.write(`warning: the first attempt had secrets ${missing.join(", ")}; pass them again with --secret to use them\n`);
 
+  const githubFile = join(out, "github.json");
+  const priorGitHub = prior ? await readJson<GitHubRecord>(githubFile) : undefined;
+  const rules: RepoRules = {
+    protect: o.rules?.protect ?? priorGitHub?.rules.protect ?? [],
+    allowTokenPrs: o.rules?.allowTokenPrs ?? priorGitHub?.rules.allowTokenPrs ?? false,
+  };
+  for (const branch of rules.protect)
+    if (
+      !/^[A-Za-z0-9._/-]+$/.test(branch) ||
+      (await git(["check-ref-format", `refs/heads/${branch}`], { cwd: head.repo }).then(
+        () => false,
+        () => true,
+      ))
+    )
+      throw new SimulateError(`--protect ${branch}: not a valid branch name`);
   await mkdir(paths(out).attempt(attempt), { recursive: true });
   if (!prior) await copyFile(workflowPath, paths(out).workflow);
   for (const w of await warnings(head, workflowPath, inputs)) o.write(`warning: ${w}\n`);
   const service = await startResultsService({ dir: paths(out).artifacts });
+  const github = await startGitHub({ repo: head.repo, repository: head.repository, rules, prior: priorGitHub });
+  // a secret's value is a token of its own (a PAT or an App installation token), not the job's GITHUB_TOKEN
+  for (const [name, value] of Object.entries(o.secrets)) github.userToken(name, value);
   const workRoot = await mkdtemp(join(tmpdir(), "waveplan-simulate-"));
   const before = await branchRefs(head.repo);
   const run: SimRun = {
@@ -85,6 +108,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     inputs,
     secrets: o.secrets,
     token: `ghs_simulated${randomBytes(12).toString("hex")}`,
+    github,
     service,
     attemptDir: paths(out).attempt(attempt),
     workRoot,
@@ -96,6 +120,8 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   o.write(`  ${renderGraph(workflow)}\n`);
   if (rerun) o.write(`  re-running ${[...rerun].join(", ")}\n`);
   if (o.failTask) o.write(`  --fail ${o.failTask}: that task's command will exit 1\n`);
+  if (rules.protect.length) o.write(`  protected branches (a push is refused, GH006): ${rules.protect.join(", ")}\n`);
+  o.write(`  Allow GitHub Actions to create and approve pull requests: ${rules.allowTokenPrs ? "on" : "off (GitHub's default)"}\n`);
   o.write("\n");
 
   let jobs: Map<string, JobRecord>;
@@ -109,6 +135,8 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
       events: progressPrinter(o.write),
     });
   } finally {
+    await writeFile(githubFile, `${JSON.stringify(await github.record(), null, 2)}\n`);
+    await github.close();
     await service.close();
     await rm(workRoot, { recursive: true, force: true });
   }
@@ -153,4 +181,11 @@ function checkFailTask(workflow: SimWorkflow, inputs: SimRun["inputs"], task: st
   const known = tasksRunBy(workflow, inputs);
   if (!known.has(task))
     throw new SimulateError(`--fail ${task}: no job of ${workflow.file} runs that task (tasks: ${[...known].join(", ") || "none"})`);
+}
+
+async function readJson<T>(file: string): Promise<T | undefined> {
+  return readFile(file, "utf8").then(
+    (text) => JSON.parse(text) as T,
+    () => undefined,
+  );
 }

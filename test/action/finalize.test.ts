@@ -5,13 +5,27 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SimGitHub } from "../../src/simulate/github-api/index.js";
 import { type ResultsService, startResultsService } from "../../src/simulate/results-service.js";
 import { PLAN_FILE, repoFiles } from "./fixture.js";
-import { cleanup, commands, git, type Job, makeRepo, type Repo, requireActionBundle, runAction, tempDir } from "./helpers.js";
+import {
+  cleanup,
+  commands,
+  git,
+  issueJobToken,
+  type Job,
+  makeRepo,
+  type Repo,
+  repoGitHub,
+  requireActionBundle,
+  runAction,
+  tempDir,
+} from "./helpers.js";
 
 let service: ResultsService;
 let root: string;
 let repo: Repo;
+let gh: SimGitHub;
 const TOKEN = "ghs_finalizeTestToken0123456789";
 const ALL_SUCCESS = JSON.stringify({
   plan: { result: "success", outputs: {} },
@@ -24,15 +38,18 @@ beforeAll(async () => {
   root = tempDir("waveplan-finalize-");
   service = await startResultsService({ dir: join(root, "results") });
   repo = makeRepo(join(root, "repo"), repoFiles());
+  gh = await repoGitHub(repo);
+  issueJobToken(gh, TOKEN);
 });
 
 afterAll(async () => {
+  await gh?.close();
   await service?.close();
   cleanup(root);
 });
 
 const job = (runId: number, name: string, inputs: Record<string, string>, extra: Partial<Job> = {}) =>
-  runAction({ service, repo, root, runId, job: name, inputs: { plan: PLAN_FILE, ...inputs }, ...extra });
+  runAction({ service, repo, root, runId, job: name, inputs: { plan: PLAN_FILE, ...inputs }, github: gh, ...extra });
 
 async function runWaves(runId: number): Promise<void> {
   for (const id of ["write-a", "write-b", "combine"]) {
@@ -54,6 +71,7 @@ describe("finalize", () => {
     expect(r.summary).toContain("| W1 | failure |");
     expect(r.summary).toContain("| W2 | skipped |");
     expect(git(repo.origin, "for-each-ref")).toBe(before);
+    expect(gh.state.statuses).toEqual({}); // a failed run leaves no status anywhere
   });
 
   it("a cancelled wave fails it too, even when every checkpoint exists", async () => {
@@ -107,6 +125,19 @@ describe("finalize", () => {
     expect(r.stdout.replace(/^::add-mask::.*$/gm, "")).not.toContain(TOKEN);
     expect(r.summary).not.toContain(TOKEN);
     expect(git(r.workspace, "config", "--list")).not.toContain("extraheader");
+
+    // the verdict reaches the landing commit: the job's own check run stays on GITHUB_SHA (docs
+    // "Troubleshooting required status checks": required checks are read on the head commit)
+    expect(gh.state.statuses[head]).toEqual([
+      expect.objectContaining({
+        context: "final-commit",
+        state: "success",
+        targetUrl: "https://github.com/octo/repo/actions/runs/8004",
+        by: "GITHUB_TOKEN (final-commit)",
+      }),
+    ]);
+    expect(Object.keys(gh.state.statuses)).toEqual([head]);
+    expect(gh.state.pushes.at(-1)).toMatchObject({ ref: "refs/heads/main", after: head, triggersWorkflows: false });
   });
 
   it("does not push when land is false, but still verifies and reports the commit", async () => {
@@ -134,5 +165,6 @@ describe("finalize", () => {
     expect(r.code).toBe(1);
     expect(commands(r.stdout, "error")[0].message).toMatch(/^branch main moved since the run started, so the change was not pushed/);
     expect(git(repo.origin, "rev-parse", "main")).toBe(before);
+    expect(Object.keys(gh.state.statuses)).toEqual([before]); // only run 8004's
   });
 });

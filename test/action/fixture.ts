@@ -46,6 +46,12 @@ waves:
           cat a.txt b.txt notes/a.log > combined.txt
 `;
 
+/** The same plan landing as a pull request. */
+export const PR_PLAN = PLAN.replace(
+  'land:\n  message: "demo: combine a and b"',
+  'land:\n  strategy: pull-request\n  message: "demo: combine a and b"',
+);
+
 export function repoFiles(plan = PLAN): Record<string, string> {
   const { plan: parsed } = requirePlan(checkPlan(plan, PLAN_FILE));
   return {

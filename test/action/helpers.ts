@@ -8,6 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync,
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type SimGitHub, startGitHub } from "../../src/simulate/github-api/index.js";
+import { jobPermissions, type RepoRules } from "../../src/simulate/github-api/state.js";
 import type { ResultsService } from "../../src/simulate/results-service.js";
 
 export { craftZip } from "../support/zip.js";
@@ -84,6 +86,18 @@ export interface Job {
   inputs: Record<string, string>;
   /** variables the workflow step sets (`env:`), e.g. secrets */
   env?: Record<string, string>;
+  /** the simulated GitHub of the repository: origin becomes its HTTP URL, GITHUB_API_URL its API */
+  github?: SimGitHub;
+}
+
+/** The simulated GitHub serving `repo.origin` as octo/repo, with GitHub's default settings unless told. */
+export function repoGitHub(repo: Repo, rules: Partial<RepoRules> = {}): Promise<SimGitHub> {
+  return startGitHub({ repo: repo.origin, repository: "octo/repo", rules: { protect: [], allowTokenPrs: false, ...rules } });
+}
+
+/** Makes `token` a GITHUB_TOKEN of the final-commit job with these `permissions:` (what compile grants by default). */
+export function issueJobToken(gh: SimGitHub, token: string, permissions: unknown = { contents: "write", statuses: "write" }): void {
+  gh.state.issue(token, { kind: "job", label: "final-commit", permissions: jobPermissions(permissions) });
 }
 
 export interface JobResult {
@@ -103,6 +117,7 @@ export function runAction(j: Job): Promise<JobResult> {
   const dir = join(j.root, `job-${++jobs}-${j.job}`);
   mkdirSync(dir, { recursive: true });
   const workspace = checkout(j.repo, join(dir, "workspace"));
+  if (j.github) git(workspace, "remote", "set-url", "origin", j.github.gitUrl);
   const temp = join(dir, "runner-temp");
   mkdirSync(temp);
   const outputFile = join(dir, "github-output");
@@ -120,6 +135,7 @@ export function runAction(j: Job): Promise<JobResult> {
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: temp,
+    ...(j.github ? { GITHUB_API_URL: j.github.apiUrl } : {}),
     ...inputs,
     ...j.env,
   };

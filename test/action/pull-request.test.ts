@@ -1,86 +1,49 @@
 /**
- * `land.strategy: pull-request`: finalize force-pushes the landing commit to the plan's own branch
- * and opens a pull request, then updates the same one on the next run. The REST API is a local
- * server (GITHUB_API_URL) answering the three calls @actions/github makes, recording them.
+ * `land.strategy: pull-request` against the simulated GitHub (src/simulate/github-api): finalize
+ * pushes the plan's branch over smart HTTP with the job's token, opens or updates the pull request
+ * through the REST API, and posts the `final-commit` status on the pull request's head — under
+ * GitHub's rules: `main` protected, and GITHUB_TOKEN allowed to open pull requests only when the
+ * repository says so ("Allow GitHub Actions to create and approve pull requests", off by default).
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SimGitHub } from "../../src/simulate/github-api/index.js";
 import { type ResultsService, startResultsService } from "../../src/simulate/results-service.js";
-import { PLAN, PLAN_FILE, repoFiles } from "./fixture.js";
-import { cleanup, commands, git, makeRepo, type Repo, requireActionBundle, runAction, tempDir } from "./helpers.js";
+import { PLAN, PLAN_FILE, PR_PLAN, repoFiles } from "./fixture.js";
+import {
+  cleanup,
+  commands,
+  git,
+  issueJobToken,
+  makeRepo,
+  type Repo,
+  repoGitHub,
+  requireActionBundle,
+  runAction,
+  tempDir,
+} from "./helpers.js";
 
 const TOKEN = "ghs_pullRequestTestToken987654321";
-const PR_PLAN = PLAN.replace(
-  'land:\n  message: "demo: combine a and b"',
-  'land:\n  strategy: pull-request\n  message: "demo: combine a and b"',
-);
 const NEEDS = JSON.stringify({ plan: { result: "success" }, W1: { result: "success" }, W2: { result: "success" } });
-
-interface Call {
-  method: string;
-  path: string;
-  auth?: string;
-  body?: Record<string, unknown>;
-}
+/** what compile grants final-commit for a pull-request plan without github.token-secret */
+const PR_PERMISSIONS = { contents: "write", "pull-requests": "write", statuses: "write" };
 
 let service: ResultsService;
-let api: Server;
-let apiUrl: string;
 let root: string;
-let repo: Repo;
-const calls: Call[] = [];
-const pulls: { number: number; head: string; base: string; title: string; body: string }[] = [];
 
 beforeAll(async () => {
   requireActionBundle();
   expect(PR_PLAN).not.toBe(PLAN);
   root = tempDir("waveplan-pr-");
   service = await startResultsService({ dir: join(root, "results") });
-  repo = makeRepo(join(root, "repo"), repoFiles(PR_PLAN));
-  api = createServer((req, res) => {
-    let text = "";
-    req.on("data", (c) => {
-      text += c;
-    });
-    req.on("end", () => {
-      const url = new URL(req.url ?? "/", "http://x");
-      const body = text ? JSON.parse(text) : undefined;
-      calls.push({ method: req.method ?? "", path: url.pathname + url.search, auth: req.headers.authorization, body });
-      const json = (status: number, value: unknown) =>
-        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
-      const view = (p: (typeof pulls)[number]) => ({ ...p, html_url: `https://github.com/octo/repo/pull/${p.number}` });
-      if (req.method === "GET" && url.pathname === "/repos/octo/repo/pulls") {
-        const head = url.searchParams.get("head");
-        return json(200, pulls.filter((p) => `octo:${p.head}` === head && p.base === url.searchParams.get("base")).map(view));
-      }
-      if (req.method === "POST" && url.pathname === "/repos/octo/repo/pulls") {
-        const pr = { number: pulls.length + 1, head: body.head, base: body.base, title: body.title, body: body.body };
-        pulls.push(pr);
-        return json(201, view(pr));
-      }
-      const m = /^\/repos\/octo\/repo\/pulls\/(\d+)$/.exec(url.pathname);
-      if (req.method === "PATCH" && m) {
-        const pr = pulls.find((p) => p.number === Number(m[1]));
-        if (!pr) return json(404, { message: "Not Found" });
-        Object.assign(pr, { title: body.title, body: body.body });
-        return json(200, view(pr));
-      }
-      json(404, { message: "Not Found" });
-    });
-  });
-  await new Promise<void>((done) => api.listen(0, "127.0.0.1", done));
-  apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
-  await new Promise((done) => api?.close(done));
   await service?.close();
   cleanup(root);
 });
 
-async function runAll(runId: number) {
+async function runAll(repo: Repo, gh: SimGitHub, runId: number, inputs: Record<string, string> = {}) {
   for (const id of ["write-a", "write-b", "combine"]) {
     const r = await runAction({ service, repo, root, runId, job: id, inputs: { command: "task", plan: PLAN_FILE, task: id } });
     expect(r.code, r.stdout).toBe(0);
@@ -91,33 +54,49 @@ async function runAll(runId: number) {
     root,
     runId,
     job: "final-commit",
-    inputs: { command: "finalize", plan: PLAN_FILE, needs: NEEDS, land: "true", token: TOKEN },
-    env: { GITHUB_API_URL: apiUrl },
+    github: gh,
+    inputs: { command: "finalize", plan: PLAN_FILE, needs: NEEDS, land: "true", token: TOKEN, "github-token": TOKEN, ...inputs },
   });
 }
 
-describe("finalize with land.strategy: pull-request", () => {
-  it("pushes the plan's branch and opens a pull request into the branch the run started on", async () => {
-    const r = await runAll(9001);
+describe("land.strategy: pull-request, the setting on and main protected", () => {
+  let repo: Repo;
+  let gh: SimGitHub;
+  beforeAll(async () => {
+    repo = makeRepo(join(root, "on"), repoFiles(PR_PLAN));
+    gh = await repoGitHub(repo, { protect: ["main"], allowTokenPrs: true });
+    issueJobToken(gh, TOKEN, PR_PERMISSIONS);
+  });
+  afterAll(() => gh?.close());
+
+  it("pushes the plan's branch, opens one pull request into main, and its head carries final-commit = success", async () => {
+    const r = await runAll(repo, gh, 9001);
     expect(r.code, r.stdout).toBe(0);
     expect(r.outputs.status).toBe("landed");
-    expect(git(repo.origin, "rev-parse", "waveplan/action-demo")).toBe(r.outputs.commit);
+    const head = git(repo.origin, "rev-parse", "waveplan/action-demo");
+    expect(head).toBe(r.outputs.commit);
     expect(git(repo.origin, "rev-parse", "main")).toBe(repo.sha); // main untouched
-    expect(pulls).toEqual([
-      expect.objectContaining({ number: 1, head: "waveplan/action-demo", base: "main", title: "demo: combine a and b" }),
+    const record = await gh.record();
+    expect(record.pulls).toEqual([
+      expect.objectContaining({ number: 1, head: "waveplan/action-demo", headSha: head, base: "main", state: "open" }),
     ]);
-    expect(pulls[0].body).toContain("Run: 9001");
-    expect(calls.every((c) => c.auth === `token ${TOKEN}`)).toBe(true);
+    expect(gh.state.pulls[0].body).toContain("Run: 9001");
+    expect(record.statuses[head]).toEqual([expect.objectContaining({ context: "final-commit", state: "success" })]);
     expect(r.summary).toContain("pull request https://github.com/octo/repo/pull/1");
+    // GITHUB_TOKEN's push starts no workflow (docs: Triggering a workflow from a workflow)
+    expect(record.pushes).toEqual([expect.objectContaining({ ref: "refs/heads/waveplan/action-demo", triggersWorkflows: false })]);
   });
 
-  it("a later run replaces the branch's commit and updates the same pull request", async () => {
-    const r = await runAll(9002);
+  it("a later run replaces the branch's commit, updates the same pull request, and the new head gets the status", async () => {
+    const r = await runAll(repo, gh, 9002);
     expect(r.code, r.stdout).toBe(0);
-    expect(git(repo.origin, "rev-parse", "waveplan/action-demo")).toBe(r.outputs.commit);
-    expect(pulls).toHaveLength(1);
-    expect(pulls[0].body).toContain("Run: 9002");
-    expect(calls.map((c) => c.method)).toEqual(["GET", "POST", "GET", "PATCH"]);
+    const head = git(repo.origin, "rev-parse", "waveplan/action-demo");
+    expect(head).toBe(r.outputs.commit);
+    const record = await gh.record();
+    expect(record.pulls).toHaveLength(1);
+    expect(record.pulls[0].headSha).toBe(head);
+    expect(gh.state.pulls[0].body).toContain("Run: 9002");
+    expect(record.statuses[head]).toEqual([expect.objectContaining({ context: "final-commit", state: "success" })]);
   });
 
   it("fails clearly without a token", async () => {
@@ -127,10 +106,45 @@ describe("finalize with land.strategy: pull-request", () => {
       root,
       runId: 9002,
       job: "final-commit",
+      github: gh,
       inputs: { command: "finalize", plan: PLAN_FILE, needs: NEEDS, land: "true" },
-      env: { GITHUB_API_URL: apiUrl },
     });
     expect(r.code).toBe(1);
     expect(commands(r.stdout, "error")[0].message).toBe('the plan lands as a pull request, which needs the "token" input');
+  });
+});
+
+describe("land.strategy: pull-request with the setting off (GitHub's default)", () => {
+  it("exits 1 naming the setting, where it is and the pushed branch; no pull request, no status (docs: Preventing GitHub Actions from creating or approving pull requests)", async () => {
+    const repo = makeRepo(join(root, "off"), repoFiles(PR_PLAN));
+    const gh = await repoGitHub(repo, { protect: ["main"] });
+    issueJobToken(gh, TOKEN, PR_PERMISSIONS);
+    try {
+      const r = await runAll(repo, gh, 9003);
+      expect(r.code).toBe(1);
+      const message = commands(r.stdout, "error")[0].message;
+      expect(message).toContain('"Allow GitHub Actions to create and approve pull requests"');
+      expect(message).toContain("Settings → Actions → General → Workflow permissions");
+      expect(message).toContain("pushed to branch waveplan/action-demo");
+      expect(git(repo.origin, "rev-parse", "waveplan/action-demo")).toBe(r.outputs.commit);
+      expect(gh.state.pulls).toEqual([]);
+      expect(gh.state.statuses).toEqual({});
+    } finally {
+      await gh.close();
+    }
+  });
+
+  it("a token that cannot read pull requests fails before anything is pushed", async () => {
+    const repo = makeRepo(join(root, "noread"), repoFiles(PR_PLAN));
+    const gh = await repoGitHub(repo, { allowTokenPrs: true });
+    issueJobToken(gh, TOKEN, { contents: "write", statuses: "write" });
+    try {
+      const r = await runAll(repo, gh, 9004);
+      expect(r.code).toBe(1);
+      expect(commands(r.stdout, "error")[0].message).toMatch(/^cannot read the pull requests of octo\/repo \(403: .*nothing was pushed/);
+      expect(git(repo.origin, "branch", "--list", "waveplan/*")).toBe("");
+    } finally {
+      await gh.close();
+    }
   });
 });

@@ -1,5 +1,8 @@
 /** The action's small pure parts: the needs input, the header command, the push auth and the task environment. */
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { unsuccessfulJobs } from "../../src/action/needs.js";
 import { authEnv } from "../../src/action/push.js";
@@ -49,9 +52,9 @@ describe("headerCommand", () => {
 });
 
 describe("authEnv", () => {
-  it("gives git the token as an extraheader for the GitHub server only, through the environment", () => {
+  it("gives git the token as an extraheader for the GitHub server only, through the environment", async () => {
     process.env.GITHUB_SERVER_URL = "https://github.example.com/";
-    const env = authEnv("secret-token");
+    const env = await authEnv(process.cwd(), "secret-token");
     expect(Object.values(env).join(" ")).not.toContain("secret-token"); // only its base64 form, which is masked
     const read = (url: string) =>
       execFileSync("git", ["config", "--get-urlmatch", "http.extraheader", url], {
@@ -62,7 +65,16 @@ describe("authEnv", () => {
       `AUTHORIZATION: basic ${Buffer.from("x-access-token:secret-token").toString("base64")}`,
     );
     expect(() => read("https://elsewhere.example.com/octo/repo")).toThrow();
-    expect(authEnv(undefined)).toEqual({});
+    expect(await authEnv(process.cwd(), undefined)).toEqual({});
+  });
+
+  it("scopes the header to origin's server when origin is an HTTP remote (as actions/checkout scopes it to the server it cloned from)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "waveplan-auth-"));
+    execFileSync("git", ["init", "-q", dir], { env: { ...saved, GIT_CONFIG_NOSYSTEM: "1" } });
+    execFileSync("git", ["remote", "add", "origin", "http://127.0.0.1:8123/octo/repo.git"], { cwd: dir });
+    const env = await authEnv(dir, "secret-token");
+    expect(env.GIT_CONFIG_KEY_0).toBe("http.http://127.0.0.1:8123/.extraheader");
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: GitHub expressions in expected workflow text
 /** The shape of compiled workflows: job graph, matrices, permissions, pins, and where plan text may go. */
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { isFresh, readWorkflowPlanHash } from "../../src/compile/header.js";
 import { JobIds, jobIdBase, literalText, slug } from "../../src/compile/ids.js";
 import { splitEvenly } from "../../src/compile/jobs.js";
@@ -19,7 +20,11 @@ describe.each(ALL)("%s", (_name, { plan, text, workflow }) => {
   it("reads only, except final-commit which writes", () => {
     expect(workflow.permissions).toEqual({ contents: "read" });
     for (const [id, job] of jobs) if (id !== "final-commit") expect(job.permissions, id).toBeUndefined();
-    const expected = plan.land.strategy === "pull-request" ? { contents: "write", "pull-requests": "write" } : { contents: "write" };
+    // statuses: write posts the final-commit status on the landing commit (REST docs: Create a commit status)
+    const expected =
+      plan.land.strategy === "pull-request"
+        ? { contents: "write", "pull-requests": "write", statuses: "write" }
+        : { contents: "write", statuses: "write" };
     expect(workflow.jobs["final-commit"].permissions).toEqual(expected);
   });
 
@@ -164,6 +169,7 @@ describe("the agent plan", () => {
       plan: "test/fixtures/compile/agent.yml",
       needs: "${{ toJSON(needs) }}",
       token: "${{ github.token }}",
+      "github-token": "${{ github.token }}",
       land: "${{ github.event_name == 'workflow_dispatch' && inputs.land }}",
       branch: "${{ inputs.branch }}",
     });
@@ -174,7 +180,8 @@ describe("the agent plan", () => {
       workflow: ".github/workflows/agent.yml",
     });
     for (const [id, job] of Object.entries(workflow.jobs) as [string, { steps: Step[] }][])
-      if (id !== "final-commit") for (const s of job.steps) expect(s.with?.token, id).toBeUndefined();
+      if (id !== "final-commit")
+        for (const s of job.steps) expect([s.with?.token, s.with?.["github-token"]], id).toEqual([undefined, undefined]);
   });
 });
 
@@ -217,6 +224,15 @@ describe("options", () => {
     expect(text).not.toContain("waveplan/waveplan@v1");
     expect(text.match(/uses: \.\/$/gm)?.length).toBe(Object.keys(compileFixture("edge").workflow.jobs).length);
     expect(text).toContain("npx waveplan compile p.yml -o .github/workflows/p.yml --action-ref ./");
+  });
+  it("github.token-secret: the secret's token lands, GITHUB_TOKEN keeps only contents: read and statuses: write; github.dispatch adds actions: write", () => {
+    const custom = { ...plan, github: { ...plan.github, tokenSecret: "LANDING_TOKEN", dispatch: ["ci.yml"] } };
+    const { jobs } = parse(compileWorkflow(custom, base)) as { jobs: Record<string, { permissions: unknown; steps: Step[] }> };
+    expect(jobs["final-commit"].permissions).toEqual({ contents: "read", statuses: "write", actions: "write" });
+    expect(jobs["final-commit"].steps[1].with).toMatchObject({
+      token: "${{ secrets.LANDING_TOKEN }}",
+      "github-token": "${{ github.token }}",
+    });
   });
   it("refuses unsafe refs, paths and runner labels", () => {
     expect(() => compileWorkflow(plan, { ...base, actionRef: "x@${{ github.token }}" })).toThrow(/action ref/);

@@ -114,7 +114,7 @@ function allowedExpression(e: string, plan: Plan): boolean {
     "inputs.branch",
     "github.event_name == 'workflow_dispatch' && inputs.land",
   ]);
-  return fixed.has(e) || (plan.agent?.secrets ?? []).some((s) => e === `secrets.${s}`);
+  return fixed.has(e) || [...(plan.agent?.secrets ?? []), plan.github.tokenSecret].some((s) => s && e === `secrets.${s}`);
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed workflow YAML
@@ -148,7 +148,15 @@ function checkWorkflow(name: string, plan: Plan, text: string, workflow: Workflo
 
   // 3. least privilege: read at the top, no job widens it except final-commit, which gets only what landing needs
   expect(workflow.permissions, name).toEqual({ contents: "read" });
-  const landing = plan.land.strategy === "pull-request" ? { contents: "write", "pull-requests": "write" } : { contents: "write" };
+  // statuses: write for the final-commit status on the landing commit; contents/pull-requests write
+  // only when GITHUB_TOKEN lands (not with github.token-secret); actions: write only to dispatch
+  const own = !plan.github.tokenSecret;
+  const landing = {
+    contents: own ? "write" : "read",
+    ...(own && plan.land.strategy === "pull-request" ? { "pull-requests": "write" } : {}),
+    statuses: "write",
+    ...(plan.github.dispatch.length ? { actions: "write" } : {}),
+  };
   for (const [id, job] of jobs) {
     if (id === "final-commit") expect(job.permissions, `${name} ${id}`).toEqual(landing);
     else expect(job.permissions, `${name} ${id}`).toBeUndefined();

@@ -17,6 +17,15 @@ describe("waveplan simulate (CLI)", () => {
     expect(input.code).toBe(2);
   });
 
+  it("exits 2 for a --protect that is not a branch name", async () => {
+    const s = plainRepo({
+      ".github/workflows/test.yml": "on: workflow_dispatch\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: true\n",
+    });
+    const r = await simulateCli(s.work, [".github/workflows/test.yml", "--repo", s.bare, "--protect", "*"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--protect *: not a valid branch name");
+  });
+
   it("exits 1 with file:line:col when GitHub's parser rejects the workflow, and loads the parser from the bundle", async () => {
     const s = plainRepo({
       ".github/workflows/test.yml": "name: x\non: workflow_dispatch\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n",

@@ -41,6 +41,8 @@ describe("a failing task, then re-run failed jobs", () => {
     expect(failed.output).toContain("re-run the failed jobs with: waveplan simulate --rerun-failed");
     expect(failed.pushed).toEqual({});
     expect(git(s.bare, "rev-parse", "main")).toBe(base);
+    const githubJson = () => JSON.parse(readFileSync(join(failed.outDir, "github.json"), "utf8"));
+    expect(githubJson().statuses).toEqual({}); // a failed run leaves no status anywhere
 
     const rerun = await simulateIn(s, { rerunFailed: failed.outDir });
     expect(rerun.conclusion, rerun.output).toBe("success");
@@ -55,6 +57,8 @@ describe("a failing task, then re-run failed jobs", () => {
     expect(Object.keys(rerun.pushed)).toEqual(["main"]);
     expect(git(s.bare, "rev-parse", "main^")).toBe(base);
     expect(git(s.bare, "rev-parse", "main^{tree}")).toBe(localRunTree(s));
+    const landed = git(s.bare, "rev-parse", "main");
+    expect(githubJson().statuses[landed]).toEqual([expect.objectContaining({ context: "final-commit", state: "success" })]);
 
     await expect(simulateIn(s, { rerunFailed: failed.outDir })).rejects.toThrow(
       /nothing to re-run: every job of run \d+ \(attempt 2\) succeeded/,

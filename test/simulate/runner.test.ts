@@ -124,7 +124,7 @@ describe("runner semantics", () => {
     expect(run.pushed).toEqual({});
   });
 
-  it("checks out the run's commit with origin at --repo, shallow, and credentials only when persisted", async () => {
+  it("checks out the run's commit with origin at --repo served over HTTP, shallow, and credentials only when persisted", async () => {
     const workflow = `name: checkout
 on: workflow_dispatch
 jobs:
@@ -137,7 +137,8 @@ jobs:
           test "$(git remote get-url origin)" = "\${{ github.repositoryUrl }}"
           test "$(git rev-parse --is-shallow-repository)" = true
           test "$(git rev-list --count HEAD)" = 1
-          git config --get http.https://github.com/.extraheader | grep -q "AUTHORIZATION: basic"
+          case "$(git remote get-url origin)" in http://127.0.0.1:*/local/origin.git) ;; *) exit 1 ;; esac
+          git config --get-urlmatch http.extraheader "$(git remote get-url origin)" | grep -q "AUTHORIZATION: basic"
           test "$(git branch --show-current)" = main
   dropped:
     runs-on: ubuntu-latest
@@ -148,7 +149,7 @@ jobs:
           fetch-depth: 0
       - run: |
           test "$(git rev-list --count HEAD)" = 2
-          ! git config --get http.https://github.com/.extraheader
+          ! git config --get-urlmatch http.extraheader "$(git remote get-url origin)"
 `;
     const s = plainRepo({ ".github/workflows/test.yml": workflow });
     writeFileSync(join(s.work, "second.txt"), "second\n");

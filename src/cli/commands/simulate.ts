@@ -10,6 +10,8 @@ interface SimulateFlags {
   concurrency?: string;
   input: string[];
   secret: string[];
+  protect: string[];
+  allowTokenPrs?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -26,10 +28,14 @@ export function registerSimulate(program: Command): void {
     .option("--concurrency <n>", "at most n jobs at once (default: twice the number of CPUs, at least 4)")
     .option("--input <name=value>", "a workflow_dispatch input (repeatable)", collect, [])
     .option("--secret <name=value>", "a secret (repeatable); secrets are empty otherwise", collect, [])
+    .option("--protect <branch>", "protect this branch: pushes to it are refused as GitHub refuses them (GH006) (repeatable)", collect, [])
+    .option("--allow-token-prs", 'the repository setting "Allow GitHub Actions to create and approve pull requests" (off by default)')
     .addHelpText(
       "after",
       "\nOnly actions/checkout, the waveplan action (./ or waveplan/waveplan@<ref>, which runs this waveplan's own dist/) and run: steps run.\n" +
-        "final-commit pushes to --repo: use a bare repository (git clone --bare) to land on its checked-out branch. See docs/simulate.md.",
+        "final-commit pushes to --repo over HTTP, through a local GitHub (REST API at GITHUB_API_URL) that applies GitHub's rules;\n" +
+        "<out>/github.json records pull requests, commit statuses, refs, pushes and dispatches.\n" +
+        "Use a bare repository (git clone --bare) to land on its checked-out branch. See docs/simulate.md.",
     )
     .action(async (file: string | undefined, flags: SimulateFlags) => {
       if (!file && !flags.rerunFailed) throw new UsageError("simulate needs a workflow file (or --rerun-failed <out>)");
@@ -63,6 +69,10 @@ export function registerSimulate(program: Command): void {
           concurrency,
           inputs: parsePairs(flags.input, "--input"),
           secrets: parsePairs(flags.secret, "--secret"),
+          rules: {
+            ...(flags.protect.length ? { protect: flags.protect } : {}),
+            ...(flags.allowTokenPrs ? { allowTokenPrs: true } : {}),
+          },
           cwd: process.cwd(),
           write: (s) => process.stdout.write(s),
           cancelled: cancel.signal,

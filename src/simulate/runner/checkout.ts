@@ -59,7 +59,8 @@ export async function checkout(s: StepRun): Promise<StepOutcome> {
   await run(["init", "-q", dir]);
   const objects = join(await git(["rev-parse", "--absolute-git-dir"], { cwd: s.run.repo }), "objects");
   await writeFile(join(dir, ".git", "objects", "info", "alternates"), `${objects}\n`);
-  await run(["remote", "add", "origin", s.run.repo]);
+  // origin is the repository over smart HTTP, as on a runner: pushes carry a token the server checks
+  await run(["remote", "add", "origin", s.run.github.gitUrl]);
   if (depth === 0)
     await run(["fetch", "-q", "--prune", "--no-tags", "origin", "+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"]);
   const tags = inputs["fetch-tags"] === "true" && depth > 0 ? ["--tags"] : ["--no-tags"];
@@ -72,7 +73,7 @@ export async function checkout(s: StepRun): Promise<StepOutcome> {
   if (persist) {
     const basic = Buffer.from(`x-access-token:${s.run.token}`).toString("base64");
     s.log.mask(basic);
-    await run(["config", "--local", "http.https://github.com/.extraheader", `AUTHORIZATION: basic ${basic}`]);
+    await run(["config", "--local", `http.${new URL(s.run.github.gitUrl).origin}/.extraheader`, `AUTHORIZATION: basic ${basic}`]);
   }
   s.log.info(`checked out ${sha}${branch ? ` as ${branch}` : ""} into ${rel || "the workspace"}${depth > 0 ? ` (depth ${depth})` : ""}`);
   return "success";

@@ -36,8 +36,10 @@ export interface InstanceResult {
   durationMs: number;
 }
 
-export async function runJob(run: SimRun, spec: InstanceSpec, cancel: AbortSignal): Promise<InstanceResult> {
+export async function runJob(runOfJob: SimRun, spec: InstanceSpec, cancel: AbortSignal): Promise<InstanceResult> {
   const started = Date.now();
+  // GitHub fetches an installation token for each job, with the job's permissions (docs: "GITHUB_TOKEN" › About the GITHUB_TOKEN)
+  const run: SimRun = { ...runOfJob, token: runOfJob.github.jobToken(spec.key, spec.job.permissions) };
   const root = join(run.workRoot, `${spec.key}-${randomUUID().slice(0, 8)}`);
   const place: JobPlace = {
     key: spec.key,

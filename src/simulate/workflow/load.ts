@@ -46,6 +46,8 @@ export interface SimJob {
   defaultsRun: Mapping;
   steps: SimStep[];
   where: string;
+  /** `permissions:` of the job, else of the workflow (undefined: the repository default); sets its GITHUB_TOKEN's rights */
+  permissions?: Value;
 }
 
 export interface SimWorkflow {
@@ -129,6 +131,7 @@ export async function loadWorkflow(file: string, text: string, checkUses: UsesCh
       defaultsRun: { ...(isMapping(root.defaults) && isMapping(root.defaults.run) ? root.defaults.run : {}), ...defaults },
       steps,
       where: at,
+      permissions: raw.permissions ?? root.permissions,
     });
   }
   if (problems.length) throw new PlanError(problems, text);

@@ -1,0 +1,158 @@
+/**
+ * What the simulated GitHub knows about the one repository of a run: the repository settings that
+ * decide what a token may do, the tokens it issued, and what the run did through the REST API
+ * (pull requests, commit statuses, workflow dispatches) or through git (pushes). Written to
+ * `<out>/github.json` at the end of a run, read back by `--rerun-failed` (a re-run continues the
+ * same repository).
+ */
+
+/** Repository settings a run is simulated under. */
+export interface RepoRules {
+  /** `--protect`: branches with a protection rule that requires status checks */
+  protect: string[];
+  /**
+   * `--allow-token-prs`: "Allow GitHub Actions to create and approve pull requests" (Settings →
+   * Actions → General → Workflow permissions), off by default. Source: docs "Managing GitHub Actions
+   * settings for a repository" › "Preventing GitHub Actions from creating or approving pull requests";
+   * changelog 2022-05-03 "Prevent GitHub Actions from creating and approving pull requests".
+   */
+  allowTokenPrs: boolean;
+}
+
+export type Access = "read" | "write" | "none";
+
+/**
+ * Who holds a token. `job`: a job's GITHUB_TOKEN, limited to the job's `permissions:`. `user`: a
+ * token the workflow got from a secret (fine-grained PAT or GitHub App installation token), which
+ * the simulator grants everything on the repository, `workflows` included.
+ */
+export interface TokenHolder {
+  kind: "job" | "user";
+  /** the job key, or the name of the secret the token came from */
+  label: string;
+  permissions: Record<string, Access>;
+}
+
+export interface PullRequest {
+  number: number;
+  head: string;
+  base: string;
+  state: "open" | "closed";
+  title: string;
+  body: string;
+  /** who opened it: `GITHUB_TOKEN (final-commit)` or `secret NAME` */
+  openedBy: string;
+}
+
+export interface CommitStatus {
+  context: string;
+  state: string;
+  description: string;
+  targetUrl: string;
+  by: string;
+}
+
+export interface Dispatch {
+  workflow: string;
+  ref: string;
+  inputs: Record<string, unknown>;
+  by: string;
+}
+
+export interface Push {
+  ref: string;
+  before: string | null;
+  after: string | null;
+  by: string;
+  /**
+   * Whether GitHub would start the repository's `push`/`pull_request` workflows for it: never for
+   * the GITHUB_TOKEN. Source: docs "Triggering a workflow" › "Triggering a workflow from a workflow".
+   */
+  triggersWorkflows: boolean;
+}
+
+export interface GitHubRecord {
+  repository: string;
+  rules: RepoRules;
+  pulls: (Omit<PullRequest, "title" | "body"> & { headSha: string | null; title: string })[];
+  /** by commit SHA, in the order they were posted (the last one of a context is the current one) */
+  statuses: Record<string, CommitStatus[]>;
+  refs: Record<string, string>;
+  dispatches: Dispatch[];
+  pushes: Push[];
+}
+
+export class GitHubState {
+  readonly pulls: PullRequest[] = [];
+  readonly statuses: Record<string, CommitStatus[]> = {};
+  readonly dispatches: Dispatch[] = [];
+  readonly pushes: Push[] = [];
+  private readonly tokens = new Map<string, TokenHolder>();
+
+  constructor(
+    readonly repository: string,
+    readonly rules: RepoRules,
+    prior?: Partial<GitHubRecord>,
+  ) {
+    for (const p of prior?.pulls ?? []) this.pulls.push({ ...p, body: "" });
+    Object.assign(this.statuses, prior?.statuses ?? {});
+    this.dispatches.push(...(prior?.dispatches ?? []));
+    this.pushes.push(...(prior?.pushes ?? []));
+  }
+
+  issue(token: string, holder: TokenHolder): void {
+    this.tokens.set(token, holder);
+  }
+
+  holder(token: string | undefined): TokenHolder | undefined {
+    return token === undefined ? undefined : this.tokens.get(token);
+  }
+
+  record(refs: Record<string, string>): GitHubRecord {
+    return {
+      repository: this.repository,
+      rules: this.rules,
+      pulls: this.pulls.map(({ body: _body, ...p }) => ({ ...p, headSha: refs[p.head] ?? null })),
+      statuses: this.statuses,
+      refs,
+      dispatches: this.dispatches,
+      pushes: this.pushes,
+    };
+  }
+}
+
+export function describeHolder(h: TokenHolder): string {
+  return h.kind === "job" ? `GITHUB_TOKEN (${h.label})` : `secret ${h.label}`;
+}
+
+/**
+ * A job's GITHUB_TOKEN permissions from its `permissions:` (else the workflow's). Anything not
+ * listed is `none` once one scope is listed; `read-all`/`write-all` set every scope; no
+ * `permissions:` at all gives the restricted default (contents and packages read). Source: docs
+ * "Workflow syntax for GitHub Actions" › `permissions`, and "Controlling permissions for
+ * GITHUB_TOKEN" (the default for new repositories is read-only).
+ */
+export function jobPermissions(value: unknown): Record<string, Access> {
+  const scopes = ["actions", "checks", "contents", "deployments", "issues", "packages", "pages", "pull-requests", "statuses"];
+  if (value === undefined || value === null) return { contents: "read", packages: "read", metadata: "read" };
+  if (value === "read-all" || value === "write-all") {
+    const access = value === "read-all" ? "read" : "write";
+    return Object.fromEntries([...scopes.map((s) => [s, access]), ["metadata", "read"]]);
+  }
+  const out: Record<string, Access> = { metadata: "read" };
+  if (typeof value === "object")
+    for (const [k, v] of Object.entries(value)) out[k] = v === "write" ? "write" : v === "read" ? "read" : "none";
+  return out;
+}
+
+/** GitHub App installation tokens and PATs from secrets: every repository permission, `workflows` included. */
+export const USER_PERMISSIONS: Record<string, Access> = Object.fromEntries(
+  ["actions", "checks", "contents", "deployments", "issues", "packages", "pages", "pull-requests", "statuses", "workflows", "metadata"].map(
+    (s) => [s, "write"],
+  ),
+);
+
+export function allows(h: TokenHolder, scope: string, need: "read" | "write"): boolean {
+  const has = h.permissions[scope] ?? "none";
+  return need === "read" ? has !== "none" : has === "write";
+}

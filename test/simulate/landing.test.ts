@@ -1,0 +1,152 @@
+/**
+ * README "Use it on GitHub", step by step through the bundled CLI: compile, push, require the
+ * `final-commit` check on a protected `main`, dispatch, and read what GitHub would show from
+ * `<out>/github.json` — for both landing strategies, under the rules `waveplan simulate` enforces
+ * (src/simulate/github-api: GH006 on protected branches, the "Allow GitHub Actions to create and
+ * approve pull requests" setting, GITHUB_TOKEN pushes starting no workflow).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { GitHubRecord } from "../../src/simulate/github-api/state.js";
+import { env, git, ROOT, requireBundles, simulateCli, tempDir } from "./helpers.js";
+
+const plan = (land: string) => `version: 1
+name: Readme demo
+instances:
+  I1: { role: Writer }
+  I2: { role: Reviewer }
+land:
+  message: "demo: notes"
+${land}waves:
+  - id: W1
+    tasks:
+      - { instance: I1, title: Write a, run: "echo a > a.txt" }
+      - { instance: I2, title: Write b, run: "echo b > b.txt" }
+  - id: W2
+    tasks:
+      - { instance: I1, title: Combine, run: "cat a.txt b.txt > notes.txt" }
+`;
+
+/** Steps 1–2 of the README: the plan and its compiled workflow committed and pushed ("GitHub" is a bare clone). */
+function repository(planText: string): { work: string; github: string } {
+  requireBundles();
+  const root = tempDir();
+  const work = join(root, "work");
+  mkdirSync(work);
+  git(work, "init", "-q", "-b", "main");
+  git(work, "config", "user.name", "Dev");
+  git(work, "config", "user.email", "dev@example.com");
+  writeFileSync(join(work, "plan.yml"), planText);
+  execFileSync("node", [join(ROOT, "bin/waveplan.js"), "compile", "plan.yml", "-o", ".github/workflows/plan.yml"], {
+    cwd: work,
+    env: env(),
+  });
+  git(work, "add", "-A");
+  git(work, "commit", "-qm", "plan");
+  const github = join(root, "github.git");
+  git(root, "clone", "-q", "--bare", work, github);
+  return { work, github };
+}
+
+const record = (out: string) => JSON.parse(readFileSync(join(out, "github.json"), "utf8")) as GitHubRecord;
+const finalLog = (out: string) => readFileSync(join(out, "attempt-1/final-commit/log.txt"), "utf8");
+
+describe("README › Use it on GitHub, land.strategy: commit", () => {
+  it("dispatched on a feature branch: the landing commit is the branch's head and carries final-commit = success; main untouched", async () => {
+    const { work, github } = repository(plan(""));
+    const main = git(github, "rev-parse", "main");
+    // step 4: dispatch on a feature branch (in the simulator: the bare repository's HEAD)
+    git(github, "branch", "waveplan-run", "main");
+    git(github, "symbolic-ref", "HEAD", "refs/heads/waveplan-run");
+    const out = join(tempDir(), "out");
+    const r = await simulateCli(work, [".github/workflows/plan.yml", "--repo", github, "--protect", "main", "--out", out]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const gh = record(out);
+    const head = gh.refs["waveplan-run"];
+    expect(head).not.toBe(main);
+    expect(gh.refs.main).toBe(main);
+    expect(gh.statuses[head]).toEqual([expect.objectContaining({ context: "final-commit", state: "success" })]);
+    expect(gh.pushes).toEqual([expect.objectContaining({ ref: "refs/heads/waveplan-run", triggersWorkflows: false })]);
+    expect(git(github, "show", `${head}:notes.txt`)).toBe("a\nb");
+  });
+
+  it("dispatched on the protected main: final-commit fails explaining branch protection; main unchanged, no status", async () => {
+    const { work, github } = repository(plan(""));
+    const main = git(github, "rev-parse", "main");
+    const out = join(tempDir(), "out");
+    const r = await simulateCli(work, [".github/workflows/plan.yml", "--repo", github, "--protect", "main", "--out", out]);
+    expect(r.code).toBe(1);
+    expect(finalLog(out)).toContain("branch main is protected");
+    expect(finalLog(out)).toContain("GH006: Protected branch update failed for refs/heads/main.");
+    const gh = record(out);
+    expect(gh.refs.main).toBe(main);
+    expect(gh.statuses).toEqual({});
+  });
+});
+
+describe("README › Use it on GitHub, land.strategy: pull-request", () => {
+  const prPlan = plan("  strategy: pull-request\n");
+
+  it('with "Allow GitHub Actions to create and approve pull requests" on: one open pull request whose head carries final-commit = success', async () => {
+    const { work, github } = repository(prPlan);
+    const out = join(tempDir(), "out");
+    const r = await simulateCli(work, [
+      ".github/workflows/plan.yml",
+      "--repo",
+      github,
+      "--protect",
+      "main",
+      "--allow-token-prs",
+      "--out",
+      out,
+    ]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const gh = record(out);
+    expect(gh.pulls).toEqual([
+      expect.objectContaining({
+        number: 1,
+        head: "waveplan/readme-demo",
+        base: "main",
+        state: "open",
+        headSha: gh.refs["waveplan/readme-demo"],
+      }),
+    ]);
+    const head = gh.pulls[0].headSha as string;
+    expect(gh.statuses[head]).toEqual([expect.objectContaining({ context: "final-commit", state: "success" })]);
+    expect(gh.statuses[head][0].targetUrl).toMatch(/^https:\/\/github\.com\/local\/github\/actions\/runs\/\d+$/);
+  });
+
+  it("with the setting off (GitHub's default): exit 1 naming the setting and the pushed branch", async () => {
+    const { work, github } = repository(prPlan);
+    const out = join(tempDir(), "out");
+    const r = await simulateCli(work, [".github/workflows/plan.yml", "--repo", github, "--protect", "main", "--out", out]);
+    expect(r.code).toBe(1);
+    expect(finalLog(out)).toContain('"Allow GitHub Actions to create and approve pull requests"');
+    expect(finalLog(out)).toContain("pushed to branch waveplan/readme-demo");
+    expect(record(out).pulls).toEqual([]);
+  });
+
+  it("with a token from a secret (github.token-secret): the pull request opens though the setting is off, and its push starts CI", async () => {
+    const { work, github } = repository(plan("  strategy: pull-request\ngithub:\n  token-secret: WAVEPLAN_TOKEN\n"));
+    const out = join(tempDir(), "out");
+    const r = await simulateCli(work, [
+      ".github/workflows/plan.yml",
+      "--repo",
+      github,
+      "--protect",
+      "main",
+      "--secret",
+      "WAVEPLAN_TOKEN=github_pat_readmeDemo0123456789",
+      "--out",
+      out,
+    ]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const gh = record(out);
+    expect(gh.pulls).toEqual([expect.objectContaining({ state: "open", openedBy: "secret WAVEPLAN_TOKEN" })]);
+    expect(gh.pushes).toEqual([expect.objectContaining({ triggersWorkflows: true })]);
+    expect(gh.statuses[gh.pulls[0].headSha as string]).toEqual([expect.objectContaining({ context: "final-commit", state: "success" })]);
+    expect(readFileSync(join(out, "github.json"), "utf8")).not.toContain("github_pat_readmeDemo0123456789");
+  });
+});
