@@ -16,11 +16,12 @@ export const MIN_SECRET_LENGTH = 8;
 
 /**
  * What to look for: each value, and each line of a multi-line value (a PEM key is written, printed
- * and wrapped a line at a time). The runner masks secrets the same way: actions/runner
- * src/Runner.Worker/ExecutionContext.cs (InitializeJob) registers every secret variable with
- * `HostContext.SecretMasker.AddValue`, and src/Sdk/DTPipelines/Pipelines/ObjectTemplating/
- * PipelineTemplateEvaluator / src/Runner.Common/SecretMasker registers multi-line values line by
- * line (`value.Split(new[] { '\r', '\n' })`, each line masked on its own).
+ * and wrapped a line at a time), as the runner masks secrets: actions/runner
+ * src/Runner.Worker/Worker.cs (InitializeSecretMasker: every secret variable goes to `SecretMasker.AddValue`, then
+ * "Also add each individual line": `value.Split(new[] { '\r', '\n' }, RemoveEmptyEntries |
+ * TrimEntries)`, each line added on its own); `::add-mask::` does the same
+ * (src/Runner.Worker/ActionCommandManager.cs, AddMaskCommandExtension). Unlike the log masker, a
+ * checkpoint is refused only for values of MIN_SECRET_LENGTH characters or more.
  */
 export function secretNeedles(secrets: { name: string; value: string }[]): { name: string; value: Buffer }[] {
   const needles: { name: string; value: Buffer }[] = [];
