@@ -11,7 +11,7 @@
  * folder escapes the scan; so does one in another PID namespace, or one owned by another user that this
  * user cannot inspect. Without /proc (macOS) only the process group is killed.
  */
-import { readdir, readFile, readlink } from "node:fs/promises";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { sep } from "node:path";
 
 export interface ContainmentScope {
@@ -24,35 +24,58 @@ export interface ContainmentScope {
   dir?: string;
 }
 
-/** Pids (other than this process) that belong to `scope`. */
+/**
+ * Pids (other than this process) that belong to `scope`. Synchronous on purpose: a few hundred tiny
+ * reads cost ~1–5 ms this way, while the same reads through the libuv thread pool cost 10× that.
+ */
 export async function findContained(scope: ContainmentScope): Promise<number[]> {
-  const entries = await readdir("/proc").catch(() => [] as string[]);
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
   const needle = Buffer.from(`${scope.env}=${scope.value}`);
   const found: number[] = [];
-  await Promise.all(
-    entries.map(async (name) => {
-      const pid = Number(name);
-      if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) return;
-      if (scope.dir) {
-        const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => "");
-        if (cwd && (cwd === scope.dir || cwd.startsWith(scope.dir + sep))) {
-          found.push(pid);
-          return;
-        }
+  for (const name of entries) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) continue;
+    if (scope.dir) {
+      const cwd = readlinkOr(`/proc/${pid}/cwd`);
+      if (cwd && (cwd === scope.dir || cwd.startsWith(scope.dir + sep))) {
+        found.push(pid);
+        continue;
       }
-      const environ = await readFile(`/proc/${pid}/environ`).catch(() => undefined);
-      if (!environ) return;
-      for (let at = environ.indexOf(needle); at !== -1; at = environ.indexOf(needle, at + 1)) {
-        const start = at === 0 || environ[at - 1] === 0;
-        const end = environ[at + needle.length];
-        if (start && (scope.prefix || end === 0 || end === undefined)) {
-          found.push(pid);
-          return;
-        }
-      }
-    }),
-  );
+    }
+    const environ = readOr(`/proc/${pid}/environ`);
+    if (environ && holds(environ, needle, scope.prefix ?? false)) found.push(pid);
+  }
   return found;
+}
+
+/** `needle` as a whole NUL-separated entry of an environ block (or its start, with `prefix`). */
+function holds(environ: Buffer, needle: Buffer, prefix: boolean): boolean {
+  for (let at = environ.indexOf(needle); at !== -1; at = environ.indexOf(needle, at + 1)) {
+    const end = environ[at + needle.length];
+    if ((at === 0 || environ[at - 1] === 0) && (prefix || end === 0 || end === undefined)) return true;
+  }
+  return false;
+}
+
+function readlinkOr(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return "";
+  }
+}
+
+function readOr(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Send `signal` to every process of the scope (once; no waiting). */

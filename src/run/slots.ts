@@ -125,7 +125,8 @@ export class SlotPool {
       // rather than the user's one above it
       taskEnv: { GIT_CEILING_DIRECTORIES: this.dir },
       async prepare(commit: string) {
-        await killContained(contain);
+        // (no process of an earlier task is left here: each task's are killed when it ends, and those
+        // of a runner that died are killed by adopt())
         // --reset -u: rewrite what differs from the index (waveplan's own, so it is what the previous
         // task left), then clean removes whatever the index does not hold (untracked, ignored, nested
         // repositories); the folder's own .git is never touched by either and is made fresh below
