@@ -78,6 +78,7 @@ function slotDesign(repo, commits) {
       const c = commits[t % commits.length];
       git(dir, ["read-tree", "--reset", "-u", c], env);
       git(dir, ["clean", "-q", "-ffdx"], env);
+      run("git", ["update-index", "-q", "--refresh"], { cwd: dir, env: { ...process.env, ...env } }); // fresh stat info, as the runner does
       freshGitDir(c);
       writeFileSync(join(dir, `task-${t}.txt`), `${t}\n`);
       git(dir, ["add", "-A"], env);
@@ -97,7 +98,14 @@ for (const files of sizes) {
   // the first task in a new worktree/slot checks out every file: measured by the first of TASKS
   const wt = worktreeDesign(repo, commits);
   const slot = slotDesign(repo, commits);
-  rows.push([files, fixed(wt.setupMs), fixed(wt.perTaskMs), fixed(slot.setupMs), fixed(slot.perTaskMs), fixed(slot.perTaskMs / wt.perTaskMs)]);
+  rows.push([
+    files,
+    fixed(wt.setupMs),
+    fixed(wt.perTaskMs),
+    fixed(slot.setupMs),
+    fixed(slot.perTaskMs),
+    fixed(slot.perTaskMs / wt.perTaskMs),
+  ]);
   json.push({ files, worktree: wt, slot, slotVsWorktree: fixed(slot.perTaskMs / wt.perTaskMs, 3) });
 }
 printTable(
@@ -135,7 +143,14 @@ for (const [name, bin] of clis) {
   const r = timed(() => run("node", [bin, "run", planFile], { cwd: repo }));
   git(repo, ["reset", "-q", "--hard", base]);
   results[name] = r.ms;
-  e2e.push([name, fixed(r.ms / 1000), fixed(bash.ms / 1000), fixed(idealMs / 1000), fixed(r.ms / idealMs), Math.round((r.ms - idealMs) / WAVES)]);
+  e2e.push([
+    name,
+    fixed(r.ms / 1000),
+    fixed(bash.ms / 1000),
+    fixed(idealMs / 1000),
+    fixed(r.ms / idealMs),
+    Math.round((r.ms - idealMs) / WAVES),
+  ]);
 }
 printTable(
   `end to end: ${WAVES} waves x ${WIDTH} tasks of sleep ${SLEEP}s, 1k files`,

@@ -11,7 +11,7 @@
  *   .waveplan/runs/<run-id>/events.jsonl
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeAtomic } from "../engine/task.js";
 

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { git, makeRepo, requireBundle } from "../support/repo.js";
-import { expectNoLeftovers, expectNoStackTrace, expectOk, latestRun, record, run, snapshot, treeFiles, writePlan } from "./helpers.js";
+import { expectNoLeftovers, expectOk, latestRun, record, run, treeFiles, writePlan } from "./helpers.js";
 
 beforeAll(requireBundle);
 
