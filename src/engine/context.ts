@@ -27,4 +27,6 @@ export interface RunContext {
   verified: Map<string, VerifiedCheckpoint>;
   /** materialized commits by upstream chain, so each patch is applied once per run */
   trees?: Map<string, Promise<string>>;
+  /** aborted when the run is interrupted (SIGINT/SIGTERM): running tasks are stopped */
+  signal?: AbortSignal;
 }

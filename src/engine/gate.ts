@@ -45,17 +45,40 @@ export function expectationsFor(ctx: RunContext, task: Task) {
   };
 }
 
-/** Parallel tasks never see each other's changes, so two of them touching one path is a plan bug. */
+/**
+ * Parallel tasks never see each other's changes, so two of them touching one path is a plan bug —
+ * also when one changes a file where the other changes something inside a folder of that name (their
+ * patches cannot both apply), and when both declare the same output (which copy would downstream get?).
+ */
 export function assertNoConflicts(plan: Plan, checkpoints: VerifiedCheckpoint[]): void {
   const owner = new Map<string, string>();
+  const folders = new Map<string, { task: string; file: string }>();
+  const outputs = new Map<string, string>();
   for (const cp of checkpoints) {
     const t = plan.tasks.find((x) => x.id === cp.record.task.id);
     if (!t || plan.waves[t.waveIndex].mode !== "parallel") continue;
+    const clash = (other: string, what: string) =>
+      new GateError(`conflict: parallel tasks "${other}" and "${t.id}" of wave "${t.waveId}" both change ${what}`);
     for (const file of cp.record.patch.files) {
       const key = `${t.waveIndex}\0${file}`;
-      const other = owner.get(key);
-      if (other) throw new GateError(`conflict: parallel tasks "${other}" and "${t.id}" of wave "${t.waveId}" both change ${file}`);
+      const other = owner.get(key) ?? folders.get(key)?.task;
+      if (other && other !== t.id) throw clash(other, owner.has(key) ? file : `${file} (a folder in "${other}", a file in "${t.id}")`);
       owner.set(key, t.id);
+      const parts = file.split("/");
+      for (let i = 1; i < parts.length; i++) {
+        const dir = parts.slice(0, i).join("/");
+        const dirKey = `${t.waveIndex}\0${dir}`;
+        const fileOwner = owner.get(dirKey);
+        if (fileOwner && fileOwner !== t.id) throw clash(fileOwner, `${dir} (a file in "${fileOwner}", a folder in "${t.id}")`);
+        if (!folders.has(dirKey)) folders.set(dirKey, { task: t.id, file });
+      }
+    }
+    for (const out of cp.record.outputs) {
+      const key = `${t.waveIndex}\0${out.path}`;
+      const other = outputs.get(key);
+      if (other && other !== t.id)
+        throw new GateError(`conflict: parallel tasks "${other}" and "${t.id}" of wave "${t.waveId}" both declare the output ${out.path}`);
+      outputs.set(key, t.id);
     }
   }
 }

@@ -19,7 +19,7 @@ export type RunEvent =
   | {
       type: "run-end";
       runId: string;
-      status: "succeeded" | "failed" | "partial";
+      status: "succeeded" | "failed" | "partial" | "interrupted";
       wallMs: number;
       taskMs: number;
       error?: string;
