@@ -48,7 +48,10 @@ export const taskSchema = z.strictObject({
   id: id("task id").optional().describe("Defaults to <instance>-<wave>-<n>"),
   instance: id("instance id").describe("The instance (worker) that runs this task"),
   title: z.string().optional().describe("Short description shown in logs and the Actions UI"),
-  run: z.string().optional().describe("Bash script, run with bash -eo pipefail in the task's worktree"),
+  run: z
+    .string()
+    .optional()
+    .describe("Bash script, run with bash -eo pipefail in the task's slot (its own checkout of the materialized tree)"),
   prompt: z.string().optional().describe("Prompt for the agent command (agent.command), sent on stdin"),
   outputs: z
     .array(z.string().min(1))

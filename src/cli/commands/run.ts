@@ -22,7 +22,7 @@ interface RunFlags {
 export function registerRun(program: Command): void {
   program
     .command("run")
-    .description("run a plan on this machine: each task in its own git worktree, checkpoints between waves, one commit at the end")
+    .description("run a plan on this machine: each task in its own isolated slot, checkpoints between waves, one commit at the end")
     .argument("<plan>", "plan file (YAML)")
     .option("--concurrency <n>", "at most n tasks at once (default: all tasks of a wave)")
     .option("--resume [run-id]", "continue the latest run of this plan (or the given run), reusing verified checkpoints")
