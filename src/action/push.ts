@@ -56,7 +56,7 @@ export interface PullRequestSpec {
 /** Opens a pull request from `head` into `base`, or updates the open one; returns its URL. */
 export async function openOrUpdatePullRequest(spec: PullRequestSpec): Promise<string> {
   // loaded here only: the GitHub client is large and only this path needs it
-  const { getOctokit, context } = await import("@actions/github");
+  const { getOctokit, context } = await import(/* webpackMode: "eager" */ "@actions/github");
   const octokit = getOctokit(spec.token);
   const { owner, repo } = context.repo;
   const open = await octokit.rest.pulls.list({ owner, repo, head: `${owner}:${spec.head}`, base: spec.base, state: "open" });

@@ -114,7 +114,7 @@ export class ArtifactCheckpointStore implements CheckpointStore {
     // Loaded on first use: the artifact client is most of the bundle and validate never needs it.
     this.client ??= this.options.client
       ? Promise.resolve(this.options.client)
-      : import("@actions/artifact").then((m) => new m.DefaultArtifactClient());
+      : import(/* webpackMode: "eager" */ "@actions/artifact").then((m) => new m.DefaultArtifactClient());
     return this.client;
   }
 

@@ -11,17 +11,17 @@ import { planHash } from "../plan/hash.js";
 import type { Plan } from "../plan/model.js";
 import { compileCommand, DEFAULT_ACTION_REF, headerComment } from "./header.js";
 import { expr, JobIds, literalText, slug } from "./ids.js";
-import { checkoutStep, type Job, waveJobs } from "./jobs.js";
+import { checkoutStep, type Job, RESUME_PERMISSIONS, resumeInputs, waveJobs } from "./jobs.js";
 import { pinComment } from "./pins.js";
 
-export { DEFAULT_ACTION_REF } from "./header.js";
+export { DEFAULT_ACTION_REF, VENDORED_ACTION_DIR } from "./header.js";
 
 export interface CompileOptions {
   /** the plan file, relative to the repository root (what the action reads) */
   planPath: string;
   /** the workflow file, relative to the repository root */
   workflowPath: string;
-  /** `owner/repo@ref` of the waveplan action, or `./` for a checkout of waveplan itself */
+  /** `./.github/actions/waveplan` (vendored, the default), `owner/repo@sha` of a published copy, or `./` inside waveplan itself */
   actionRef?: string;
 }
 
@@ -48,6 +48,18 @@ export function checkOptions(plan: Plan, options: CompileOptions): string[] {
   if (plan.github.runsOn.includes("${{") || /[\n\r]/.test(plan.github.runsOn))
     errors.push(`github.runs-on must be a runner label, not an expression: "${plan.github.runsOn}"`);
   return errors;
+}
+
+/**
+ * A remote action ref that is not a full commit SHA can move under the workflow (a tag can be
+ * re-pointed, a branch moves with every push), and organizations that require SHA-pinned actions
+ * refuse it; undefined when the ref is local (`./…`) or pinned.
+ */
+export function actionRefWarning(ref: string): string | undefined {
+  if (ref.startsWith("./")) return undefined;
+  const at = ref.slice(ref.lastIndexOf("@") + 1);
+  if (/^[0-9a-f]{40}$/.test(at)) return undefined;
+  return `--action-ref ${ref}: "${at}" is a tag or branch, which can be moved to other code after you compile; pin the full 40-character commit SHA it points to (${ref.slice(0, ref.lastIndexOf("@"))}@<sha>) — organizations that require SHA-pinned actions refuse anything else`;
 }
 
 export function compileWorkflow(plan: Plan, options: CompileOptions): string {
@@ -90,7 +102,10 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
     needs: [PLAN_JOB, ...waveJobIds],
     "runs-on": runsOn,
     "timeout-minutes": FINAL_JOB_MINUTES,
-    permissions: plan.land.strategy === "pull-request" ? { contents: "write", "pull-requests": "write" } : { contents: "write" },
+    permissions:
+      plan.land.strategy === "pull-request"
+        ? { ...RESUME_PERMISSIONS, contents: "write", "pull-requests": "write" }
+        : { ...RESUME_PERMISSIONS, contents: "write" },
     steps: [
       checkoutStep(true),
       {
@@ -104,6 +119,7 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
           // pull_request runs have no inputs: they never land
           land: expr("github.event_name == 'workflow_dispatch' && inputs.land"),
           branch: expr("inputs.branch"),
+          "resume-from": resumeInputs()["resume-from"],
         },
       },
     ],
@@ -126,6 +142,13 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
           required: false,
           default: literalText(plan.land.branch ?? ""),
         },
+        "resume-from": {
+          description:
+            "Reuse the checkpoints of an earlier run that still verify: its run id, or latest-failed (the latest failed run of this workflow on this branch)",
+          type: "string",
+          required: false,
+          default: "",
+        },
       },
     },
   };
@@ -135,7 +158,9 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
     name: literalText(plan.name) || "waveplan",
     on,
     permissions: { contents: "read" },
-    concurrency: { group: `waveplan-${slug(planPath)}-${expr("github.ref")}`, "cancel-in-progress": false },
+    // the landing branch is part of the group: two dispatches landing on different branches are
+    // independent and must not replace each other's pending run
+    concurrency: { group: `waveplan-${slug(planPath)}-${expr("github.ref")}-${expr("inputs.branch")}`, "cancel-in-progress": false },
     jobs,
   };
   const doc = new Document(workflow);

@@ -71,7 +71,12 @@ export interface Plan {
   agent?: Agent;
   env: Record<string, string>;
   land: LandSettings;
-  github: { runsOn: string; pullRequest: boolean };
+  github: {
+    runsOn: string;
+    pullRequest: boolean;
+    /** absent unless set: keeps the plan hash of plans that do not use it */
+    failFast?: true;
+  };
   waves: Wave[];
   /** all tasks, in plan order */
   tasks: Task[];
@@ -132,7 +137,11 @@ export function normalizePlan(input: PlanInput): Plan {
       message: input.land?.message,
       author: input.land?.author,
     },
-    github: { runsOn: input.github?.["runs-on"] ?? "ubuntu-latest", pullRequest: input.github?.["pull-request"] ?? false },
+    github: {
+      runsOn: input.github?.["runs-on"] ?? "ubuntu-latest",
+      pullRequest: input.github?.["pull-request"] ?? false,
+      failFast: input.github?.["fail-fast"] ? true : undefined,
+    },
     waves,
     tasks,
   };

@@ -90,6 +90,10 @@ export const githubSchema = z
     "runs-on": z.string().min(1).optional().describe("Runner label for every job (default ubuntu-latest)"),
     "pull-request": z.boolean().optional().describe("Also trigger on pull_request (tasks run, nothing lands)"),
     "node-version": z.string().optional(),
+    "fail-fast": z
+      .boolean()
+      .optional()
+      .describe("Cancel the other tasks of a wave's matrix when one fails (default false: finished work is kept)"),
   })
   .describe("Settings for the compiled GitHub Actions workflow");
 
