@@ -2,8 +2,8 @@
  * Gate: a task may start only when every upstream checkpoint is present, verified along the whole
  * chain, successful, and no two parallel tasks changed the same path.
  */
-import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
-import { verifyCheckpoint } from "../checkpoint/verify.js";
+import type { CheckpointStore } from "../checkpoint/store.js";
+import { CheckpointError, type VerifiedCheckpoint, verifyCheckpoint } from "../checkpoint/verify.js";
 import { upstreamOf } from "../graph/upstream.js";
 import { taskHash } from "../plan/hash.js";
 import type { Plan, Task } from "../plan/model.js";
@@ -37,12 +37,35 @@ export function expectationsFor(ctx: RunContext, task: Task) {
     base: ctx.base,
     planName: ctx.plan.name,
     planHash: ctx.strictPlanHash ? ctx.planHash : undefined,
+    alsoFrom: ctx.resumeFrom,
     upstream: upstreamOf(ctx.plan, task).map((u) => {
       const v = ctx.verified.get(u.id);
       if (!v) throw new GateError(`task "${task.id}": upstream task "${u.id}" was not verified first`);
       return { task: u.id, record: v.recordSha256 };
     }),
   };
+}
+
+/**
+ * Resuming: a task whose checkpoint in `store` (this run's, locally; the resumed run's, on GitHub)
+ * still verifies against the current task hash and upstream record chain is not run again. Its
+ * upstream must be verified first. The one rule for `run --resume` and GitHub's `resume-from`.
+ */
+export async function reuseCheckpoint(
+  ctx: RunContext,
+  t: Task,
+  store: CheckpointStore = ctx.store,
+): Promise<{ reused: VerifiedCheckpoint } | { reused?: undefined; why: string }> {
+  const dir = await store.fetch(t.id);
+  if (!dir) return { why: "no checkpoint" };
+  try {
+    const verified = await verifyCheckpoint(dir, expectationsFor(ctx, t));
+    ctx.verified.set(t.id, verified);
+    return { reused: verified };
+  } catch (e) {
+    if (e instanceof CheckpointError || e instanceof GateError) return { why: e.message };
+    throw e;
+  }
 }
 
 /** Parallel tasks never see each other's changes, so two of them touching one path is a plan bug. */

@@ -22,6 +22,8 @@ export interface SimRun {
   /** the stand-in for `github.token`: masked like the real one, useful for nothing */
   token: string;
   service: ResultsService;
+  /** GITHUB_API_URL: the simulated REST API (github-api/) */
+  apiUrl: string;
   /** where this attempt's job logs and summaries go */
   attemptDir: string;
   /** scratch space for workspaces, removed after each job */
@@ -63,7 +65,7 @@ export function githubContext(run: SimRun, extra: { job: string; workspace: stri
     actor: "waveplan-simulate",
     triggering_actor: "waveplan-simulate",
     server_url: "https://github.com",
-    api_url: "https://api.github.com",
+    api_url: run.apiUrl,
     graphql_url: "https://api.github.com/graphql",
     token: run.token,
     job: extra.job,
@@ -82,6 +84,8 @@ export function eventInputs(run: SimRun): Record<string, string> {
 export function defaultVariables(run: SimRun, job: { id: string; workspace: string; temp: string; eventPath: string; home: string }) {
   return {
     ...run.service.env({ runId: run.runId, runAttempt: run.attempt, repository: run.repository, job: job.id, workspace: job.workspace }),
+    // the REST API is simulated too; GITHUB_SERVER_URL stays github.com (@actions/artifact refuses GHES)
+    GITHUB_API_URL: run.apiUrl,
     HOME: job.home,
     GITHUB_SHA: run.sha,
     GITHUB_REF: run.ref,

@@ -8,12 +8,15 @@ import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { artifactRoutes } from "./github-api/artifacts.js";
+import { startGithubApi } from "./github-api/router.js";
 import { dispatchInputs } from "./inputs.js";
 import { waveplanRoot } from "./package-root.js";
 import { branchRefs, describeRepo, type RepoHead, warnings } from "./repo.js";
 import { progressPrinter, renderGraph, renderOutcome } from "./report.js";
 import { startResultsService } from "./results-service.js";
 import type { SimRun } from "./run-context.js";
+import { registerRun } from "./run-registry.js";
 import { refuseUses } from "./runner/action.js";
 import { type JobRecord, schedule } from "./scheduler.js";
 import { jobsToRerun, paths, type RunState, readState, STATE_VERSION, writeState } from "./state.js";
@@ -70,7 +73,10 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   await mkdir(paths(out).attempt(attempt), { recursive: true });
   if (!prior) await copyFile(workflowPath, paths(out).workflow);
   for (const w of await warnings(head, workflowPath, inputs)) o.write(`warning: ${w}\n`);
+  await registerRun(head.repo, runId, out);
   const service = await startResultsService({ dir: paths(out).artifacts });
+  const token = `ghs_simulated${randomBytes(12).toString("hex")}`;
+  const api = await startGithubApi(artifactRoutes({ repo: head.repo, repository: head.repository }), token);
   const workRoot = await mkdtemp(join(tmpdir(), "waveplan-simulate-"));
   const before = await branchRefs(head.repo);
   const run: SimRun = {
@@ -84,8 +90,9 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     attempt,
     inputs,
     secrets: o.secrets,
-    token: `ghs_simulated${randomBytes(12).toString("hex")}`,
+    token,
     service,
+    apiUrl: api.url,
     attemptDir: paths(out).attempt(attempt),
     workRoot,
     actionRoot: waveplanRoot(),
@@ -109,7 +116,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
       events: progressPrinter(o.write),
     });
   } finally {
-    await service.close();
+    await Promise.all([service.close(), api.close()]);
     await rm(workRoot, { recursive: true, force: true });
   }
   const results = [...jobs.values()].map((j) => j.result);
