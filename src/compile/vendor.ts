@@ -19,10 +19,11 @@ export function vendoredAction(actionYml: string, bundle: Buffer, version: strin
     `# Vendored by ${version} (\`waveplan compile\`) — do not edit; recompile the plan to update it.`,
     "# The workflow's jobs run it as `uses: ./.github/actions/waveplan` after checking out the repository.",
   ].join("\n");
-  const yml = `${header}\n${actionYml.replace(MAIN_LINE, "$1index.js")}`;
+  // .mjs: the bundle is an ES module, and the vendored folder has no package.json saying so
+  const yml = `${header}\n${actionYml.replace(MAIN_LINE, "$1index.mjs")}`;
   return [
     { path: `${VENDORED_ACTION_DIR}/action.yml`, content: Buffer.from(yml) },
-    { path: `${VENDORED_ACTION_DIR}/index.js`, content: bundle },
+    { path: `${VENDORED_ACTION_DIR}/index.mjs`, content: bundle },
   ];
 }
 

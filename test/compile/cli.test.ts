@@ -111,25 +111,25 @@ describe("waveplan compile", () => {
     expect(r.code).toBe(0);
     const vendored = join(dir, ".github", "actions", "waveplan");
     // one bundled file, byte for byte the action this CLI carries
-    expect(readFileSync(join(vendored, "index.js")).equals(readFileSync(join(ROOT, "dist", "index.js")))).toBe(true);
+    expect(readFileSync(join(vendored, "index.mjs")).equals(readFileSync(join(ROOT, "dist", "index.js")))).toBe(true);
     const yml = readFileSync(join(vendored, "action.yml"), "utf8");
     expect(yml).toMatch(/^# Vendored by waveplan \d+\.\d+\.\d+/);
-    expect(yml).toMatch(/\n\s+main: index\.js\n/);
+    expect(yml).toMatch(/\n\s+main: index\.mjs\n/);
     expect(readFileSync(out, "utf8")).toContain("uses: ./.github/actions/waveplan\n");
-    expect(r.stdout).toMatch(/\.github\/actions\/waveplan\/: the action, vendored \(action\.yml \d+ KiB, index\.js \d+ KiB\)/);
+    expect(r.stdout).toMatch(/\.github\/actions\/waveplan\/: the action, vendored \(action\.yml \d+ KiB, index\.mjs \d+ KiB\)/);
     expect((await cli("compile", planFile, "-o", out, "--check")).code).toBe(0);
 
-    writeFileSync(join(vendored, "index.js"), "console.log('an older waveplan')\n");
+    writeFileSync(join(vendored, "index.mjs"), "console.log('an older waveplan')\n");
     const stale = await cli("compile", planFile, "-o", out, "--check");
     expect(stale.code).toBe(1);
     expect(stale.stderr).toMatch(
       new RegExp(
-        `^error: \\.github/actions/waveplan/index\\.js: missing or not what this waveplan writes \\(waveplan [0-9.]+\\): run \`npx waveplan compile ${planFile} -o ${out}\``,
+        `^error: \\.github/actions/waveplan/index\\.mjs: missing or not what this waveplan writes \\(waveplan [0-9.]+\\): run \`npx waveplan compile ${planFile} -o ${out}\``,
       ),
     );
     rmSync(join(vendored, "action.yml"));
     expect((await cli("compile", planFile, "-o", out, "--check")).stderr).toContain(
-      ".github/actions/waveplan/action.yml, .github/actions/waveplan/index.js:",
+      ".github/actions/waveplan/action.yml, .github/actions/waveplan/index.mjs:",
     );
     await cli("compile", planFile, "-o", out);
     expect((await cli("compile", planFile, "-o", out, "--check")).code).toBe(0);

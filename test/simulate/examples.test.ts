@@ -12,10 +12,10 @@ import { git, localRunTree, requireBundles, scratch, simulateCli, simulateIn } f
 beforeAll(requireBundles);
 
 describe("simulate the example plans", () => {
-  // the largest example, through the bundled CLI; its published action ref runs this waveplan's dist/
+  // the largest example, through the bundled CLI, with the action vendored into the commit by compile
   it("auth-integration lands the local runner's tree", { timeout: 240_000 }, async () => {
     const s = scratch({ plan: "examples/auth-integration/plan.yml" });
-    expect(readFileSync(s.workflow, "utf8")).toContain("uses: waveplan/waveplan@v1");
+    expect(readFileSync(s.workflow, "utf8")).toContain("uses: ./.github/actions/waveplan\n");
     const before = git(s.bare, "rev-parse", "main");
     const out = join(s.work, "..", "sim-out");
     const started = Date.now();
