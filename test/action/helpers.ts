@@ -84,6 +84,8 @@ export interface Job {
   inputs: Record<string, string>;
   /** variables the workflow step sets (`env:`), e.g. secrets */
   env?: Record<string, string>;
+  /** the action bundle to run (default dist/index.js); benchmarks compare builds */
+  action?: string;
 }
 
 export interface JobResult {
@@ -124,7 +126,7 @@ export function runAction(j: Job): Promise<JobResult> {
     ...j.env,
   };
   return new Promise((resolve) => {
-    execFile(process.execPath, [ACTION], { cwd: workspace, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [j.action ?? ACTION], { cwd: workspace, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
       resolve({
         code,

@@ -112,6 +112,8 @@ function allowedExpression(e: string, plan: Plan): boolean {
     "github.token",
     "toJSON(needs)",
     "inputs.branch",
+    "inputs.resume-from",
+    "github.event_name == 'workflow_dispatch' && inputs.resume-from != '' && github.token || ''",
     "github.event_name == 'workflow_dispatch' && inputs.land",
   ]);
   return fixed.has(e) || (plan.agent?.secrets ?? []).some((s) => e === `secrets.${s}`);
@@ -146,12 +148,14 @@ function checkWorkflow(name: string, plan: Plan, text: string, workflow: Workflo
   for (const u of userStrings(plan).filter((u) => u.length >= 4))
     for (const [, e] of text.matchAll(/\$\{\{(.*?)\}\}/gs)) expect(e.includes(u), name).toBe(false);
 
-  // 3. least privilege: read at the top, no job widens it except final-commit, which gets only what landing needs
+  // 3. least privilege: read at the top; final-commit gets only what landing needs; task jobs and
+  // final-commit may read a resumed run's artifacts (actions: read), the plan job nothing more
   expect(workflow.permissions, name).toEqual({ contents: "read" });
   const landing = plan.land.strategy === "pull-request" ? { contents: "write", "pull-requests": "write" } : { contents: "write" };
   for (const [id, job] of jobs) {
-    if (id === "final-commit") expect(job.permissions, `${name} ${id}`).toEqual(landing);
-    else expect(job.permissions, `${name} ${id}`).toBeUndefined();
+    if (id === "final-commit") expect(job.permissions, `${name} ${id}`).toEqual({ actions: "read", ...landing });
+    else if (id === "plan") expect(job.permissions, `${name} ${id}`).toBeUndefined();
+    else expect(job.permissions, `${name} ${id}`).toEqual({ contents: "read", actions: "read" });
   }
   expect(text, name).not.toMatch(/write-all|read-all|id-token/);
 
