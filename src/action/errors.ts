@@ -52,12 +52,13 @@ export function diagnosticAnnotation(d: PlanError["diagnostics"][number]): Annot
  */
 export async function annotateAll(items: Annotation[]): Promise<void> {
   for (const kind of ["error", "warning"] as const) {
+    const emit = kind === "error" ? core.error : core.warning;
     const all = items.filter((i) => i.kind === kind);
     const over = all.length > MAX_ANNOTATIONS_PER_KIND;
-    for (const a of over ? all.slice(0, MAX_ANNOTATIONS_PER_KIND - 1) : all) core[kind](a.message, a.props);
+    for (const a of over ? all.slice(0, MAX_ANNOTATIONS_PER_KIND - 1) : all) emit(a.message, a.props);
     if (!over) continue;
     const rest = all.length - (MAX_ANNOTATIONS_PER_KIND - 1);
-    core[kind](
+    emit(
       `${rest} more ${kind}s are not shown here (GitHub shows ${MAX_ANNOTATIONS_PER_KIND} per step): all ${all.length} are in the job summary`,
       {
         title: "waveplan",
