@@ -19,6 +19,8 @@ export interface RunContext {
   scratchDir: string;
   /** environment every task starts from */
   env: Record<string, string>;
+  /** the earlier run whose checkpoints this one may reuse (GitHub `resume-from`): its id and base commit */
+  resumeFrom?: { runId: string; base: string };
   /** require upstream records to carry exactly this plan hash (GitHub); locally task hashes suffice */
   strictPlanHash: boolean;
   /** receives task output as it arrives */

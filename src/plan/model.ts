@@ -80,6 +80,8 @@ export interface Plan {
     tokenSecret?: string;
     /** workflow files dispatched on the landing branch after landing with GITHUB_TOKEN */
     dispatch: string[];
+    /** absent unless set: keeps the plan hash of plans that do not use it */
+    failFast?: true;
   };
   waves: Wave[];
   /** all tasks, in plan order */
@@ -148,6 +150,7 @@ export function normalizePlan(input: PlanInput): Plan {
       pullRequest: input.github?.["pull-request"] ?? false,
       tokenSecret: input.github?.["token-secret"],
       dispatch: input.github?.dispatch ?? [],
+      failFast: input.github?.["fail-fast"] ? true : undefined,
     },
     waves,
     tasks,

@@ -112,6 +112,10 @@ export const githubSchema = z
       .describe(
         "Workflows (file names) final-commit starts with workflow_dispatch on the landing branch after landing with GITHUB_TOKEN, whose pushes start no workflow",
       ),
+    "fail-fast": z
+      .boolean()
+      .optional()
+      .describe("Cancel the other tasks of a wave's matrix when one fails (default false: finished work is kept)"),
   })
   .describe("Settings for the compiled GitHub Actions workflow");
 

@@ -1,5 +1,6 @@
 /** Semantic rules that a schema cannot express: references, ordering, paths, smells. */
 import { posix } from "node:path";
+import { JOB_OVERHEAD_MINUTES, SETUP_MINUTES } from "../compile/jobs.js";
 import type { DiagnosticList, Position } from "./diagnostics.js";
 import type { Plan, SourcePath, Task } from "./model.js";
 import type { PlanInput, TaskInput } from "./schema.js";
@@ -67,6 +68,7 @@ export function validatePlan(plan: Plan, d: DiagnosticList, locate: Locate, inpu
       // run/prompt presence is checked on the input because normalization keeps only one of them
       checkRunPrompt(plan, t, d, locate, input?.waves[wi]?.tasks[ti]);
       for (const out of t.outputs) checkOutputPath(out, t, d, locate);
+      checkJobLimit(plan, t, d, locate, input?.waves[wi]?.tasks[ti]);
       t.needs.forEach((need, ni) => {
         const at = locate([...t.source, "needs", ni]);
         const target = byId.get(need);
@@ -107,6 +109,36 @@ function checkRunPrompt(plan: Plan, t: Task, d: DiagnosticList, locate: Locate, 
       "agent",
       `task "${t.id}" is a prompt task but the plan has no agent.command to run prompts with`,
       locate([...source, "prompt"], true),
+    );
+}
+
+/**
+ * "Each job in a workflow can run for up to 6 hours of execution time" on GitHub-hosted runners
+ * (docs.github.com, Actions → "Usage limits, billing, and administration" → Usage limits → "Job
+ * execution time"); the job is then cancelled, whatever its timeout-minutes says. A task's job gets
+ * all its attempts plus set-up (compile/jobs.ts timeoutMinutes), so it must fit. Self-hosted runners
+ * may run longer (5 days): there it is a warning.
+ */
+export const HOSTED_JOB_LIMIT_MINUTES = 360;
+const HOSTED_LABEL = /^(ubuntu|windows|macos)-/;
+
+function checkJobLimit(plan: Plan, t: Task, d: DiagnosticList, locate: Locate, raw: TaskInput | undefined): void {
+  const attempts = t.retries + 1;
+  const taskMinutes = Math.ceil((t.timeoutMs * attempts) / 60_000);
+  const setup = JOB_OVERHEAD_MINUTES + (t.kind === "prompt" && plan.agent?.setup ? SETUP_MINUTES : 0);
+  if (taskMinutes + setup <= HOSTED_JOB_LIMIT_MINUTES) return;
+  const hosted = HOSTED_LABEL.test(plan.github.runsOn);
+  const message = `task "${t.id}" may need ${taskMinutes + setup} minutes: timeout ${Math.ceil(t.timeoutMs / 60_000)}m × ${attempts} attempt${attempts === 1 ? "" : "s"} (retries: ${t.retries}) = ${taskMinutes} min, plus ${setup} min of job set-up; GitHub ends a job on a hosted runner (${plan.github.runsOn}) at ${HOSTED_JOB_LIMIT_MINUTES} minutes — lower the timeout or the retries, or split the task`;
+  const at = locate(
+    [...t.source, raw?.timeout !== undefined ? "timeout" : raw?.retries !== undefined ? "retries" : "id"],
+    raw === undefined,
+  );
+  if (hosted) d.error("job-time-limit", message, at);
+  else
+    d.warning(
+      "job-time-limit",
+      `${message.replace(/on a hosted runner \([^)]*\)/, "on a GitHub-hosted runner")}; fine only if "${plan.github.runsOn}" is self-hosted`,
+      at,
     );
 }
 

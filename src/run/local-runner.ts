@@ -13,7 +13,7 @@ import { SecretGuardStore } from "../checkpoint/secret-guard.js";
 import { CheckpointError, type VerifiedCheckpoint, verifyCheckpoint } from "../checkpoint/verify.js";
 import type { RunContext } from "../engine/context.js";
 import { inheritedEnv, namedSecrets } from "../engine/env.js";
-import { assertNoConflicts, expectationsFor, GateError } from "../engine/gate.js";
+import { assertNoConflicts, expectationsFor, GateError, reuseCheckpoint } from "../engine/gate.js";
 import { InterruptedError, runTask, type TaskOutcome } from "../engine/task.js";
 import { git, headCommit, repoRoot } from "../git/git.js";
 import { upstreamOf } from "../graph/upstream.js";
@@ -175,7 +175,7 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
       for (const t of waveTasks) {
         // In a chain, a task after one that must re-run has to re-run too: its upstream changed.
         if (todo.length === 0 || wave.mode === "parallel") {
-          if (await reuseCheckpoint(ctx, t)) {
+          if ((await reuseCheckpoint(ctx, t)).reused) {
             skipped.push(t);
             emit({
               type: "task-skip",
@@ -328,19 +328,6 @@ async function findRun(layout: Layout, plan: Plan, planFile: string, resume: boo
   if (run.status === "landed")
     throw new RunError(`the latest run of "${plan.name}" (${run.runId}) already landed; start a new one without --resume`);
   return run;
-}
-
-/** A task whose checkpoint verifies against the current plan and upstream is not run again. */
-async function reuseCheckpoint(ctx: RunContext, t: Task): Promise<boolean> {
-  const dir = await ctx.store.fetch(t.id);
-  if (!dir) return false;
-  try {
-    ctx.verified.set(t.id, await verifyCheckpoint(dir, expectationsFor(ctx, t)));
-    return true;
-  } catch (e) {
-    if (e instanceof CheckpointError || e instanceof GateError) return false;
-    throw e;
-  }
 }
 
 async function verifyWave(ctx: RunContext, tasks: Task[]): Promise<void> {

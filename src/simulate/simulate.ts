@@ -17,6 +17,7 @@ import { branchRefs, describeRepo, type RepoHead, warnings } from "./repo.js";
 import { progressPrinter, renderGraph, renderOutcome } from "./report.js";
 import { startResultsService } from "./results-service.js";
 import type { SimRun } from "./run-context.js";
+import { registerRun } from "./run-registry.js";
 import { refuseUses } from "./runner/action.js";
 import { type JobRecord, schedule } from "./scheduler.js";
 import { jobsToRerun, paths, type RunState, readState, STATE_VERSION, writeState } from "./state.js";
@@ -90,6 +91,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   await mkdir(paths(out).attempt(attempt), { recursive: true });
   if (!prior) await copyFile(workflowPath, paths(out).workflow);
   for (const w of await warnings(head, workflowPath, inputs)) o.write(`warning: ${w}\n`);
+  await registerRun(head.repo, runId, out);
   const service = await startResultsService({ dir: paths(out).artifacts });
   const github = await startGitHub({ repo: head.repo, repository: head.repository, rules, prior: priorGitHub });
   // a secret's value is a token of its own (a PAT or an App installation token), not the job's GITHUB_TOKEN
