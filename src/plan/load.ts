@@ -7,6 +7,7 @@ import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node, pars
 import type { z } from "zod";
 import { DiagnosticList, PlanError, type Position } from "./diagnostics.js";
 import { normalizePlan, type Plan, type SourcePath } from "./model.js";
+import { checkDespiteSchemaErrors } from "./recheck.js";
 import { planSchema } from "./schema.js";
 import { didYouMean } from "./suggest.js";
 import { validatePlan } from "./validate.js";
@@ -170,55 +171,12 @@ export function checkPlan(input: string | Uint8Array, file: string): LoadResult 
       return r ? [r[0], r[2]] : undefined;
     };
     const offsetOf = (p: Position) => (lineStarts[p.line - 1] ?? 0) + p.col - 1;
-    validateDespiteSchemaErrors(raw, parsed.error.issues, d, locate, rangeOf, offsetOf);
+    checkDespiteSchemaErrors(raw, parsed.error.issues, d, locate, rangeOf, offsetOf);
     return { file, source, diagnostics: d, locate };
   }
   const plan = normalizePlan(parsed.data);
   validatePlan(plan, d, locate, parsed.data);
   return { plan, file, source, diagnostics: d, locate };
-}
-
-/**
- * A schema error would otherwise hide every semantic error until it is fixed. Drop the values the
- * schema rejected inside tasks and waves (and unknown top-level keys), check the rest, and keep only
- * findings outside the tasks and waves that had schema errors: those are checked again once fixed.
- * Anything harder to set aside (instances, agent, a missing required key) skips this pass.
- */
-function validateDespiteSchemaErrors(
-  raw: object,
-  issues: readonly z.core.$ZodIssue[],
-  d: DiagnosticList,
-  locate: (p: SourcePath, key?: boolean) => Position,
-  rangeOf: (path: SourcePath) => [number, number] | undefined,
-  offsetOf: (p: Position) => number,
-): void {
-  const repaired = structuredClone(raw);
-  const owners: SourcePath[] = [];
-  for (const issue of issues) {
-    const path = issue.path as (string | number)[];
-    const ownerLength =
-      path[0] === "waves" && path[2] === "tasks" && path.length >= 4 ? 4 : path[0] === "waves" && path.length >= 2 ? 2 : 0;
-    const owner = valueAt(repaired, path.slice(0, ownerLength));
-    if (!owner || typeof owner !== "object" || Array.isArray(owner)) return;
-    const keys =
-      issue.code === "unrecognized_keys" && path.length === ownerLength
-        ? issue.keys
-        : ownerLength && path.length > ownerLength
-          ? [String(path[ownerLength])]
-          : [];
-    if (keys.length === 0) return;
-    for (const k of keys) delete (owner as Record<string, unknown>)[k];
-    if (ownerLength) owners.push(path.slice(0, ownerLength));
-  }
-  const again = planSchema.safeParse(repaired);
-  if (!again.success) return;
-  const semantic = new DiagnosticList(d.file);
-  validatePlan(normalizePlan(again.data), semantic, locate, again.data);
-  const hidden = owners.map(rangeOf).filter((r): r is [number, number] => r !== undefined);
-  for (const item of semantic.items) {
-    const at = offsetOf(item);
-    if (!hidden.some(([start, end]) => at >= start && at < end)) d.items.push(item);
-  }
 }
 
 /**
