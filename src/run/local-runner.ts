@@ -95,9 +95,9 @@ export async function runPlan(opts: RunOptions): Promise<RunResult> {
 async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, layout: Layout): Promise<RunResult> {
   const { plan } = loaded;
   const planFile = relative(repo, resolve(opts.cwd, opts.planFile));
-  const run = opts.resume
-    ? await findRun(layout, plan, planFile, opts.resume)
-    : await newRun(layout, repo, plan, planFile, opts.branch, opts.allowDirty);
+  // `--resume` with nothing to resume (first use in a script, or a kill before the run was recorded) starts afresh
+  const earlier = opts.resume ? await findRun(layout, plan, planFile, opts.resume) : undefined;
+  const run = earlier ?? (await newRun(layout, repo, plan, planFile, opts.branch, opts.allowDirty));
   if (opts.branch) run.targetBranch = opts.branch;
   run.status = "running";
   await layout.saveRun(run);
@@ -135,7 +135,8 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
     base: run.base,
     tasks: tasks.length,
     waves: plan.waves.length,
-    resumed: Boolean(opts.resume),
+    resumed: earlier !== undefined,
+    ...(opts.resume && !earlier ? { fresh: `no earlier run of plan "${plan.name}" to resume` } : {}),
   });
   const outcomes: TaskOutcome[] = [];
   const skipped: Task[] = [];
@@ -278,7 +279,8 @@ async function newRun(layout: Layout, repo: string, plan: Plan, planFile: string
   });
 }
 
-async function findRun(layout: Layout, plan: Plan, planFile: string, resume: boolean | string): Promise<RunInfo> {
+/** The run to resume: the one named, else the latest of this plan (undefined when there is none). */
+async function findRun(layout: Layout, plan: Plan, planFile: string, resume: boolean | string): Promise<RunInfo | undefined> {
   if (typeof resume === "string") {
     const run = await layout.readRun(resume);
     if (!run) throw new RunError(`no run "${resume}" in ${layout.root}/runs`);
@@ -286,7 +288,7 @@ async function findRun(layout: Layout, plan: Plan, planFile: string, resume: boo
   }
   const runs = (await layout.listRuns()).filter((r) => r.planFile === planFile || r.planName === plan.name);
   const run = runs[0];
-  if (!run) throw new RunError(`no earlier run of plan "${plan.name}" to resume; start one with waveplan run ${planFile}`);
+  if (!run) return undefined;
   if (run.status === "landed")
     throw new RunError(`the latest run of "${plan.name}" (${run.runId}) already landed; start a new one without --resume`);
   return run;

@@ -24,7 +24,10 @@ export function registerRun(program: Command): void {
     .description("run a plan on this machine: each task in its own git worktree, checkpoints between waves, one commit at the end")
     .argument("<plan>", "plan file (YAML)")
     .option("--concurrency <n>", "at most n tasks at once (default: all tasks of a wave)")
-    .option("--resume [run-id]", "continue the latest run of this plan (or the given run), reusing verified checkpoints")
+    .option(
+      "--resume [run-id]",
+      "continue the latest run of this plan (or the given run), reusing verified checkpoints; with no earlier run, start one",
+    )
     .option("--wave <id>", "run only this wave (and whatever upstream it still needs)")
     .option("--only <task>", "run only this task (and whatever upstream it still needs)")
     .option("--branch <name>", "land the result on this branch instead of the current one (working tree untouched)")
