@@ -6,6 +6,7 @@ import { readFileSync, statSync } from "node:fs";
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
 import { DiagnosticList, PlanError, type Position } from "./diagnostics.js";
+import { fastParse } from "./fast-yaml.js";
 import { normalizePlan, type Plan, type SourcePath } from "./model.js";
 import { checkDespiteSchemaErrors } from "./recheck.js";
 import { planSchema } from "./schema.js";
@@ -113,51 +114,57 @@ export function checkPlan(input: string | Uint8Array, file: string): LoadResult 
     return { line: lo + 1, col: o - lineStarts[lo] + 1, length };
   };
 
-  const deep = deepFlowOnOneLine(source);
-  if (deep !== undefined) {
-    d.error("nesting", `values are nested more than ${MAX_DEPTH} levels deep; a plan needs about six`, at(deep));
-    return fail();
-  }
-
-  let doc: Document.Parsed;
-  try {
-    doc = parseDocument(source, { prettyErrors: false, uniqueKeys: true, strict: true });
-  } catch (e) {
-    d.error("syntax", `cannot parse the file as YAML: ${(e as Error).message}`, { line: 1, col: 1 });
-    return fail();
-  }
-  const seenLines = new Set<number>();
-  let syntaxErrors = 0;
-  for (const e of doc.errors) {
-    const where = at(e.pos[0], Math.max(1, e.pos[1] - e.pos[0]));
-    if (seenLines.has(where.line)) continue;
-    seenLines.add(where.line);
-    if (++syntaxErrors > MAX_SYNTAX_ERRORS) {
-      const rest = doc.errors.filter((x) => at(x.pos[0]).line >= where.line).length;
-      d.error("syntax", `${rest} more YAML syntax error(s) from here on, most likely consequences of the ones above`, where);
-      break;
+  // Plain YAML is read without positions (fast); the located parse runs only when something is to
+  // be reported, or when the fast path declines.
+  let doc: Document.Parsed | undefined;
+  let raw: unknown = fastParse(source, MAX_DEPTH);
+  if (raw === undefined) {
+    const deep = deepFlowOnOneLine(source);
+    if (deep !== undefined) {
+      d.error("nesting", `values are nested more than ${MAX_DEPTH} levels deep; a plan needs about six`, at(deep));
+      return fail();
     }
-    const raw = e.message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "");
-    const message = /call stack/i.test(raw) ? "the YAML is nested too deeply to read; a plan needs about six levels" : raw;
-    d.error("syntax", message, where);
+    try {
+      doc = parseLocated(source);
+    } catch (e) {
+      d.error("syntax", `cannot parse the file as YAML: ${(e as Error).message}`, { line: 1, col: 1 });
+      return fail();
+    }
+    const seenLines = new Set<number>();
+    let syntaxErrors = 0;
+    for (const e of doc.errors) {
+      const where = at(e.pos[0], Math.max(1, e.pos[1] - e.pos[0]));
+      if (seenLines.has(where.line)) continue;
+      seenLines.add(where.line);
+      if (++syntaxErrors > MAX_SYNTAX_ERRORS) {
+        const rest = doc.errors.filter((x) => at(x.pos[0]).line >= where.line).length;
+        d.error("syntax", `${rest} more YAML syntax error(s) from here on, most likely consequences of the ones above`, where);
+        break;
+      }
+      const raw = e.message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "");
+      const message = /call stack/i.test(raw) ? "the YAML is nested too deeply to read; a plan needs about six levels" : raw;
+      d.error("syntax", message, where);
+    }
+    if (d.hasErrors) return fail();
+    if (!checkShape(doc, d, at)) return fail();
+    try {
+      raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    } catch (e) {
+      d.error("syntax", `cannot expand YAML aliases: ${(e as Error).message}`, { line: 1, col: 1 });
+      return fail();
+    }
   }
-  if (d.hasErrors) return fail();
-  if (!checkShape(doc, d, at)) return fail();
-
+  const root = (): Node | null => {
+    doc ??= parseLocated(source);
+    return doc.contents as Node | null;
+  };
   const locate = (path: SourcePath, key = false): Position => {
-    const node = findNode(doc.contents as Node | null, path, key);
+    const node = findNode(root(), path, key);
     const range = node?.range ?? [0, 1];
     const text = source.slice(range[0], range[1]);
     return at(range[0], Math.max(1, Math.min(text.indexOf("\n") === -1 ? text.length : text.indexOf("\n"), 80)));
   };
 
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
-  } catch (e) {
-    d.error("syntax", `cannot expand YAML aliases: ${(e as Error).message}`, { line: 1, col: 1 });
-    return fail();
-  }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     d.error("type", "a plan is a YAML mapping with keys version, name, instances and waves", { line: 1, col: 1 });
     return { ...fail(), locate };
@@ -167,7 +174,7 @@ export function checkPlan(input: string | Uint8Array, file: string): LoadResult 
   if (!parsed.success) {
     for (const issue of parsed.error.issues) reportSchemaIssue(issue, d, locate, raw);
     const rangeOf = (path: SourcePath): [number, number] | undefined => {
-      const r = findNode(doc.contents as Node | null, path, false)?.range;
+      const r = findNode(root(), path, false)?.range;
       return r ? [r[0], r[2]] : undefined;
     };
     const offsetOf = (p: Position) => (lineStarts[p.line - 1] ?? 0) + p.col - 1;
@@ -177,6 +184,10 @@ export function checkPlan(input: string | Uint8Array, file: string): LoadResult 
   const plan = normalizePlan(parsed.data);
   validatePlan(plan, d, locate, parsed.data);
   return { plan, file, source, diagnostics: d, locate };
+}
+
+function parseLocated(source: string): Document.Parsed {
+  return parseDocument(source, { prettyErrors: false, uniqueKeys: true, strict: true });
 }
 
 /**

@@ -67,15 +67,16 @@ export function validatePlan(plan: Plan, d: DiagnosticList, locate: Locate, inpu
       checkRunPrompt(plan, t, d, locate, input?.waves[wi]?.tasks[ti]);
       for (const out of t.outputs) checkOutputPath(out, t, d, locate);
       t.needs.forEach((need, ni) => {
-        const at = locate([...t.source, "needs", ni]);
+        // positions are looked up only for findings: locating parses the file again (load.ts)
+        const at = () => locate([...t.source, "needs", ni]);
         const target = byId.get(need);
-        if (need === t.id) d.error("needs", `task "${t.id}" needs itself`, at);
-        else if (!target) d.error("needs", `task "${t.id}" needs unknown task "${need}"${didYouMean(need, byId.keys())}`, at);
+        if (need === t.id) d.error("needs", `task "${t.id}" needs itself`, at());
+        else if (!target) d.error("needs", `task "${t.id}" needs unknown task "${need}"${didYouMean(need, byId.keys())}`, at());
         else if (target.waveIndex >= t.waveIndex) {
           d.error(
             "needs",
             `task "${t.id}" needs "${need}" of ${target.waveIndex === t.waveIndex ? "the same" : "a later"} wave "${target.waveId}"; needs may only point to earlier waves`,
-            at,
+            at(),
           );
         }
       });
@@ -110,16 +111,16 @@ function checkRunPrompt(plan: Plan, t: Task, d: DiagnosticList, locate: Locate, 
 }
 
 function checkOutputPath(out: string, t: Task, d: DiagnosticList, locate: Locate): void {
-  const at = locate([...t.source, "outputs", t.outputs.indexOf(out)]);
+  const at = () => locate([...t.source, "outputs", t.outputs.indexOf(out)]);
   if (out.startsWith("/") || /^[A-Za-z]:[\\/]/.test(out) || out.startsWith("\\")) {
-    d.error("output-path", `output "${out}" of task "${t.id}" is absolute; outputs are paths relative to the repository`, at);
+    d.error("output-path", `output "${out}" of task "${t.id}" is absolute; outputs are paths relative to the repository`, at());
     return;
   }
   const norm = posix.normalize(out.replace(/\\/g, "/"));
-  if (norm === ".." || norm.startsWith("../")) d.error("output-path", `output "${out}" of task "${t.id}" escapes the repository`, at);
+  if (norm === ".." || norm.startsWith("../")) d.error("output-path", `output "${out}" of task "${t.id}" escapes the repository`, at());
   else if (norm === "." || norm === "")
-    d.error("output-path", `output "${out}" of task "${t.id}" names the repository itself, not a file`, at);
-  else if (norm === ".git" || norm.startsWith(".git/")) d.error("output-path", `output "${out}" of task "${t.id}" is inside .git`, at);
+    d.error("output-path", `output "${out}" of task "${t.id}" names the repository itself, not a file`, at());
+  else if (norm === ".git" || norm.startsWith(".git/")) d.error("output-path", `output "${out}" of task "${t.id}" is inside .git`, at());
 }
 
 function reportCycles(plan: Plan, byId: Map<string, Task>, d: DiagnosticList, locate: Locate): void {
