@@ -4,13 +4,12 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node, parseDocument } from "yaml";
-import type { z } from "zod";
 import { DiagnosticList, PlanError, type Position } from "./diagnostics.js";
 import { fastParse } from "./fast-yaml.js";
 import { normalizePlan, type Plan, type SourcePath } from "./model.js";
 import { checkDespiteSchemaErrors } from "./recheck.js";
 import { planSchema } from "./schema.js";
-import { didYouMean } from "./suggest.js";
+import { reportSchemaIssue } from "./schema-issues.js";
 import { validatePlan } from "./validate.js";
 
 /** Plans are human-written; anything larger is a mistake and would only make the parser slow. */
@@ -257,119 +256,4 @@ function findNode(root: Node | null, path: SourcePath, key: boolean): Node | und
     }
   }
   return node ?? undefined;
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let v: unknown = root;
-  for (const seg of path) v = v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[seg] : undefined;
-  return v;
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return "nothing";
-  if (Array.isArray(value)) return "a list";
-  if (value instanceof Uint8Array) return "binary data";
-  if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  return `${typeof value} ${String(value)}`;
-}
-
-const KNOWN_KEYS: Record<string, string[]> = {
-  plan: ["$schema", "version", "name", "description", "instances", "agent", "env", "land", "github", "waves"],
-  instance: ["role", "focus"],
-  agent: ["command", "setup", "secrets"],
-  wave: ["id", "name", "description", "mode", "estimate", "tasks"],
-  task: ["id", "instance", "title", "run", "prompt", "outputs", "timeout", "retries", "estimate", "env", "needs"],
-  land: ["strategy", "branch", "message", "author"],
-  github: ["runs-on", "pull-request", "node-version"],
-};
-
-function sectionOf(path: readonly PropertyKey[]): string {
-  const p = path.map(String);
-  if (p.length === 0) return "plan";
-  if (p[0] === "instances" && p.length === 2) return "instance";
-  if (p[0] === "waves" && p.length === 2) return "wave";
-  if (p[0] === "waves" && p[2] === "tasks" && p.length === 4) return "task";
-  return p[p.length - 1];
-}
-
-function pathText(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((s, seg) => (typeof seg === "number" ? `${s}[${seg}]` : s ? `${s}.${String(seg)}` : String(seg)), "");
-}
-
-function reportSchemaIssue(
-  issue: z.core.$ZodIssue,
-  d: DiagnosticList,
-  locate: (p: SourcePath, key?: boolean) => Position,
-  raw: unknown,
-): void {
-  const path = issue.path as (string | number)[];
-  const where = pathText(path) || "plan";
-  switch (issue.code) {
-    case "unrecognized_keys": {
-      const section = sectionOf(path);
-      const known = KNOWN_KEYS[section] ?? [];
-      for (const k of issue.keys) {
-        d.error(
-          "unknown-key",
-          `unexpected key "${k}" in ${section}${didYouMean(k, known)}${known.length ? ` (expected one of ${known.join(", ")})` : ""}`,
-          locate([...path, k], true),
-        );
-      }
-      return;
-    }
-    case "invalid_type": {
-      const value = valueAt(raw, path);
-      if (value === undefined) {
-        const parent = path.slice(0, -1);
-        d.error("missing-key", `${sectionOf(parent)} is missing required key "${String(path[path.length - 1])}"`, locate(parent, true));
-      } else {
-        d.error(
-          "type",
-          `${where} must be ${issue.expected === "record" || issue.expected === "object" ? "a mapping" : issue.expected === "array" ? "a list" : `a ${issue.expected}`}, got ${describe(value)}`,
-          locate(path),
-        );
-      }
-      return;
-    }
-    case "invalid_value":
-      if (valueAt(raw, path) === undefined) {
-        const parent = path.slice(0, -1);
-        d.error("missing-key", `${sectionOf(parent)} is missing required key "${String(path[path.length - 1])}"`, locate(parent, true));
-        return;
-      }
-      d.error(
-        "value",
-        `${where} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describe(valueAt(raw, path))}`,
-        locate(path),
-      );
-      return;
-    case "invalid_key": {
-      const key = String(path[path.length - 1]);
-      d.error("id", `${where}: "${key}": ${issue.issues[0]?.message ?? issue.message}`, locate(path, true));
-      return;
-    }
-    case "invalid_union":
-      // the only union in the schema: environment variable values
-      if (path.includes("env")) {
-        d.error("type", `${where} must be a string, a number or a boolean, got ${describe(valueAt(raw, path))}`, locate(path));
-        return;
-      }
-      d.error("value", `${where}: ${issue.message}`, locate(path));
-      return;
-    case "too_small":
-    case "too_big": {
-      const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
-      const message =
-        issue.origin === "string" && issue.code === "too_small" && Number(bound) <= 1
-          ? `${where} must not be empty`
-          : issue.origin === "number"
-            ? `${where} must be ${issue.code === "too_small" ? "at least" : "at most"} ${String(bound)}, got ${describe(valueAt(raw, path))}`
-            : `${where}: ${issue.message}`;
-      d.error("value", message, locate(path));
-      return;
-    }
-    default:
-      d.error("value", `${where}: ${issue.message}`, locate(path));
-  }
 }
