@@ -2,7 +2,6 @@
  * Turns plan text into a normalized Plan, collecting every problem with its file position:
  * encoding, YAML syntax, schema (types, unknown keys) and semantic rules (validate.ts).
  */
-import { readFileSync, statSync } from "node:fs";
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node, parseDocument } from "yaml";
 import { DiagnosticList, PlanError, type Position } from "./diagnostics.js";
 import { fastParse } from "./fast-yaml.js";
@@ -10,10 +9,12 @@ import { normalizePlan, type Plan, type SourcePath } from "./model.js";
 import { checkDespiteSchemaErrors } from "./recheck.js";
 import { planSchema } from "./schema.js";
 import { reportSchemaIssue } from "./schema-issues.js";
+import { decodeUtf8, readPlanSource } from "./source.js";
 import { validatePlan } from "./validate.js";
 
-/** Plans are human-written; anything larger is a mistake and would only make the parser slow. */
-export const MAX_PLAN_BYTES = 4 * 1024 * 1024;
+// where the markdown importer and the action have long found them
+export { decodeUtf8, MAX_PLAN_BYTES } from "./source.js";
+
 const MAX_ALIASES = 100;
 /** A plan is about six levels deep; junk nested deeper would only exhaust the stack downstream. */
 export const MAX_DEPTH = 64;
@@ -40,54 +41,12 @@ export interface LoadResult {
 
 /** Reads and checks a plan file; throws PlanError listing every error. */
 export function loadPlanFile(file: string): LoadedPlan {
-  const size = statSync(file).size;
-  if (size > MAX_PLAN_BYTES) {
-    const d = new DiagnosticList(file);
-    d.error("file-too-large", `plan file is ${size} bytes; plans larger than ${MAX_PLAN_BYTES} bytes are refused`, { line: 1, col: 1 });
-    throw new PlanError(d.items, "");
-  }
-  return requirePlan(checkPlan(readFileSync(file), file));
+  return requirePlan(checkPlan(readPlanSource(file), file));
 }
 
 export function requirePlan(result: LoadResult): LoadedPlan {
   if (!result.plan || result.diagnostics.hasErrors) throw new PlanError(result.diagnostics.sorted(), result.source);
   return result as LoadedPlan;
-}
-
-/** Decode as strict UTF-8, reporting the position of the first invalid byte. */
-export function decodeUtf8(bytes: Uint8Array, d: DiagnosticList): string | undefined {
-  try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    const good = validUtf8Prefix(bytes);
-    const prefix = new TextDecoder().decode(bytes.subarray(0, good));
-    const lines = prefix.split("\n");
-    d.error("encoding", `file is not valid UTF-8 (byte 0x${bytes[good].toString(16).padStart(2, "0")} at offset ${good})`, {
-      line: lines.length,
-      col: lines[lines.length - 1].length + 1,
-    });
-    return undefined;
-  }
-}
-
-function validUtf8Prefix(bytes: Uint8Array): number {
-  let lo = 0;
-  let hi = bytes.length;
-  const dec = new TextDecoder("utf-8", { fatal: true });
-  // Binary search on the longest decodable prefix (a cut inside a multibyte char also fails, so step back up to 3).
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    let ok = false;
-    for (let back = 0; back < 4 && mid - back >= lo && !ok; back++) {
-      try {
-        dec.decode(bytes.subarray(0, mid - back));
-        ok = mid - back === mid;
-      } catch {}
-    }
-    if (ok) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /** Parse and validate plan text without throwing. */
