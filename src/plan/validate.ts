@@ -1,12 +1,10 @@
 /** Semantic rules that a schema cannot express: references, ordering, paths, smells. */
 import { posix } from "node:path";
 import type { DiagnosticList, Position } from "./diagnostics.js";
+import { MATRIX_LIMIT } from "./github-limits.js";
 import type { Plan, SourcePath, Task } from "./model.js";
 import type { PlanInput, TaskInput } from "./schema.js";
 import { didYouMean } from "./suggest.js";
-
-/** GitHub refuses a matrix with more than 256 combinations. */
-export const MATRIX_LIMIT = 256;
 
 type Locate = (path: SourcePath, key?: boolean) => Position;
 
