@@ -89,7 +89,6 @@ export const githubSchema = z
   .strictObject({
     "runs-on": z.string().min(1).optional().describe("Runner label for every job (default ubuntu-latest)"),
     "pull-request": z.boolean().optional().describe("Also trigger on pull_request (tasks run, nothing lands)"),
-    "node-version": z.string().optional(),
   })
   .describe("Settings for the compiled GitHub Actions workflow");
 

@@ -93,6 +93,17 @@ describe("parseDuration", () => {
 });
 
 describe("syntax and schema errors", () => {
+  it("refuses github.node-version, which nothing ever read, and lists the github keys from the schema", () => {
+    expect(
+      diagnostics(`${HEAD.replace("waves:", "github: { node-version: '20' }\nwaves:")}  - id: W0\n    tasks: [{ instance: I1, run: x }]\n`),
+    ).toEqual([
+      `5:3 warning [unused-instance] instance "I2" (Analyst) has no tasks`,
+      expect.stringMatching(
+        /^6:11 error \[unknown-key\] unexpected key "node-version" in github \(expected one of runs-on, pull-request\b/,
+      ),
+    ]);
+  });
+
   it("reports a YAML syntax error at its position", () => {
     expect(diagnostics(`version: 1\nname: x\ninstances:\n  I1: { role: A\nwaves: []\n`)).toEqual([
       "5:1 error [syntax] Flow map in block collection must be sufficiently indented and end with a }",
