@@ -4,12 +4,15 @@
  */
 import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
 import { verifyCheckpoint } from "../checkpoint/verify.js";
+import { WaveplanError } from "../errors.js";
 import { upstreamOf } from "../graph/upstream.js";
 import { taskHash } from "../plan/hash.js";
 import type { Plan, Task } from "../plan/model.js";
 import type { RunContext } from "./context.js";
 
-export class GateError extends Error {}
+export class GateError extends WaveplanError {
+  override readonly name = "GateError";
+}
 
 /** Verified upstream checkpoints of `task`, in plan order. */
 export async function gate(ctx: RunContext, task: Task): Promise<VerifiedCheckpoint[]> {

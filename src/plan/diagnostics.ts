@@ -3,6 +3,7 @@
  * The format follows compilers and actionlint: `file:line:col: severity: message [rule]`,
  * then the offending line with a caret under the column, so editors and CI annotate it.
  */
+import { WaveplanError } from "../errors.js";
 export type Severity = "error" | "warning";
 
 export interface Position {
@@ -48,7 +49,8 @@ export class DiagnosticList {
 }
 
 /** Thrown by loaders when a file cannot be turned into a plan; carries every problem found. */
-export class PlanError extends Error {
+export class PlanError extends WaveplanError {
+  override readonly name = "PlanError";
   constructor(
     readonly diagnostics: Diagnostic[],
     readonly source?: string,

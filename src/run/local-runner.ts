@@ -12,6 +12,7 @@ import type { RunContext } from "../engine/context.js";
 import { inheritedEnv, namedSecrets } from "../engine/env.js";
 import { assertNoConflicts, expectationsFor, GateError } from "../engine/gate.js";
 import { runTask, type TaskOutcome } from "../engine/task.js";
+import { WaveplanError } from "../errors.js";
 import { git, headCommit, repoRoot } from "../git/git.js";
 import { upstreamOf } from "../graph/upstream.js";
 import { planHash } from "../plan/hash.js";
@@ -24,7 +25,9 @@ import { acquireLock } from "./lock.js";
 import { snapshotWorkingTree } from "./snapshot.js";
 import { WorktreePool } from "./worktrees.js";
 
-export class RunError extends Error {}
+export class RunError extends WaveplanError {
+  override readonly name = "RunError";
+}
 
 export interface RunOptions {
   planFile: string;

@@ -3,8 +3,11 @@
  * (a run killed with SIGKILL) is taken over, so a crash never blocks the resume.
  */
 import { open, readFile, rm } from "node:fs/promises";
+import { WaveplanError } from "../errors.js";
 
-export class LockedError extends Error {}
+export class LockedError extends WaveplanError {
+  override readonly name = "LockedError";
+}
 
 export async function acquireLock(file: string): Promise<() => Promise<void>> {
   for (let attempt = 0; attempt < 3; attempt++) {

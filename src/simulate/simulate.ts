@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { WaveplanError } from "../errors.js";
 import { dispatchInputs } from "./inputs.js";
 import { waveplanRoot } from "./package-root.js";
 import { branchRefs, describeRepo, type RepoHead, warnings } from "./repo.js";
@@ -44,7 +45,9 @@ export interface SimulateResult {
   pushed: Record<string, [string | undefined, string]>;
 }
 
-export class SimulateError extends Error {}
+export class SimulateError extends WaveplanError {
+  override readonly name = "SimulateError";
+}
 
 export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   const started = Date.now();

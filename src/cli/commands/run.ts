@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { upstreamOf } from "../../graph/upstream.js";
 import { formatDuration } from "../../plan/duration.js";
 import { loadPlanFile } from "../../plan/load.js";
-import { RunError, runPlan, selectTasks } from "../../run/local-runner.js";
+import { runPlan, selectTasks } from "../../run/local-runner.js";
 import { jsonRenderer, lineRenderer, type Renderer, ttyRenderer } from "../../run/progress.js";
 import { renderRunReport, type TaskRow } from "../../run/report.js";
 import { CliError, UsageError } from "../errors.js";
@@ -78,7 +78,6 @@ export function registerRun(program: Command): void {
         }
       } catch (e) {
         renderer.close();
-        if (e instanceof RunError) throw new CliError(e.message);
         throw e;
       }
     });
