@@ -2,6 +2,7 @@
  * What the importer can tell from a bash block: which files it writes (to place checkpoint outputs)
  * and what will not work once tasks run in their own worktree (an absolute `cd`, committing or pushing).
  */
+import type { Rule } from "../plan/rules.js";
 import type { ScriptLine } from "./sections.js";
 
 export interface ScriptFinding {
@@ -9,7 +10,7 @@ export interface ScriptFinding {
   index: number;
   /** text to point at on that line */
   needle: string;
-  rule: string;
+  rule: Rule;
   message: string;
 }
 
