@@ -3,14 +3,14 @@
  * failed exit code, never a stack trace (that goes to the debug log only).
  */
 import * as core from "@actions/core";
-import { SecretLeakError } from "../checkpoint/secret-guard.js";
-import { CheckpointError } from "../checkpoint/verify.js";
-import { GateError } from "../engine/gate.js";
+import { WaveplanError } from "../errors.js";
 import type { Position } from "../plan/diagnostics.js";
 import { PlanError } from "../plan/diagnostics.js";
 
 /** A failure already explained by its message. */
-export class ActionError extends Error {}
+export class ActionError extends WaveplanError {
+  override readonly name = "ActionError";
+}
 
 export interface Where {
   file: string;
@@ -84,7 +84,7 @@ export function fail(e: unknown, where?: Where): void {
     process.exitCode = core.ExitCode.Failure;
     return;
   }
-  const known = e instanceof ActionError || e instanceof GateError || e instanceof CheckpointError || e instanceof SecretLeakError;
+  const known = e instanceof WaveplanError;
   const message = (e as Error)?.message ?? String(e);
   if (!known && e instanceof Error && e.stack) core.debug(e.stack);
   // one annotation, placed in the plan when we know where: setFailed would add a second, unplaced one

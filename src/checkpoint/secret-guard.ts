@@ -7,9 +7,12 @@
  */
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { WaveplanError } from "../errors.js";
 import type { CheckpointStore } from "./store.js";
 
-export class SecretLeakError extends Error {}
+export class SecretLeakError extends WaveplanError {
+  override readonly name = "SecretLeakError";
+}
 
 /** Values shorter than this occur by chance in any patch; they cannot be told apart from a leak. */
 export const MIN_SECRET_LENGTH = 8;

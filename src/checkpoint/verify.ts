@@ -6,9 +6,11 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { lstat, readdir, readFile } from "node:fs/promises";
 import { join, posix, relative, sep } from "node:path";
+import { WaveplanError } from "../errors.js";
 import { CHECKPOINT_SCHEMA, type CheckpointRecord, OUTPUTS_DIR, PATCH_FILE, RECORD_FILE } from "./record.js";
 
-export class CheckpointError extends Error {
+export class CheckpointError extends WaveplanError {
+  override readonly name = "CheckpointError";
   constructor(
     readonly taskId: string,
     readonly reason: string,

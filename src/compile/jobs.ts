@@ -13,12 +13,11 @@
  * `secrets.*` on the action step of prompt tasks only; a matrix mixing prompt and script tasks gets
  * two action steps, selected by `matrix.kind`, so script tasks never see the secrets.
  */
+import { MATRIX_LIMIT } from "../plan/github-limits.js";
 import { instanceOf, type Plan, type Task, type Wave } from "../plan/model.js";
 import { expr, type JobIds, jobIdBase, literalText } from "./ids.js";
 import { PINS, pinnedRef } from "./pins.js";
 
-/** GitHub's limit on the jobs one matrix may generate. */
-export const MAX_MATRIX_JOBS = 256;
 /** Minutes added to the longest task for checkout, upstream checkpoints and the checkpoint upload. */
 export const JOB_OVERHEAD_MINUTES = 5;
 /** Minutes added when the job runs `agent.setup` before a prompt task. */
@@ -61,7 +60,7 @@ export function waveJobs(ctx: JobContext, wave: Wave, previous: string[]): { job
     });
     return { jobs, last: needs };
   }
-  const parts = splitEvenly(wave.tasks, Math.ceil(wave.tasks.length / MAX_MATRIX_JOBS));
+  const parts = splitEvenly(wave.tasks, Math.ceil(wave.tasks.length / MATRIX_LIMIT));
   const jobs = parts.map((tasks, i): [string, Job] => {
     const single = parts.length === 1;
     const id = ctx.ids.allocate(single ? base : `${base}-part${i + 1}`);

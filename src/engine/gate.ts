@@ -7,12 +7,15 @@ import { join } from "node:path";
 import { RECORD_FILE } from "../checkpoint/record.js";
 import type { CheckpointStore } from "../checkpoint/store.js";
 import { CheckpointError, sha256File, type VerifiedCheckpoint, verifyCheckpoint } from "../checkpoint/verify.js";
+import { WaveplanError } from "../errors.js";
 import { upstreamOf } from "../graph/upstream.js";
 import { taskHash } from "../plan/hash.js";
 import type { Plan, Task } from "../plan/model.js";
 import type { RunContext } from "./context.js";
 
-export class GateError extends Error {}
+export class GateError extends WaveplanError {
+  override readonly name = "GateError";
+}
 
 /** Verified upstream checkpoints of `task`, in plan order. */
 export async function gate(ctx: RunContext, task: Task): Promise<VerifiedCheckpoint[]> {

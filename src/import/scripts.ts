@@ -3,6 +3,7 @@
  * and what will not work once tasks run in their own slot (an absolute `cd`, git bookkeeping).
  */
 import { findBookkeeping, REPLACED_BY } from "./git-bookkeeping.js";
+import type { Rule } from "../plan/rules.js";
 import type { ScriptLine } from "./sections.js";
 
 export interface ScriptFinding {
@@ -10,7 +11,7 @@ export interface ScriptFinding {
   index: number;
   /** text to point at on that line */
   needle: string;
-  rule: string;
+  rule: Rule;
   message: string;
 }
 

@@ -98,7 +98,6 @@ export const githubSchema = z
   .strictObject({
     "runs-on": z.string().min(1).optional().describe("Runner label for every job (default ubuntu-latest)"),
     "pull-request": z.boolean().optional().describe("Also trigger on pull_request (tasks run, nothing lands)"),
-    "node-version": z.string().optional(),
     "token-secret": z
       .string()
       .regex(/^(?!GITHUB_)[A-Za-z_][A-Za-z0-9_]*$/i, "a secret name: letters, digits and _, not starting with GITHUB_")

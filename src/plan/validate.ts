@@ -2,12 +2,10 @@
 import { posix } from "node:path";
 import { JOB_OVERHEAD_MINUTES, SETUP_MINUTES } from "../compile/jobs.js";
 import type { DiagnosticList, Position } from "./diagnostics.js";
+import { MATRIX_LIMIT } from "./github-limits.js";
 import type { Plan, SourcePath, Task } from "./model.js";
 import type { PlanInput, TaskInput } from "./schema.js";
 import { didYouMean } from "./suggest.js";
-
-/** GitHub refuses a matrix with more than 256 combinations. */
-export const MATRIX_LIMIT = 256;
 
 type Locate = (path: SourcePath, key?: boolean) => Position;
 
@@ -70,15 +68,16 @@ export function validatePlan(plan: Plan, d: DiagnosticList, locate: Locate, inpu
       for (const out of t.outputs) checkOutputPath(out, t, d, locate);
       checkJobLimit(plan, t, d, locate, input?.waves[wi]?.tasks[ti]);
       t.needs.forEach((need, ni) => {
-        const at = locate([...t.source, "needs", ni]);
+        // positions are looked up only for findings: locating parses the file again (load.ts)
+        const at = () => locate([...t.source, "needs", ni]);
         const target = byId.get(need);
-        if (need === t.id) d.error("needs", `task "${t.id}" needs itself`, at);
-        else if (!target) d.error("needs", `task "${t.id}" needs unknown task "${need}"${didYouMean(need, byId.keys())}`, at);
+        if (need === t.id) d.error("needs", `task "${t.id}" needs itself`, at());
+        else if (!target) d.error("needs", `task "${t.id}" needs unknown task "${need}"${didYouMean(need, byId.keys())}`, at());
         else if (target.waveIndex >= t.waveIndex) {
           d.error(
             "needs",
             `task "${t.id}" needs "${need}" of ${target.waveIndex === t.waveIndex ? "the same" : "a later"} wave "${target.waveId}"; needs may only point to earlier waves`,
-            at,
+            at(),
           );
         }
       });
@@ -143,16 +142,16 @@ function checkJobLimit(plan: Plan, t: Task, d: DiagnosticList, locate: Locate, r
 }
 
 function checkOutputPath(out: string, t: Task, d: DiagnosticList, locate: Locate): void {
-  const at = locate([...t.source, "outputs", t.outputs.indexOf(out)]);
+  const at = () => locate([...t.source, "outputs", t.outputs.indexOf(out)]);
   if (out.startsWith("/") || /^[A-Za-z]:[\\/]/.test(out) || out.startsWith("\\")) {
-    d.error("output-path", `output "${out}" of task "${t.id}" is absolute; outputs are paths relative to the repository`, at);
+    d.error("output-path", `output "${out}" of task "${t.id}" is absolute; outputs are paths relative to the repository`, at());
     return;
   }
   const norm = posix.normalize(out.replace(/\\/g, "/"));
-  if (norm === ".." || norm.startsWith("../")) d.error("output-path", `output "${out}" of task "${t.id}" escapes the repository`, at);
+  if (norm === ".." || norm.startsWith("../")) d.error("output-path", `output "${out}" of task "${t.id}" escapes the repository`, at());
   else if (norm === "." || norm === "")
-    d.error("output-path", `output "${out}" of task "${t.id}" names the repository itself, not a file`, at);
-  else if (norm === ".git" || norm.startsWith(".git/")) d.error("output-path", `output "${out}" of task "${t.id}" is inside .git`, at);
+    d.error("output-path", `output "${out}" of task "${t.id}" names the repository itself, not a file`, at());
+  else if (norm === ".git" || norm.startsWith(".git/")) d.error("output-path", `output "${out}" of task "${t.id}" is inside .git`, at());
 }
 
 function reportCycles(plan: Plan, byId: Map<string, Task>, d: DiagnosticList, locate: Locate): void {

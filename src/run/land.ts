@@ -5,12 +5,15 @@
 import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
 import { assertNoConflicts } from "../engine/gate.js";
 import { materializeCommit } from "../engine/materialize.js";
+import { WaveplanError } from "../errors.js";
 import { commitTree, GitError, git, headCommit } from "../git/git.js";
 import { planHash } from "../plan/hash.js";
 import type { Plan } from "../plan/model.js";
 import { moveChange } from "./snapshot.js";
 
-export class LandError extends Error {}
+export class LandError extends WaveplanError {
+  override readonly name = "LandError";
+}
 
 export function commitMessage(plan: Plan, runId: string): string {
   const instances = [...new Set(plan.tasks.map((t) => t.instance))].map(

@@ -15,6 +15,7 @@ import type { RunContext } from "../engine/context.js";
 import { inheritedEnv, namedSecrets } from "../engine/env.js";
 import { assertNoConflicts, expectationsFor, GateError, reuseCheckpoint } from "../engine/gate.js";
 import { InterruptedError, runTask, type TaskOutcome } from "../engine/task.js";
+import { WaveplanError } from "../errors.js";
 import { git, headCommit, repoRoot } from "../git/git.js";
 import { upstreamOf } from "../graph/upstream.js";
 import { planHash } from "../plan/hash.js";
@@ -27,7 +28,9 @@ import { acquireLock } from "./lock.js";
 import { SlotPool } from "./slots.js";
 import { snapshotWorkingTree } from "./snapshot.js";
 
-export class RunError extends Error {}
+export class RunError extends WaveplanError {
+  override readonly name = "RunError";
+}
 
 /** A task's step failed in waveplan's hands (not the task's own exit): the run ends naming the task. */
 class TaskError extends Error {}
@@ -114,9 +117,9 @@ export async function runPlan(opts: RunOptions): Promise<RunResult> {
 async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, layout: Layout, interrupt: AbortSignal): Promise<RunResult> {
   const { plan } = loaded;
   const planFile = relative(repo, resolve(opts.cwd, opts.planFile));
-  const run = opts.resume
-    ? await findRun(layout, plan, planFile, opts.resume)
-    : await newRun(layout, repo, plan, planFile, opts.branch, opts.allowDirty);
+  // `--resume` with nothing to resume (first use in a script, or a kill before the run was recorded) starts afresh
+  const earlier = opts.resume ? await findRun(layout, plan, planFile, opts.resume) : undefined;
+  const run = earlier ?? (await newRun(layout, repo, plan, planFile, opts.branch, opts.allowDirty));
   if (opts.branch) run.targetBranch = opts.branch;
   run.status = "running";
   await layout.saveRun(run);
@@ -155,7 +158,8 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
     base: run.base,
     tasks: tasks.length,
     waves: plan.waves.length,
-    resumed: Boolean(opts.resume),
+    resumed: earlier !== undefined,
+    ...(opts.resume && !earlier ? { fresh: `no earlier run of plan "${plan.name}" to resume` } : {}),
   });
   const outcomes: TaskOutcome[] = [];
   const skipped: Task[] = [];
@@ -316,7 +320,8 @@ async function newRun(layout: Layout, repo: string, plan: Plan, planFile: string
   });
 }
 
-async function findRun(layout: Layout, plan: Plan, planFile: string, resume: boolean | string): Promise<RunInfo> {
+/** The run to resume: the one named, else the latest of this plan (undefined when there is none). */
+async function findRun(layout: Layout, plan: Plan, planFile: string, resume: boolean | string): Promise<RunInfo | undefined> {
   if (typeof resume === "string") {
     const run = await layout.readRun(resume);
     if (!run) throw new RunError(`no run "${resume}" in ${layout.root}/runs`);
@@ -324,7 +329,7 @@ async function findRun(layout: Layout, plan: Plan, planFile: string, resume: boo
   }
   const runs = (await layout.listRuns()).filter((r) => r.planFile === planFile || r.planName === plan.name);
   const run = runs[0];
-  if (!run) throw new RunError(`no earlier run of plan "${plan.name}" to resume; start one with waveplan run ${planFile}`);
+  if (!run) return undefined;
   if (run.status === "landed")
     throw new RunError(`the latest run of "${plan.name}" (${run.runId}) already landed; start a new one without --resume`);
   return run;

@@ -8,8 +8,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { WaveplanError } from "../errors.js";
 
-export class LockedError extends Error {}
+export class LockedError extends WaveplanError {
+  override readonly name = "LockedError";
+}
 
 export async function acquireLock(file: string): Promise<() => Promise<void>> {
   const release = async () => {

@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import { git } from "../git/git.js";
 import { startGitHub } from "./github-api/index.js";
 import type { GitHubRecord, RepoRules } from "./github-api/state.js";
+import { WaveplanError } from "../errors.js";
 import { dispatchInputs } from "./inputs.js";
 import { waveplanRoot } from "./package-root.js";
 import { branchRefs, describeRepo, type RepoHead, warnings } from "./repo.js";
@@ -50,7 +51,9 @@ export interface SimulateResult {
   pushed: Record<string, [string | undefined, string]>;
 }
 
-export class SimulateError extends Error {}
+export class SimulateError extends WaveplanError {
+  override readonly name = "SimulateError";
+}
 
 export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   const started = Date.now();
