@@ -5,7 +5,7 @@ import { type CheckpointRecord, RECORD_FILE } from "../../checkpoint/record.js";
 import { checkPlan } from "../../plan/load.js";
 import { Layout } from "../../run/layout.js";
 import { prepareRepo } from "../../run/local-runner.js";
-import { renderRunReport, type TaskRow } from "../../run/report.js";
+import { renderRunReport, type TaskRow } from "../../run/run-table.js";
 import { CliError } from "../errors.js";
 
 export function registerStatus(program: Command): void {
