@@ -457,7 +457,7 @@ describe("schema and semantic errors together", () => {
 `),
     ).toEqual([
       `8:11 error [value] waves[0].mode must be one of "parallel", "sequential", got string "paralel"`,
-      `12:9 error [unknown-key] unexpected key "timout" in task; did you mean "timeout"? (expected one of id, instance, title, run, prompt, outputs, timeout, retries, estimate, env, needs)`,
+      `12:9 error [unknown-key] unexpected key "timout" in task; did you mean "timeout"? (expected one of id, instance, title, run, prompt, outputs, timeout, retries, estimate, env, needs, files)`,
       `13:19 error [unknown-instance] task "I9-W0-1" is assigned to unknown instance "I9"; did you mean "I1"?`,
       `16:9 error [agent] task "I2-W0-1" is a prompt task but the plan has no agent.command to run prompts with`,
       `21:17 error [needs] task "I1-W1-1" needs unknown task "nope"`,
