@@ -312,7 +312,8 @@ const KNOWN_KEYS: Record<string, string[]> = {
   wave: ["id", "name", "description", "mode", "estimate", "tasks"],
   task: ["id", "instance", "title", "run", "prompt", "outputs", "timeout", "retries", "estimate", "env", "needs", "files"],
   land: ["strategy", "branch", "message", "author"],
-  github: ["runs-on", "pull-request", "node-version"],
+  github: ["runs-on", "pull-request", "node-version", "token-secret", "app", "dispatch"],
+  app: ["client-id", "private-key-secret"],
 };
 
 function sectionOf(path: readonly PropertyKey[]): string {

@@ -14,6 +14,7 @@ import { parse } from "yaml";
 import { DEFAULT_ACTION_REF } from "../../compile/header.js";
 import { asString, evaluate } from "../expressions.js";
 import { Expr } from "../workflow/tokens.js";
+import { APP_TOKEN_ACTION } from "./app-token.js";
 import { runStepProcess } from "./process.js";
 import { StepError, type StepOutcome, type StepRun } from "./step.js";
 
@@ -22,7 +23,10 @@ export const WAVEPLAN_ACTION = DEFAULT_ACTION_REF.split("@")[0];
 /** Why a `uses:` cannot run here, or undefined when it can. */
 export function refuseUses(uses: string): string | undefined {
   if (uses.startsWith("actions/checkout@") || uses.startsWith("./") || uses.startsWith(`${WAVEPLAN_ACTION}@`)) return undefined;
-  return `\`uses: ${uses}\` cannot run in the simulator: it runs actions/checkout, the waveplan action (./ or ${WAVEPLAN_ACTION}@…) and run: steps only`;
+  if (uses === APP_TOKEN_ACTION) return undefined;
+  if (uses.startsWith("actions/create-github-app-token@"))
+    return `\`uses: ${uses}\` cannot run in the simulator: it emulates actions/create-github-app-token only at the release compile pins (${APP_TOKEN_ACTION})`;
+  return `\`uses: ${uses}\` cannot run in the simulator: it runs actions/checkout, actions/create-github-app-token (emulated), the waveplan action (./ or ${WAVEPLAN_ACTION}@…) and run: steps only`;
 }
 
 interface ActionManifest {
