@@ -72,11 +72,17 @@ export async function runAction(s: StepRun): Promise<StepOutcome> {
     s.log.stepLine(
       `::warning::Unexpected input(s) '${unexpected.join("', '")}', valid inputs are ['${Object.keys(action.inputs).join("', '")}']`,
     );
+  const inputs: [string, string][] = [];
   for (const [name, def] of Object.entries(action.inputs)) {
     const value = Object.hasOwn(s.step.with, name) ? asString(s.step.with[name], s.contexts) : defaultValue(def.default, s);
-    if (value !== undefined) env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
+    if (value !== undefined) inputs.push([name, value]);
   }
-  for (const name of unexpected) env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = asString(s.step.with[name], s.contexts);
+  for (const name of unexpected) inputs.push([name, asString(s.step.with[name], s.contexts)]);
+  for (const [name, value] of inputs) env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
+  // the runner prints the non-empty inputs before the action runs, through the log's masks
+  // (actions/runner src/Runner.Worker/Handlers/Handler.cs, PrintActionDetails)
+  const shown = inputs.filter(([, value]) => value !== "");
+  if (shown.length) s.log.info(["with:", ...shown.map(([name, value]) => `  ${name}: ${value}`)].join("\n"));
   if (s.run.failTask) env.BASH_ENV = await failHook(s, env.BASH_ENV);
 
   s.log.info(`[command]node ${action.main}`);
