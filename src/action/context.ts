@@ -8,11 +8,14 @@ import type { RunContext } from "../engine/context.js";
 import { namedSecrets } from "../engine/env.js";
 import { planHash } from "../plan/hash.js";
 import type { Plan } from "../plan/model.js";
+import { type ResumedRun, resolveResume } from "./resume.js";
 import { type Runner, taskBaseEnv } from "./runner.js";
 
 export interface JobContext {
   ctx: RunContext;
   store: ArtifactCheckpointStore;
+  /** the run named by `resume-from` and a store reading its checkpoints */
+  resumed?: ResumedRun & { store: ArtifactCheckpointStore };
 }
 
 /**
@@ -25,7 +28,8 @@ export async function jobContext(r: Runner, plan: Plan): Promise<JobContext> {
   if (token) secrets.push({ name: "token", value: token });
   for (const s of secrets) core.setSecret(s.value);
 
-  const store = new ArtifactCheckpointStore({ attempt: r.attempt, tempDir: join(r.temp, "checkpoints") });
+  const store = new ArtifactCheckpointStore({ attempt: r.attempt, runId: r.runId, tempDir: join(r.temp, "checkpoints") });
+  const resume = await resolveResume(core.getInput("resume-from"), token);
   const ctx: RunContext = {
     plan,
     planHash: planHash(plan),
@@ -39,10 +43,18 @@ export async function jobContext(r: Runner, plan: Plan): Promise<JobContext> {
     env: taskBaseEnv(),
     // on GitHub the workflow was compiled from one exact plan: a checkpoint of any other is stale
     strictPlanHash: true,
+    resumeFrom: resume && { runId: resume.runId, base: resume.base },
     verified: new Map(),
     trees: new Map(),
   };
   await mkdir(ctx.scratchDir, { recursive: true });
   await mkdir(ctx.logDir, { recursive: true });
-  return { ctx, store };
+  if (resume)
+    core.info(`resuming run ${resume.runId} (based on ${resume.base.slice(0, 12)}): its checkpoints that still verify are reused`);
+  const resumed = resume && {
+    ...resume,
+    // its highest attempt of each task: that run is over
+    store: new ArtifactCheckpointStore({ attempt: Number.MAX_SAFE_INTEGER, tempDir: join(r.temp, "resumed"), findBy: resume.findBy }),
+  };
+  return { ctx, store, resumed };
 }

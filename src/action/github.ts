@@ -23,7 +23,7 @@ export interface Api {
 
 export async function api(token: string): Promise<Api> {
   // loaded here only: the GitHub client is large and only finalize needs it
-  const { getOctokit, context } = await import("@actions/github");
+  const { getOctokit, context } = await import(/* webpackMode: "eager" */ "@actions/github");
   return { octokit: getOctokit(token), repo: context.repo };
 }
 

@@ -3,9 +3,9 @@
  * demand, so a `validate` job never parses the artifact or GitHub clients.
  */
 const COMMANDS = {
-  validate: () => import("./validate.js").then((m) => m.validate),
-  task: () => import("./task.js").then((m) => m.task),
-  finalize: () => import("./finalize.js").then((m) => m.finalize),
+  validate: () => import(/* webpackMode: "eager" */ "./validate.js").then((m) => m.validate),
+  task: () => import(/* webpackMode: "eager" */ "./task.js").then((m) => m.task),
+  finalize: () => import(/* webpackMode: "eager" */ "./finalize.js").then((m) => m.finalize),
 } as const;
 
 async function main(): Promise<void> {
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const [run, { fail }] = await Promise.all([COMMANDS[name as keyof typeof COMMANDS](), import("./errors.js")]);
+  const [run, { fail }] = await Promise.all([COMMANDS[name as keyof typeof COMMANDS](), import(/* webpackMode: "eager" */ "./errors.js")]);
   try {
     await run();
   } catch (e) {

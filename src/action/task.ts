@@ -8,12 +8,13 @@ import { join } from "node:path";
 import * as core from "@actions/core";
 import { SETUP_MINUTES } from "../compile/jobs.js";
 import type { RunContext } from "../engine/context.js";
+import { gate, reuseCheckpoint } from "../engine/gate.js";
 import { runProcess } from "../engine/process.js";
 import { runTask } from "../engine/task.js";
 import type { LoadedPlan } from "../plan/load.js";
 import { findTask, type Task } from "../plan/model.js";
 import { renderTaskNotStarted, renderTaskSummary } from "../report/summary.js";
-import { jobContext } from "./context.js";
+import { type JobContext, jobContext } from "./context.js";
 import { ActionError, annotate, fail } from "./errors.js";
 import { loadPlan } from "./plan.js";
 import { input, type Runner, runner, taskBaseEnv } from "./runner.js";
@@ -39,7 +40,8 @@ export async function task(): Promise<void> {
 
 async function runOne(r: Runner, loaded: LoadedPlan, t: Task): Promise<void> {
   const { plan } = loaded;
-  const { ctx, store } = await jobContext(r, plan);
+  const { ctx, store, resumed } = await jobContext(r, plan);
+  if (resumed && (await reuse(ctx, t, resumed, store.nameFor(t.id)))) return;
   if (t.kind === "prompt" && plan.agent?.setup) await agentSetup(r, ctx, loaded, plan.agent.setup);
 
   ctx.onOutput = (_task, chunk) => process.stdout.write(chunk);
@@ -68,6 +70,32 @@ async function runOne(r: Runner, loaded: LoadedPlan, t: Task): Promise<void> {
     );
     process.exitCode = core.ExitCode.Failure;
   }
+}
+
+/**
+ * `resume-from`: the resumed run's checkpoint of this task is reused when it verifies against this
+ * run's task hash and upstream chain — the rule of local `run --resume` (engine/gate.ts) — and is
+ * published unchanged as this run's checkpoint, so downstream jobs and final-commit read it here.
+ */
+async function reuse(ctx: RunContext, t: Task, resumed: NonNullable<JobContext["resumed"]>, artifact: string): Promise<boolean> {
+  const outcome = await core.group(`Reuse the checkpoint of ${t.id} from run ${resumed.runId}?`, async () => {
+    const verified = await gate(ctx, t);
+    core.info(`${verified.length} upstream checkpoint${verified.length === 1 ? "" : "s"} of this run verified`);
+    const result = await reuseCheckpoint(ctx, t, resumed.store);
+    core.info(result.reused ? "yes: its task hash and upstream chain verify" : `no: ${result.why}`);
+    return result;
+  });
+  if (!outcome.reused) return false;
+  await ctx.store.publish(t.id, outcome.reused.dir);
+  const { record } = outcome.reused;
+  core.info(`${t.id}: reused from run ${resumed.runId}; uploaded as artifact ${artifact} (${record.patch.files.length} files changed)`);
+  core.setOutput("status", record.status);
+  core.setOutput("checkpoint", artifact);
+  await core.summary
+    .addRaw(`> **${t.id}** reused from run ${resumed.runId}: its checkpoint still verifies, the task did not run again.\n\n`)
+    .addRaw(renderTaskSummary(ctx.plan, record, artifact))
+    .write();
+  return true;
 }
 
 /** `agent.setup`, from the hash-checked plan file: once per job, before a prompt task. */

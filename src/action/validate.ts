@@ -8,7 +8,7 @@ import { isAbsolute, join } from "node:path";
 import * as core from "@actions/core";
 import { readWorkflowPlanHash } from "../compile/header.js";
 import { planHash } from "../plan/hash.js";
-import { ActionError, annotate } from "./errors.js";
+import { ActionError, annotate, annotateAll, diagnosticAnnotation } from "./errors.js";
 import { loadPlan } from "./plan.js";
 import { input, runner } from "./runner.js";
 
@@ -27,8 +27,7 @@ export function headerCommand(text: string): string | undefined {
 export async function validate(): Promise<void> {
   const r = runner();
   const loaded = await loadPlan(r);
-  for (const w of loaded.diagnostics.items.filter((d) => d.severity === "warning"))
-    core.warning(`${w.message} [${w.rule}]`, { title: "waveplan plan", file: w.file, startLine: w.line, startColumn: w.col });
+  await annotateAll(loaded.diagnostics.items.filter((d) => d.severity === "warning").map(diagnosticAnnotation));
   const hash = planHash(loaded.plan);
   core.info(
     `plan ${loaded.file}: "${loaded.plan.name}", ${loaded.plan.waves.length} waves, ${loaded.plan.tasks.length} tasks, hash ${hash}`,

@@ -33,6 +33,24 @@ export interface ArtifactStoreOptions {
   /** the artifact client; by default `DefaultArtifactClient`, loaded on first use */
   client?: ArtifactClient;
   concurrency?: number;
+  /** this job's run id: a record of this run must carry the attempt its artifact is named for */
+  runId?: string;
+  /**
+   * Read another run's checkpoints (GitHub input `resume-from`) instead of this run's. With `findBy`
+   * the client lists and downloads through the REST API — `GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts`
+   * and `GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/zip` (a 302 to the blob) at
+   * GITHUB_API_URL, with the token (`actions: read`) — rather than the results service, which only
+   * serves the job's own run (actions/toolkit packages/artifact/src/internal/find/list-artifacts.ts
+   * `listArtifactsPublic`, download/download-artifact.ts `downloadArtifactPublic`).
+   */
+  findBy?: FindBy;
+}
+
+export interface FindBy {
+  token: string;
+  workflowRunId: number;
+  repositoryOwner: string;
+  repositoryName: string;
 }
 
 /** Per task, the artifact with the highest attempt not above `attempt`. */
@@ -85,9 +103,11 @@ export class ArtifactCheckpointStore implements CheckpointStore {
     // before this one started, so nothing relevant appears later.
     this.listing ??= this.artifactClient().then(async (client) => {
       try {
-        return selectCheckpointArtifacts((await client.listArtifacts()).artifacts, this.options.attempt);
+        const { findBy } = this.options;
+        return selectCheckpointArtifacts((await client.listArtifacts(findBy ? { findBy } : undefined)).artifacts, this.options.attempt);
       } catch (e) {
-        throw new Error(`cannot list the artifacts of this run: ${(e as Error).message}`);
+        const which = this.options.findBy ? `run ${this.options.findBy.workflowRunId}` : "this run";
+        throw new Error(`cannot list the artifacts of ${which}: ${(e as Error).message}`);
       }
     });
     return this.listing;
@@ -100,13 +120,14 @@ export class ArtifactCheckpointStore implements CheckpointStore {
     const dir = await mkdtemp(join(parent, `${taskId}-`));
     let result: Awaited<ReturnType<ArtifactClient["downloadArtifact"]>>;
     try {
-      result = await client.downloadArtifact(artifact.id, { path: dir, expectedHash: artifact.digest });
+      const { findBy } = this.options;
+      result = await client.downloadArtifact(artifact.id, { path: dir, expectedHash: artifact.digest, ...(findBy ? { findBy } : {}) });
     } catch (e) {
       throw new CheckpointError(taskId, `artifact ${artifact.name} cannot be downloaded: ${(e as Error).message}`);
     }
     if (result.digestMismatch)
       throw new CheckpointError(taskId, `artifact ${artifact.name} does not match the digest it was uploaded with`);
-    await checkTree(taskId, artifact.name, dir);
+    await checkTree(taskId, artifact.name, dir, this.options.findBy ? undefined : this.options.runId);
     return dir;
   }
 
@@ -114,7 +135,7 @@ export class ArtifactCheckpointStore implements CheckpointStore {
     // Loaded on first use: the artifact client is most of the bundle and validate never needs it.
     this.client ??= this.options.client
       ? Promise.resolve(this.options.client)
-      : import("@actions/artifact").then((m) => new m.DefaultArtifactClient());
+      : import(/* webpackMode: "eager" */ "@actions/artifact").then((m) => new m.DefaultArtifactClient());
     return this.client;
   }
 
@@ -135,9 +156,11 @@ export class ArtifactCheckpointStore implements CheckpointStore {
  * A checkpoint artifact holds record.json, change.patch and regular files under outputs/, nothing
  * else. The client's unzip rewrites `..` components and absolute paths into the target folder and
  * turns symlink entries into files rather than refusing them, so an entry that tried to escape shows
- * up here as a file with an unexpected name — and is refused with it.
+ * up here as a file with an unexpected name — and is refused with it. A record of `runId` (when
+ * given) must be of the attempt the artifact is named for; one reused from a resumed run keeps its
+ * own run and attempt (verify.ts decides whether that run is acceptable).
  */
-export async function checkTree(taskId: string, name: string, dir: string): Promise<void> {
+export async function checkTree(taskId: string, name: string, dir: string, runId?: string): Promise<void> {
   const reject = (why: string): never => {
     throw new CheckpointError(taskId, `artifact ${name} ${why}`);
   };
@@ -157,14 +180,14 @@ export async function checkTree(taskId: string, name: string, dir: string): Prom
     if (!st?.isFile()) reject(`has no ${required}`);
   }
   const attempt = parseArtifactName(name)?.attempt;
-  let record: { run?: { attempt?: unknown } } | undefined;
+  let record: { run?: { id?: unknown; attempt?: unknown } } | undefined;
   try {
     record = JSON.parse(await readFile(join(dir, RECORD_FILE), "utf8"));
   } catch {
     record = undefined; // not JSON: verify.ts refuses it with the reason
   }
   // verify.ts judges the record itself; this only ties the artifact's name to its content.
-  if (record?.run && record.run.attempt !== attempt)
+  if (record?.run && (runId === undefined || record.run.id === runId) && record.run.attempt !== attempt)
     reject(`is named for attempt ${attempt} but holds a record of attempt ${JSON.stringify(record.run.attempt)}`);
 }
 

@@ -7,12 +7,33 @@
  */
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { WaveplanError } from "../errors.js";
 import type { CheckpointStore } from "./store.js";
 
-export class SecretLeakError extends Error {}
+export class SecretLeakError extends WaveplanError {
+  override readonly name = "SecretLeakError";
+}
 
-/** Values this short occur by chance in any patch; they cannot be told apart from a leak. */
-const MIN_SECRET_LENGTH = 6;
+/** Values shorter than this occur by chance in any patch; they cannot be told apart from a leak. */
+export const MIN_SECRET_LENGTH = 8;
+
+/**
+ * What to look for: each value, and each line of a multi-line value (a PEM key is written, printed
+ * and wrapped a line at a time), as the runner masks secrets: actions/runner
+ * src/Runner.Worker/Worker.cs (InitializeSecretMasker: every secret variable goes to `SecretMasker.AddValue`, then
+ * "Also add each individual line": `value.Split(new[] { '\r', '\n' }, RemoveEmptyEntries |
+ * TrimEntries)`, each line added on its own); `::add-mask::` does the same
+ * (src/Runner.Worker/ActionCommandManager.cs, AddMaskCommandExtension). Unlike the log masker, a
+ * checkpoint is refused only for values of MIN_SECRET_LENGTH characters or more.
+ */
+export function secretNeedles(secrets: { name: string; value: string }[]): { name: string; value: Buffer }[] {
+  const needles: { name: string; value: Buffer }[] = [];
+  for (const s of secrets) {
+    const parts = new Set([s.value, ...s.value.split(/[\r\n]+/).map((l) => l.trim())]);
+    for (const part of parts) if (part.length >= MIN_SECRET_LENGTH) needles.push({ name: s.name, value: Buffer.from(part) });
+  }
+  return needles;
+}
 
 export class SecretGuardStore implements CheckpointStore {
   private readonly secrets: { name: string; value: Buffer }[];
@@ -21,7 +42,7 @@ export class SecretGuardStore implements CheckpointStore {
     private readonly inner: CheckpointStore,
     secrets: { name: string; value: string }[],
   ) {
-    this.secrets = secrets.filter((s) => s.value.length >= MIN_SECRET_LENGTH).map((s) => ({ name: s.name, value: Buffer.from(s.value) }));
+    this.secrets = secretNeedles(secrets);
   }
 
   fetch(taskId: string): Promise<string | undefined> {

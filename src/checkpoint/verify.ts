@@ -6,9 +6,11 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { lstat, readdir, readFile } from "node:fs/promises";
 import { join, posix, relative, sep } from "node:path";
+import { WaveplanError } from "../errors.js";
 import { CHECKPOINT_SCHEMA, type CheckpointRecord, OUTPUTS_DIR, PATCH_FILE, RECORD_FILE } from "./record.js";
 
-export class CheckpointError extends Error {
+export class CheckpointError extends WaveplanError {
+  override readonly name = "CheckpointError";
   constructor(
     readonly taskId: string,
     readonly reason: string,
@@ -29,6 +31,12 @@ export interface Expectations {
   upstream: { task: string; record: string }[];
   /** a failed checkpoint is still a valid record (for reports) but never passes a gate */
   requireSuccess?: boolean;
+  /**
+   * The earlier run this one resumes (GitHub input `resume-from`): a record of that run is accepted
+   * with that run's id and base commit. Its plan hash may differ (fixing the plan is why one resumes);
+   * its task hash and upstream chain may not.
+   */
+  alsoFrom?: { runId: string; base: string };
 }
 
 export interface VerifiedCheckpoint {
@@ -80,10 +88,16 @@ export async function verifyCheckpoint(dir: string, want: Expectations): Promise
   const malformed = recordShapeError(record);
   if (malformed) fail(`${RECORD_FILE} is malformed: ${malformed}`);
   if (record.task?.id !== want.taskId) fail(`record is for task "${record.task?.id}"`);
-  if (record.run?.id !== want.runId) fail(`record comes from another run (${record.run?.id}, expected ${want.runId})`);
-  if (record.base !== want.base) fail(`record was made on base ${record.base}, this run is based on ${want.base}`);
+  const resumed = want.alsoFrom !== undefined && record.run.id === want.alsoFrom.runId && record.run.id !== want.runId;
+  const from = resumed ? (want.alsoFrom as { runId: string; base: string }) : want;
+  if (record.run.id !== from.runId)
+    fail(
+      `record comes from another run (${record.run.id}, expected ${want.runId}${want.alsoFrom ? ` or the resumed run ${want.alsoFrom.runId}` : ""})`,
+    );
+  if (record.base !== from.base)
+    fail(`record was made on base ${record.base}, ${resumed ? `run ${from.runId}` : "this run"} is based on ${from.base}`);
   if (record.plan?.name !== want.planName) fail(`record is from plan "${record.plan?.name}"`);
-  if (want.planHash !== undefined && record.plan?.hash !== want.planHash)
+  if (!resumed && want.planHash !== undefined && record.plan?.hash !== want.planHash)
     fail("record is from another version of the plan (plan hash differs)");
   if (record.task.hash !== want.taskHash) fail("the task's definition changed since this checkpoint was made");
   if (want.requireSuccess !== false && record.status !== "success")

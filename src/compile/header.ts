@@ -5,7 +5,11 @@
  */
 
 export const HASH_LABEL = "waveplan-plan-hash";
-export const DEFAULT_ACTION_REF = "waveplan/waveplan@v1";
+/** The folder `compile` vendors the action into, next to the workflows; jobs use it after checkout. */
+export const VENDORED_ACTION_DIR = ".github/actions/waveplan";
+export const DEFAULT_ACTION_REF = `./${VENDORED_ACTION_DIR}`;
+/** Where waveplan's action is published (`--action-ref waveplan/waveplan@<sha>`). */
+export const PUBLISHED_ACTION = "waveplan/waveplan";
 
 /** `npx waveplan compile <plan> -o <file>`, with `--action-ref` when it is not the default. */
 export function compileCommand(planPath: string, workflowPath: string, actionRef: string): string {

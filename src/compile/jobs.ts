@@ -13,12 +13,11 @@
  * `secrets.*` on the action step of prompt tasks only; a matrix mixing prompt and script tasks gets
  * two action steps, selected by `matrix.kind`, so script tasks never see the secrets.
  */
+import { MATRIX_LIMIT } from "../plan/github-limits.js";
 import { instanceOf, type Plan, type Task, type Wave } from "../plan/model.js";
 import { expr, type JobIds, jobIdBase, literalText } from "./ids.js";
 import { PINS, pinnedRef } from "./pins.js";
 
-/** GitHub's limit on the jobs one matrix may generate. */
-export const MAX_MATRIX_JOBS = 256;
 /** Minutes added to the longest task for checkout, upstream checkpoints and the checkpoint upload. */
 export const JOB_OVERHEAD_MINUTES = 5;
 /** Minutes added when the job runs `agent.setup` before a prompt task. */
@@ -61,7 +60,7 @@ export function waveJobs(ctx: JobContext, wave: Wave, previous: string[]): { job
     });
     return { jobs, last: needs };
   }
-  const parts = splitEvenly(wave.tasks, Math.ceil(wave.tasks.length / MAX_MATRIX_JOBS));
+  const parts = splitEvenly(wave.tasks, Math.ceil(wave.tasks.length / MATRIX_LIMIT));
   const jobs = parts.map((tasks, i): [string, Job] => {
     const single = parts.length === 1;
     const id = ctx.ids.allocate(single ? base : `${base}-part${i + 1}`);
@@ -79,6 +78,8 @@ function taskJob(ctx: JobContext, name: string, needs: string[], tasks: Task[], 
   if (needs.length) job.needs = needs.length === 1 ? needs[0] : needs;
   job["runs-on"] = plan.github.runsOn;
   job["timeout-minutes"] = timeoutMinutes(plan, tasks);
+  // reading another run's checkpoints (input resume-from) goes through the REST API
+  job.permissions = { ...RESUME_PERMISSIONS };
   if (taskId === undefined) {
     const include = tasks.map((t) => ({
       task: t.id,
@@ -86,7 +87,9 @@ function taskJob(ctx: JobContext, name: string, needs: string[], tasks: Task[], 
       role: literalText(instanceOf(plan, t.instance)?.role ?? ""),
       ...(mixed ? { kind: t.kind } : {}),
     }));
-    job.strategy = { "fail-fast": true, matrix: { include } };
+    // fail-fast off by default: a failed task must not cancel siblings mid-work (their checkpoints,
+    // often paid-for agent work, are kept and reused by a re-run or a resume-from run)
+    job.strategy = { "fail-fast": plan.github.failFast ?? false, matrix: { include } };
   }
   const ref = taskId ?? expr("matrix.task");
   const secrets = plan.agent?.secrets ?? [];
@@ -94,7 +97,7 @@ function taskJob(ctx: JobContext, name: string, needs: string[], tasks: Task[], 
   const step = (extra: Job): Job => ({
     ...extra,
     uses: ctx.actionRef,
-    with: { command: "task", plan: ctx.planPath, task: ref },
+    with: { command: "task", plan: ctx.planPath, task: ref, ...resumeInputs() },
   });
   const hasPrompt = tasks.some((t) => t.kind === "prompt");
   let steps: Job[];
@@ -107,6 +110,20 @@ function taskJob(ctx: JobContext, name: string, needs: string[], tasks: Task[], 
     ];
   job.steps = [checkoutStep(), ...steps];
   return job;
+}
+
+/** A task job reads the artifacts of the run it resumes; nothing else needs more than `contents: read`. */
+export const RESUME_PERMISSIONS = { contents: "read", actions: "read" } as const;
+
+/**
+ * The action inputs that let a job reuse checkpoints of the run named by the dispatch input
+ * `resume-from`. The token is passed only when that input is set (pull_request runs have no inputs).
+ */
+export function resumeInputs(): Job {
+  return {
+    "resume-from": expr("inputs.resume-from"),
+    token: expr("github.event_name == 'workflow_dispatch' && inputs.resume-from != '' && github.token || ''"),
+  };
 }
 
 /** The longest task with all its retries, rounded up to minutes, plus the job's own overhead. */

@@ -11,17 +11,17 @@ import { planHash } from "../plan/hash.js";
 import type { Plan } from "../plan/model.js";
 import { compileCommand, DEFAULT_ACTION_REF, headerComment } from "./header.js";
 import { expr, JobIds, literalText, slug } from "./ids.js";
-import { checkoutStep, type Job, waveJobs } from "./jobs.js";
+import { checkoutStep, type Job, RESUME_PERMISSIONS, resumeInputs, waveJobs } from "./jobs.js";
 import { PINS, pinComment, pinnedRef } from "./pins.js";
 
-export { DEFAULT_ACTION_REF } from "./header.js";
+export { DEFAULT_ACTION_REF, VENDORED_ACTION_DIR } from "./header.js";
 
 export interface CompileOptions {
   /** the plan file, relative to the repository root (what the action reads) */
   planPath: string;
   /** the workflow file, relative to the repository root */
   workflowPath: string;
-  /** `owner/repo@ref` of the waveplan action, or `./` for a checkout of waveplan itself */
+  /** `./.github/actions/waveplan` (vendored, the default), `owner/repo@sha` of a published copy, or `./` inside waveplan itself */
   actionRef?: string;
 }
 
@@ -54,7 +54,7 @@ export function checkOptions(plan: Plan, options: CompileOptions): string[] {
  * The GITHUB_TOKEN of final-commit: `statuses: write` to post the `final-commit` status on the
  * landing commit; `contents`/`pull-requests: write` only when it lands with GITHUB_TOKEN (with
  * `github.token-secret` or `github.app` that token pushes and opens the pull request); `actions: write`
- * only to dispatch `github.dispatch` workflows. Listing any scope sets the others to none (docs:
+ * only to dispatch `github.dispatch` workflows (else `actions: read`, for `resume-from`). Listing any scope sets the others to none (docs:
  * "Workflow syntax for GitHub Actions" › `permissions`), so `contents: read` stays for the checkout.
  */
 export function finalPermissions(plan: Plan): Record<string, string> {
@@ -63,7 +63,8 @@ export function finalPermissions(plan: Plan): Record<string, string> {
     contents: own ? "write" : "read",
     ...(own && plan.land.strategy === "pull-request" ? { "pull-requests": "write" } : {}),
     statuses: "write",
-    ...(plan.github.dispatch.length ? { actions: "write" } : {}),
+    // `actions: read` reads a resumed run's checkpoints (resume-from); write also covers that
+    actions: plan.github.dispatch.length ? "write" : RESUME_PERMISSIONS.actions,
   };
 }
 
@@ -99,6 +100,18 @@ function appTokenStep(plan: Plan, when: string): Job {
       // no statuses: the final-commit status is posted with GITHUB_TOKEN (`statuses: write` above)
     },
   };
+}
+
+/**
+ * A remote action ref that is not a full commit SHA can move under the workflow (a tag can be
+ * re-pointed, a branch moves with every push), and organizations that require SHA-pinned actions
+ * refuse it; undefined when the ref is local (`./…`) or pinned.
+ */
+export function actionRefWarning(ref: string): string | undefined {
+  if (ref.startsWith("./")) return undefined;
+  const at = ref.slice(ref.lastIndexOf("@") + 1);
+  if (/^[0-9a-f]{40}$/.test(at)) return undefined;
+  return `--action-ref ${ref}: "${at}" is a tag or branch, which can be moved to other code after you compile; pin the full 40-character commit SHA it points to (${ref.slice(0, ref.lastIndexOf("@"))}@<sha>) — organizations that require SHA-pinned actions refuse anything else`;
 }
 
 export function compileWorkflow(plan: Plan, options: CompileOptions): string {
@@ -157,6 +170,7 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
           // pull_request runs have no inputs: they never land
           land: expr(LAND),
           branch: expr("inputs.branch"),
+          "resume-from": resumeInputs()["resume-from"],
         },
       },
     ],
@@ -179,6 +193,13 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
           required: false,
           default: literalText(plan.land.branch ?? ""),
         },
+        "resume-from": {
+          description:
+            "Reuse the checkpoints of an earlier run that still verify: its run id, or latest-failed (the latest failed run of this workflow on this branch)",
+          type: "string",
+          required: false,
+          default: "",
+        },
       },
     },
   };
@@ -188,7 +209,9 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
     name: literalText(plan.name) || "waveplan",
     on,
     permissions: { contents: "read" },
-    concurrency: { group: `waveplan-${slug(planPath)}-${expr("github.ref")}`, "cancel-in-progress": false },
+    // the landing branch is part of the group: two dispatches landing on different branches are
+    // independent and must not replace each other's pending run
+    concurrency: { group: `waveplan-${slug(planPath)}-${expr("github.ref")}-${expr("inputs.branch")}`, "cancel-in-progress": false },
     jobs,
   };
   const doc = new Document(workflow);

@@ -19,6 +19,8 @@ export interface RunContext {
   scratchDir: string;
   /** environment every task starts from */
   env: Record<string, string>;
+  /** the earlier run whose checkpoints this one may reuse (GitHub `resume-from`): its id and base commit */
+  resumeFrom?: { runId: string; base: string };
   /** require upstream records to carry exactly this plan hash (GitHub); locally task hashes suffice */
   strictPlanHash: boolean;
   /** receives task output as it arrives */
@@ -27,4 +29,6 @@ export interface RunContext {
   verified: Map<string, VerifiedCheckpoint>;
   /** materialized commits by upstream chain, so each patch is applied once per run */
   trees?: Map<string, Promise<string>>;
+  /** aborted when the run is interrupted (SIGINT/SIGTERM): running tasks are stopped */
+  signal?: AbortSignal;
 }

@@ -1,6 +1,6 @@
 /** The environment a task starts from: the caller's, minus what must not leak into it. */
 
-/** Variables that would point a task's git at another repository than its own worktree. */
+/** Variables that would point a task's git at another repository than its own slot's. */
 const GIT_POINTERS = /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|COMMON_DIR)$/;
 
 /** The values of the variables `names` that are set and non-empty, with their names. */

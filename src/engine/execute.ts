@@ -5,6 +5,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Plan, Task } from "../plan/model.js";
+import type { ContainmentScope } from "./containment.js";
 import { type ProcessResult, runProcess, secretValues } from "./process.js";
 
 export interface ExecuteOptions {
@@ -16,6 +17,10 @@ export interface ExecuteOptions {
   env: Record<string, string>;
   runId: string;
   onOutput?: (chunk: Buffer) => void;
+  /** which processes are the task's (killed when it ends) */
+  contain?: ContainmentScope;
+  /** aborted when the run is interrupted */
+  signal?: AbortSignal;
 }
 
 export function taskEnv(o: ExecuteOptions): Record<string, string> {
@@ -51,6 +56,8 @@ export async function executeTask(o: ExecuteOptions): Promise<ProcessResult> {
       logFile: o.logFile,
       onOutput: o.onOutput,
       redact,
+      contain: o.contain,
+      signal: o.signal,
     });
   }
   const command = o.plan.agent?.command;
@@ -65,5 +72,7 @@ export async function executeTask(o: ExecuteOptions): Promise<ProcessResult> {
     logFile: o.logFile,
     onOutput: o.onOutput,
     redact,
+    contain: o.contain,
+    signal: o.signal,
   });
 }

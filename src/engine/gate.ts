@@ -2,14 +2,20 @@
  * Gate: a task may start only when every upstream checkpoint is present, verified along the whole
  * chain, successful, and no two parallel tasks changed the same path.
  */
-import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
-import { verifyCheckpoint } from "../checkpoint/verify.js";
+
+import { join } from "node:path";
+import { RECORD_FILE } from "../checkpoint/record.js";
+import type { CheckpointStore } from "../checkpoint/store.js";
+import { CheckpointError, sha256File, type VerifiedCheckpoint, verifyCheckpoint } from "../checkpoint/verify.js";
+import { WaveplanError } from "../errors.js";
 import { upstreamOf } from "../graph/upstream.js";
 import { taskHash } from "../plan/hash.js";
 import type { Plan, Task } from "../plan/model.js";
 import type { RunContext } from "./context.js";
 
-export class GateError extends Error {}
+export class GateError extends WaveplanError {
+  override readonly name = "GateError";
+}
 
 /** Verified upstream checkpoints of `task`, in plan order. */
 export async function gate(ctx: RunContext, task: Task): Promise<VerifiedCheckpoint[]> {
@@ -17,19 +23,43 @@ export async function gate(ctx: RunContext, task: Task): Promise<VerifiedCheckpo
   // Fetch everything missing at once (downloads run in parallel on GitHub), then verify in plan order,
   // because each record's expected upstream hashes are the records verified before it.
   const missing = upstream.filter((u) => !ctx.verified.has(u.id));
-  const fetched = new Map(await Promise.all(missing.map(async (u) => [u.id, await ctx.store.fetch(u.id)] as const)));
-  for (const u of upstream) {
-    if (ctx.verified.has(u.id)) continue;
-    const dir = fetched.get(u.id);
-    if (!dir) throw new GateError(`task "${task.id}" cannot start: upstream task "${u.id}" has no checkpoint in this run`);
-    ctx.verified.set(u.id, await verifyCheckpoint(dir, expectationsFor(ctx, u)));
+  // Each checkpoint is read as soon as its download ends, all of them at once: its record's sha256 is
+  // what the records after it must cite, so with every one known up front each checkpoint is verified
+  // once, in parallel, against the same expectations a one-by-one walk in plan order would use.
+  const fetched = await Promise.all(
+    missing.map(async (u) => {
+      const dir = await ctx.store.fetch(u.id);
+      return { u, dir, record: dir && (await sha256File(join(dir, RECORD_FILE)).catch(() => undefined)) };
+    }),
+  );
+  const recordOf = new Map(fetched.map((f) => [f.u.id, f.record]));
+  const lookup = (id: string) => ctx.verified.get(id)?.recordSha256 ?? recordOf.get(id);
+  const results = await Promise.all(
+    fetched.map(({ u, dir }) =>
+      dir
+        ? Promise.resolve()
+            .then(() => verifyCheckpoint(dir, expectationsFor(ctx, u, lookup)))
+            .then(
+              (v) => ({ v }),
+              (error: unknown) => ({ error }),
+            )
+        : undefined,
+    ),
+  );
+  // failures are reported in plan order, as the first checkpoint a sequential walk would refuse
+  for (const [i, { u }] of fetched.entries()) {
+    const r = results[i];
+    if (!r) throw new GateError(`task "${task.id}" cannot start: upstream task "${u.id}" has no checkpoint in this run`);
+    if ("error" in r) throw r.error;
+    ctx.verified.set(u.id, r.v);
   }
   const verified = upstream.map((u) => ctx.verified.get(u.id) as VerifiedCheckpoint);
   assertNoConflicts(ctx.plan, verified);
   return verified;
 }
 
-export function expectationsFor(ctx: RunContext, task: Task) {
+/** What `task`'s checkpoint must satisfy; `recordOf` gives the record sha256 of each upstream task (default: the verified ones). */
+export function expectationsFor(ctx: RunContext, task: Task, recordOf = (id: string) => ctx.verified.get(id)?.recordSha256) {
   return {
     taskId: task.id,
     taskHash: taskHash(ctx.plan, task),
@@ -37,25 +67,71 @@ export function expectationsFor(ctx: RunContext, task: Task) {
     base: ctx.base,
     planName: ctx.plan.name,
     planHash: ctx.strictPlanHash ? ctx.planHash : undefined,
+    alsoFrom: ctx.resumeFrom,
     upstream: upstreamOf(ctx.plan, task).map((u) => {
-      const v = ctx.verified.get(u.id);
-      if (!v) throw new GateError(`task "${task.id}": upstream task "${u.id}" was not verified first`);
-      return { task: u.id, record: v.recordSha256 };
+      const record = recordOf(u.id);
+      if (!record) throw new GateError(`task "${task.id}": upstream task "${u.id}" was not verified first`);
+      return { task: u.id, record };
     }),
   };
 }
 
-/** Parallel tasks never see each other's changes, so two of them touching one path is a plan bug. */
+/**
+ * Resuming: a task whose checkpoint in `store` (this run's, locally; the resumed run's, on GitHub)
+ * still verifies against the current task hash and upstream record chain is not run again. Its
+ * upstream must be verified first. The one rule for `run --resume` and GitHub's `resume-from`.
+ */
+export async function reuseCheckpoint(
+  ctx: RunContext,
+  t: Task,
+  store: CheckpointStore = ctx.store,
+): Promise<{ reused: VerifiedCheckpoint } | { reused?: undefined; why: string }> {
+  const dir = await store.fetch(t.id);
+  if (!dir) return { why: "no checkpoint" };
+  try {
+    const verified = await verifyCheckpoint(dir, expectationsFor(ctx, t));
+    ctx.verified.set(t.id, verified);
+    return { reused: verified };
+  } catch (e) {
+    if (e instanceof CheckpointError || e instanceof GateError) return { why: e.message };
+    throw e;
+  }
+}
+
+/**
+ * Parallel tasks never see each other's changes, so two of them touching one path is a plan bug —
+ * also when one changes a file where the other changes something inside a folder of that name (their
+ * patches cannot both apply), and when both declare the same output (which copy would downstream get?).
+ */
 export function assertNoConflicts(plan: Plan, checkpoints: VerifiedCheckpoint[]): void {
   const owner = new Map<string, string>();
+  const folders = new Map<string, { task: string; file: string }>();
+  const outputs = new Map<string, string>();
   for (const cp of checkpoints) {
     const t = plan.tasks.find((x) => x.id === cp.record.task.id);
     if (!t || plan.waves[t.waveIndex].mode !== "parallel") continue;
+    const clash = (other: string, what: string) =>
+      new GateError(`conflict: parallel tasks "${other}" and "${t.id}" of wave "${t.waveId}" both change ${what}`);
     for (const file of cp.record.patch.files) {
       const key = `${t.waveIndex}\0${file}`;
-      const other = owner.get(key);
-      if (other) throw new GateError(`conflict: parallel tasks "${other}" and "${t.id}" of wave "${t.waveId}" both change ${file}`);
+      const other = owner.get(key) ?? folders.get(key)?.task;
+      if (other && other !== t.id) throw clash(other, owner.has(key) ? file : `${file} (a folder in "${other}", a file in "${t.id}")`);
       owner.set(key, t.id);
+      const parts = file.split("/");
+      for (let i = 1; i < parts.length; i++) {
+        const dir = parts.slice(0, i).join("/");
+        const dirKey = `${t.waveIndex}\0${dir}`;
+        const fileOwner = owner.get(dirKey);
+        if (fileOwner && fileOwner !== t.id) throw clash(fileOwner, `${dir} (a file in "${fileOwner}", a folder in "${t.id}")`);
+        if (!folders.has(dirKey)) folders.set(dirKey, { task: t.id, file });
+      }
+    }
+    for (const out of cp.record.outputs) {
+      const key = `${t.waveIndex}\0${out.path}`;
+      const other = outputs.get(key);
+      if (other && other !== t.id)
+        throw new GateError(`conflict: parallel tasks "${other}" and "${t.id}" of wave "${t.waveId}" both declare the output ${out.path}`);
+      outputs.set(key, t.id);
     }
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Materialize: the task's starting tree is the base commit plus every upstream patch, in plan order.
  * The tree is built in a private index (no working tree involved) and checked out into the task's
- * workspace with one incremental `git checkout`, so a reused worktree only rewrites what changed.
+ * workspace incrementally, so a reused slot only rewrites what changed.
  */
 import { copyFile, lstat, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,6 +10,7 @@ import { OUTPUTS_DIR } from "../checkpoint/record.js";
 import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
 import { commitTree, git } from "../git/git.js";
 import { sha256 } from "../plan/hash.js";
+import type { Workspace } from "./workspace.js";
 
 /**
  * Commit (never on any branch) whose tree is base + patches. Upstream lists are always a prefix of
@@ -70,25 +71,28 @@ async function applyPatches(repoDir: string, base: string, from: string, upstrea
   }
 }
 
-/** Make `workspace` exactly `commit`: tracked files, no untracked or ignored leftovers, then upstream outputs. */
-export async function checkoutClean(workspace: string, commit: string, upstream: VerifiedCheckpoint[]): Promise<void> {
-  await git(["checkout", "-q", "-f", "--detach", commit], { cwd: workspace });
-  await git(["clean", "-q", "-ffdx"], { cwd: workspace });
-  await restoreOutputs(workspace, upstream);
+/** Make the workspace exactly `commit` (no untracked or ignored leftovers), then add upstream outputs. */
+export async function checkoutClean(workspace: Workspace, commit: string, upstream: VerifiedCheckpoint[]): Promise<void> {
+  await workspace.prepare(commit);
+  await restoreOutputs(workspace.dir, upstream);
 }
 
-/** Declared outputs that are not part of the tree (git-ignored) still reach downstream tasks. */
-async function restoreOutputs(workspace: string, upstream: VerifiedCheckpoint[]): Promise<void> {
-  for (const cp of upstream) {
-    for (const out of cp.record.outputs) {
-      const target = join(workspace, out.path);
-      const exists = await lstat(target).then(
-        () => true,
-        () => false,
-      );
-      if (exists) continue;
-      await mkdir(dirname(target), { recursive: true });
-      await copyFile(join(cp.dir, OUTPUTS_DIR, out.path), target);
-    }
+/**
+ * Declared outputs that are not part of the tree (git-ignored) still reach downstream tasks: for each
+ * path the copy of the newest upstream task that declared it (plan order), as a later wave that
+ * rewrites an output replaces it. A path that is in the tree is left as the patches made it.
+ */
+async function restoreOutputs(dir: string, upstream: VerifiedCheckpoint[]): Promise<void> {
+  const newest = new Map<string, VerifiedCheckpoint>();
+  for (const cp of upstream) for (const out of cp.record.outputs) newest.set(out.path, cp);
+  for (const [path, cp] of newest) {
+    const target = join(dir, path);
+    const exists = await lstat(target).then(
+      () => true,
+      () => false,
+    );
+    if (exists) continue;
+    await mkdir(dirname(target), { recursive: true });
+    await copyFile(join(cp.dir, OUTPUTS_DIR, path), target);
   }
 }

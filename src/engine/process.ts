@@ -1,10 +1,13 @@
 /**
- * Runs a task's process: its own process group so a timeout (or the task ending) kills every child,
- * including background processes the script left behind; output goes to the task log with the
- * values of secrets replaced by `***`.
+ * Runs a task's process: its own process group, and a marker in its environment, so a timeout, an
+ * interruption or the task ending kills every process it started — background ones and those that
+ * left the group with `setsid` (engine/containment.ts) — before the task's turn is over. Output goes
+ * to the task log with the values of secrets replaced by `***`.
  */
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
+import { type ContainmentScope, killContained, signalContained } from "./containment.js";
 import { namedSecrets } from "./env.js";
 
 export interface ProcessSpec {
@@ -21,37 +24,60 @@ export interface ProcessSpec {
   killGraceMs?: number;
   /** values replaced by `***` in everything the task prints (log file and onOutput) */
   redact?: readonly string[];
+  /** which processes are the task's (default: a fresh marker only this run of the process carries) */
+  contain?: ContainmentScope;
+  /** aborting it stops the task (SIGTERM, then SIGKILL after the grace period) */
+  signal?: AbortSignal;
 }
 
 export interface ProcessResult {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   timedOut: boolean;
+  /** stopped through `signal` */
+  interrupted: boolean;
   durationMs: number;
 }
+
+/** The marker variable every task process carries (its value names the task's turn or slot). */
+export const CONTAINMENT_ENV = "WAVEPLAN_CONTAINMENT";
 
 export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const log = createWriteStream(spec.logFile, { flags: "a" });
+    const contain = spec.contain ?? { env: CONTAINMENT_ENV, value: randomUUID() };
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
-      env: spec.env,
+      env: { ...spec.env, [contain.env]: contain.value },
       detached: true,
       stdio: ["pipe", "pipe", "pipe"],
     });
     let timedOut = false;
+    let interrupted = false;
     const killGroup = (signal: NodeJS.Signals) => {
       try {
         if (child.pid) process.kill(-child.pid, signal);
       } catch {}
     };
+    // SIGTERM to the group and to every marked process, SIGKILL to the group after the grace period
+    // (the rest is killed by the scan once the task's own process has exited)
+    const stop = (why: string) => {
+      log.write(`\n[waveplan] ${why}: stopping the task's processes\n`);
+      killGroup("SIGTERM");
+      signalContained(contain, "SIGTERM").catch(() => {});
+      setTimeout(() => killGroup("SIGKILL"), spec.killGraceMs ?? 2000).unref();
+    };
     const timer = setTimeout(() => {
       timedOut = true;
-      log.write(`\n[waveplan] timeout after ${spec.timeoutMs} ms: killing the task's process group\n`);
-      killGroup("SIGTERM");
-      setTimeout(() => killGroup("SIGKILL"), spec.killGraceMs ?? 2000).unref();
+      stop(`timeout after ${spec.timeoutMs} ms`);
     }, spec.timeoutMs);
+    const onAbort = () => {
+      interrupted = true;
+      stop("interrupted");
+    };
+    if (spec.signal?.aborted) onAbort();
+    else spec.signal?.addEventListener("abort", onAbort, { once: true });
     const emit = (b: Buffer) => {
       if (b.length === 0) return;
       log.write(b);
@@ -69,18 +95,26 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
     child.stdin.end(spec.stdin ?? "");
     child.on("error", (e) => {
       clearTimeout(timer);
+      spec.signal?.removeEventListener("abort", onAbort);
       flushOutput();
       log.end(() => reject(e));
     });
     // 'exit' rather than 'close': a background process holding the pipes open must not hang the task.
     child.on("exit", (code, signal) => {
       clearTimeout(timer);
+      spec.signal?.removeEventListener("abort", onAbort);
       killGroup("SIGKILL");
-      const finish = () => {
+      const durationMs = Date.now() - started;
+      // the task's turn ends only when no process of it is left (escaped ones included)
+      const reaped = killContained(contain).catch((e: Error) => {
+        log.write(`\n[waveplan] ${e.message}\n`);
+      });
+      const finish = async () => {
+        await reaped;
         child.stdout.destroy();
         child.stderr.destroy();
         flushOutput();
-        log.end(() => resolve({ exitCode: code, signal, timedOut, durationMs: Date.now() - started }));
+        log.end(() => resolve({ exitCode: code, signal, timedOut, interrupted, durationMs }));
       };
       // let already-buffered output drain briefly
       setTimeout(finish, 20);

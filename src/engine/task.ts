@@ -9,11 +9,15 @@ import { CHECKPOINT_SCHEMA, type CheckpointRecord, RECORD_FILE } from "../checkp
 import { upstreamOf } from "../graph/upstream.js";
 import { taskHash } from "../plan/hash.js";
 import type { Task } from "../plan/model.js";
-import { captureChange, checkGitState, guardGitState } from "./capture.js";
+import { captureChange } from "./capture.js";
 import type { RunContext } from "./context.js";
 import { executeTask } from "./execute.js";
 import { gate } from "./gate.js";
 import { checkoutClean, materializeCommit } from "./materialize.js";
+import { checkoutWorkspace, type Workspace } from "./workspace.js";
+
+/** The run was interrupted (SIGINT/SIGTERM) while the task ran: it was stopped, no checkpoint is written. */
+export class InterruptedError extends Error {}
 
 export interface TaskOutcome {
   task: Task;
@@ -28,7 +32,9 @@ export interface TaskHooks {
   onStart?: (task: Task) => void;
 }
 
-export async function runTask(ctx: RunContext, task: Task, workspace: string, hooks: TaskHooks = {}): Promise<TaskOutcome> {
+/** `where`: a slot (local runs) or the folder of the job's checkout (the action). */
+export async function runTask(ctx: RunContext, task: Task, where: string | Workspace, hooks: TaskHooks = {}): Promise<TaskOutcome> {
+  const workspace = typeof where === "string" ? checkoutWorkspace(where) : where;
   const upstream = await gate(ctx, task);
   const materialized = await materializeCommit(ctx.repoDir, ctx.base, upstream, ctx.trees);
   await checkoutClean(workspace, materialized, upstream);
@@ -36,31 +42,33 @@ export async function runTask(ctx: RunContext, task: Task, workspace: string, ho
   await mkdir(ctx.logDir, { recursive: true });
   const logFile = join(ctx.logDir, `${task.id}.log`);
   await writeFile(logFile, "");
-  const guard = await guardGitState(workspace);
+  if (ctx.signal?.aborted) throw new InterruptedError(`task "${task.id}" was not started: the run was interrupted`);
   hooks.onStart?.(task);
   const startedAt = new Date();
   let result = { exitCode: null as number | null, timedOut: false, signal: null as NodeJS.Signals | null };
   let tries = 0;
-  let refused: string | undefined;
   for (;;) {
     tries++;
     if (tries > 1) {
       await appendFile(logFile, `\n[waveplan] retry ${tries - 1} of ${task.retries}: starting again from the materialized tree\n`);
       await checkoutClean(workspace, materialized, upstream);
     }
-    result = await executeTask({
+    const run = await executeTask({
       plan: ctx.plan,
       task,
-      workspace,
+      workspace: workspace.dir,
       scratchDir: ctx.scratchDir,
       logFile,
-      env: ctx.env,
+      env: { ...ctx.env, ...workspace.taskEnv },
       runId: ctx.runId,
       onOutput: ctx.onOutput && ((chunk) => ctx.onOutput?.(task.id, chunk)),
+      contain: workspace.contain,
+      signal: ctx.signal,
     });
-    // a task that touched the repository's git state or other worktrees is refused, not retried
-    refused = await checkGitState(guard);
-    if (refused || (result.exitCode === 0 && !result.timedOut) || tries > task.retries) break;
+    // an interrupted task is neither a success nor a failure: it runs again on --resume
+    if (run.interrupted) throw new InterruptedError(`task "${task.id}" was stopped: the run was interrupted`);
+    result = run;
+    if ((result.exitCode === 0 && !result.timedOut) || tries > task.retries) break;
   }
   const finishedAt = new Date();
 
@@ -72,7 +80,7 @@ export async function runTask(ctx: RunContext, task: Task, workspace: string, ho
     : result.exitCode !== 0
       ? `exited with ${result.exitCode === null ? `signal ${result.signal}` : `code ${result.exitCode}`}`
       : undefined;
-  const error = refused ?? processError ?? captured.error;
+  const error = processError ?? captured.error;
   const record: CheckpointRecord = {
     schema: CHECKPOINT_SCHEMA,
     plan: { name: ctx.plan.name, hash: ctx.planHash },

@@ -1,7 +1,9 @@
 /** Thin adapter over the git executable: every git call in waveplan goes through here. */
 import { spawn } from "node:child_process";
+import { WaveplanError } from "../errors.js";
 
-export class GitError extends Error {
+export class GitError extends WaveplanError {
+  override readonly name = "GitError";
   constructor(
     readonly args: string[],
     readonly code: number | null,

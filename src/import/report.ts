@@ -3,6 +3,7 @@
  * each printed with its own file's lines under the caret.
  */
 import { type Diagnostic, DiagnosticList, formatDiagnostic } from "../plan/diagnostics.js";
+import type { Rule } from "../plan/rules.js";
 import type { Where } from "./imported.js";
 
 export class Report {
@@ -19,7 +20,7 @@ export class Report {
     return list;
   }
 
-  warning(rule: string, message: string, at: Where, fallbackFile: string): void {
+  warning(rule: Rule, message: string, at: Where, fallbackFile: string): void {
     this.for(at.file ?? fallbackFile).warning(rule, message, at);
   }
 

@@ -1,8 +1,9 @@
 /**
  * What the importer can tell from a bash block: which files it writes (to place checkpoint outputs)
- * and what will not work once tasks run in their own worktree (an absolute `cd`, git bookkeeping).
+ * and what will not work once tasks run in their own slot (an absolute `cd`, git bookkeeping).
  */
 import { findBookkeeping, REPLACED_BY } from "./git-bookkeeping.js";
+import type { Rule } from "../plan/rules.js";
 import type { ScriptLine } from "./sections.js";
 
 export interface ScriptFinding {
@@ -10,7 +11,7 @@ export interface ScriptFinding {
   index: number;
   /** text to point at on that line */
   needle: string;
-  rule: string;
+  rule: Rule;
   message: string;
 }
 
@@ -37,7 +38,7 @@ export function reviewScript(lines: readonly ScriptLine[]): ReviewedScript {
         index,
         needle: "cd",
         rule: "absolute-cd",
-        message: `this script changes to ${cd[2]}, outside the repository; tasks run in their own worktree at the repository root, so the imported script has this line commented out`,
+        message: `this script changes to ${cd[2]}, outside the repository; tasks run in their own slot at the repository root, so the imported script has this line commented out`,
       });
       return `${cd[1]}# ${text.trimStart()}  # ${CD_NOTE}`;
     }
@@ -47,7 +48,7 @@ export function reviewScript(lines: readonly ScriptLine[]): ReviewedScript {
         needle: "cd",
         rule: "absolute-cd",
         message:
-          "this script changes to an absolute path, outside the repository; tasks run in their own worktree at the repository root — remove the cd",
+          "this script changes to an absolute path, outside the repository; tasks run in their own slot at the repository root — remove the cd",
       });
     }
     const git = findBookkeeping(code);

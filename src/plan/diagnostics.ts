@@ -3,6 +3,9 @@
  * The format follows compilers and actionlint: `file:line:col: severity: message [rule]`,
  * then the offending line with a caret under the column, so editors and CI annotate it.
  */
+import { WaveplanError } from "../errors.js";
+import type { Rule } from "./rules.js";
+
 export type Severity = "error" | "warning";
 
 export interface Position {
@@ -18,19 +21,19 @@ export interface Diagnostic extends Position {
   severity: Severity;
   message: string;
   file: string;
-  /** short rule name, e.g. `unknown-key`, shown in brackets */
-  rule: string;
+  /** short rule name, e.g. `unknown-key`, shown in brackets; listed in rules.ts and docs/checks.md */
+  rule: Rule;
 }
 
 export class DiagnosticList {
   readonly items: Diagnostic[] = [];
   constructor(readonly file: string) {}
 
-  error(rule: string, message: string, at: Position): void {
+  error(rule: Rule, message: string, at: Position): void {
     this.items.push({ severity: "error", rule, message, file: this.file, ...at });
   }
 
-  warning(rule: string, message: string, at: Position): void {
+  warning(rule: Rule, message: string, at: Position): void {
     this.items.push({ severity: "warning", rule, message, file: this.file, ...at });
   }
 
@@ -48,7 +51,8 @@ export class DiagnosticList {
 }
 
 /** Thrown by loaders when a file cannot be turned into a plan; carries every problem found. */
-export class PlanError extends Error {
+export class PlanError extends WaveplanError {
+  override readonly name = "PlanError";
   constructor(
     readonly diagnostics: Diagnostic[],
     readonly source?: string,

@@ -2,17 +2,19 @@
  * Turns plan text into a normalized Plan, collecting every problem with its file position:
  * encoding, YAML syntax, schema (types, unknown keys) and semantic rules (validate.ts).
  */
-import { readFileSync, statSync } from "node:fs";
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node, parseDocument } from "yaml";
-import type { z } from "zod";
 import { DiagnosticList, PlanError, type Position } from "./diagnostics.js";
+import { fastParse } from "./fast-yaml.js";
 import { normalizePlan, type Plan, type SourcePath } from "./model.js";
+import { checkDespiteSchemaErrors } from "./recheck.js";
 import { planSchema } from "./schema.js";
-import { didYouMean } from "./suggest.js";
+import { reportSchemaIssue } from "./schema-issues.js";
+import { decodeUtf8, readPlanSource } from "./source.js";
 import { validatePlan } from "./validate.js";
 
-/** Plans are human-written; anything larger is a mistake and would only make the parser slow. */
-export const MAX_PLAN_BYTES = 4 * 1024 * 1024;
+// where the markdown importer and the action have long found them
+export { decodeUtf8, MAX_PLAN_BYTES } from "./source.js";
+
 const MAX_ALIASES = 100;
 /** A plan is about six levels deep; junk nested deeper would only exhaust the stack downstream. */
 export const MAX_DEPTH = 64;
@@ -39,54 +41,12 @@ export interface LoadResult {
 
 /** Reads and checks a plan file; throws PlanError listing every error. */
 export function loadPlanFile(file: string): LoadedPlan {
-  const size = statSync(file).size;
-  if (size > MAX_PLAN_BYTES) {
-    const d = new DiagnosticList(file);
-    d.error("file-too-large", `plan file is ${size} bytes; plans larger than ${MAX_PLAN_BYTES} bytes are refused`, { line: 1, col: 1 });
-    throw new PlanError(d.items, "");
-  }
-  return requirePlan(checkPlan(readFileSync(file), file));
+  return requirePlan(checkPlan(readPlanSource(file), file));
 }
 
 export function requirePlan(result: LoadResult): LoadedPlan {
   if (!result.plan || result.diagnostics.hasErrors) throw new PlanError(result.diagnostics.sorted(), result.source);
   return result as LoadedPlan;
-}
-
-/** Decode as strict UTF-8, reporting the position of the first invalid byte. */
-export function decodeUtf8(bytes: Uint8Array, d: DiagnosticList): string | undefined {
-  try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    const good = validUtf8Prefix(bytes);
-    const prefix = new TextDecoder().decode(bytes.subarray(0, good));
-    const lines = prefix.split("\n");
-    d.error("encoding", `file is not valid UTF-8 (byte 0x${bytes[good].toString(16).padStart(2, "0")} at offset ${good})`, {
-      line: lines.length,
-      col: lines[lines.length - 1].length + 1,
-    });
-    return undefined;
-  }
-}
-
-function validUtf8Prefix(bytes: Uint8Array): number {
-  let lo = 0;
-  let hi = bytes.length;
-  const dec = new TextDecoder("utf-8", { fatal: true });
-  // Binary search on the longest decodable prefix (a cut inside a multibyte char also fails, so step back up to 3).
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    let ok = false;
-    for (let back = 0; back < 4 && mid - back >= lo && !ok; back++) {
-      try {
-        dec.decode(bytes.subarray(0, mid - back));
-        ok = mid - back === mid;
-      } catch {}
-    }
-    if (ok) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /** Parse and validate plan text without throwing. */
@@ -112,51 +72,57 @@ export function checkPlan(input: string | Uint8Array, file: string): LoadResult 
     return { line: lo + 1, col: o - lineStarts[lo] + 1, length };
   };
 
-  const deep = deepFlowOnOneLine(source);
-  if (deep !== undefined) {
-    d.error("nesting", `values are nested more than ${MAX_DEPTH} levels deep; a plan needs about six`, at(deep));
-    return fail();
-  }
-
-  let doc: Document.Parsed;
-  try {
-    doc = parseDocument(source, { prettyErrors: false, uniqueKeys: true, strict: true });
-  } catch (e) {
-    d.error("syntax", `cannot parse the file as YAML: ${(e as Error).message}`, { line: 1, col: 1 });
-    return fail();
-  }
-  const seenLines = new Set<number>();
-  let syntaxErrors = 0;
-  for (const e of doc.errors) {
-    const where = at(e.pos[0], Math.max(1, e.pos[1] - e.pos[0]));
-    if (seenLines.has(where.line)) continue;
-    seenLines.add(where.line);
-    if (++syntaxErrors > MAX_SYNTAX_ERRORS) {
-      const rest = doc.errors.filter((x) => at(x.pos[0]).line >= where.line).length;
-      d.error("syntax", `${rest} more YAML syntax error(s) from here on, most likely consequences of the ones above`, where);
-      break;
+  // Plain YAML is read without positions (fast); the located parse runs only when something is to
+  // be reported, or when the fast path declines.
+  let doc: Document.Parsed | undefined;
+  let raw: unknown = fastParse(source, MAX_DEPTH);
+  if (raw === undefined) {
+    const deep = deepFlowOnOneLine(source);
+    if (deep !== undefined) {
+      d.error("nesting", `values are nested more than ${MAX_DEPTH} levels deep; a plan needs about six`, at(deep));
+      return fail();
     }
-    const raw = e.message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "");
-    const message = /call stack/i.test(raw) ? "the YAML is nested too deeply to read; a plan needs about six levels" : raw;
-    d.error("syntax", message, where);
+    try {
+      doc = parseLocated(source);
+    } catch (e) {
+      d.error("syntax", `cannot parse the file as YAML: ${(e as Error).message}`, { line: 1, col: 1 });
+      return fail();
+    }
+    const seenLines = new Set<number>();
+    let syntaxErrors = 0;
+    for (const e of doc.errors) {
+      const where = at(e.pos[0], Math.max(1, e.pos[1] - e.pos[0]));
+      if (seenLines.has(where.line)) continue;
+      seenLines.add(where.line);
+      if (++syntaxErrors > MAX_SYNTAX_ERRORS) {
+        const rest = doc.errors.filter((x) => at(x.pos[0]).line >= where.line).length;
+        d.error("syntax", `${rest} more YAML syntax error(s) from here on, most likely consequences of the ones above`, where);
+        break;
+      }
+      const raw = e.message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "");
+      const message = /call stack/i.test(raw) ? "the YAML is nested too deeply to read; a plan needs about six levels" : raw;
+      d.error("syntax", message, where);
+    }
+    if (d.hasErrors) return fail();
+    if (!checkShape(doc, d, at)) return fail();
+    try {
+      raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    } catch (e) {
+      d.error("syntax", `cannot expand YAML aliases: ${(e as Error).message}`, { line: 1, col: 1 });
+      return fail();
+    }
   }
-  if (d.hasErrors) return fail();
-  if (!checkShape(doc, d, at)) return fail();
-
+  const root = (): Node | null => {
+    doc ??= parseLocated(source);
+    return doc.contents as Node | null;
+  };
   const locate = (path: SourcePath, key = false): Position => {
-    const node = findNode(doc.contents as Node | null, path, key);
+    const node = findNode(root(), path, key);
     const range = node?.range ?? [0, 1];
     const text = source.slice(range[0], range[1]);
     return at(range[0], Math.max(1, Math.min(text.indexOf("\n") === -1 ? text.length : text.indexOf("\n"), 80)));
   };
 
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
-  } catch (e) {
-    d.error("syntax", `cannot expand YAML aliases: ${(e as Error).message}`, { line: 1, col: 1 });
-    return fail();
-  }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     d.error("type", "a plan is a YAML mapping with keys version, name, instances and waves", { line: 1, col: 1 });
     return { ...fail(), locate };
@@ -166,11 +132,11 @@ export function checkPlan(input: string | Uint8Array, file: string): LoadResult 
   if (!parsed.success) {
     for (const issue of parsed.error.issues) reportSchemaIssue(issue, d, locate, raw);
     const rangeOf = (path: SourcePath): [number, number] | undefined => {
-      const r = findNode(doc.contents as Node | null, path, false)?.range;
+      const r = findNode(root(), path, false)?.range;
       return r ? [r[0], r[2]] : undefined;
     };
     const offsetOf = (p: Position) => (lineStarts[p.line - 1] ?? 0) + p.col - 1;
-    validateDespiteSchemaErrors(raw, parsed.error.issues, d, locate, rangeOf, offsetOf);
+    checkDespiteSchemaErrors(raw, parsed.error.issues, d, locate, rangeOf, offsetOf);
     return { file, source, diagnostics: d, locate };
   }
   const plan = normalizePlan(parsed.data);
@@ -178,47 +144,8 @@ export function checkPlan(input: string | Uint8Array, file: string): LoadResult 
   return { plan, file, source, diagnostics: d, locate };
 }
 
-/**
- * A schema error would otherwise hide every semantic error until it is fixed. Drop the values the
- * schema rejected inside tasks and waves (and unknown top-level keys), check the rest, and keep only
- * findings outside the tasks and waves that had schema errors: those are checked again once fixed.
- * Anything harder to set aside (instances, agent, a missing required key) skips this pass.
- */
-function validateDespiteSchemaErrors(
-  raw: object,
-  issues: readonly z.core.$ZodIssue[],
-  d: DiagnosticList,
-  locate: (p: SourcePath, key?: boolean) => Position,
-  rangeOf: (path: SourcePath) => [number, number] | undefined,
-  offsetOf: (p: Position) => number,
-): void {
-  const repaired = structuredClone(raw);
-  const owners: SourcePath[] = [];
-  for (const issue of issues) {
-    const path = issue.path as (string | number)[];
-    const ownerLength =
-      path[0] === "waves" && path[2] === "tasks" && path.length >= 4 ? 4 : path[0] === "waves" && path.length >= 2 ? 2 : 0;
-    const owner = valueAt(repaired, path.slice(0, ownerLength));
-    if (!owner || typeof owner !== "object" || Array.isArray(owner)) return;
-    const keys =
-      issue.code === "unrecognized_keys" && path.length === ownerLength
-        ? issue.keys
-        : ownerLength && path.length > ownerLength
-          ? [String(path[ownerLength])]
-          : [];
-    if (keys.length === 0) return;
-    for (const k of keys) delete (owner as Record<string, unknown>)[k];
-    if (ownerLength) owners.push(path.slice(0, ownerLength));
-  }
-  const again = planSchema.safeParse(repaired);
-  if (!again.success) return;
-  const semantic = new DiagnosticList(d.file);
-  validatePlan(normalizePlan(again.data), semantic, locate, again.data);
-  const hidden = owners.map(rangeOf).filter((r): r is [number, number] => r !== undefined);
-  for (const item of semantic.items) {
-    const at = offsetOf(item);
-    if (!hidden.some(([start, end]) => at >= start && at < end)) d.items.push(item);
-  }
+function parseLocated(source: string): Document.Parsed {
+  return parseDocument(source, { prettyErrors: false, uniqueKeys: true, strict: true });
 }
 
 /**
@@ -288,120 +215,4 @@ function findNode(root: Node | null, path: SourcePath, key: boolean): Node | und
     }
   }
   return node ?? undefined;
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let v: unknown = root;
-  for (const seg of path) v = v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[seg] : undefined;
-  return v;
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return "nothing";
-  if (Array.isArray(value)) return "a list";
-  if (value instanceof Uint8Array) return "binary data";
-  if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  return `${typeof value} ${String(value)}`;
-}
-
-const KNOWN_KEYS: Record<string, string[]> = {
-  plan: ["$schema", "version", "name", "description", "instances", "agent", "env", "land", "github", "waves"],
-  instance: ["role", "focus"],
-  agent: ["command", "setup", "secrets"],
-  wave: ["id", "name", "description", "mode", "estimate", "tasks"],
-  task: ["id", "instance", "title", "run", "prompt", "outputs", "timeout", "retries", "estimate", "env", "needs", "files"],
-  land: ["strategy", "branch", "message", "author"],
-  github: ["runs-on", "pull-request", "node-version", "token-secret", "app", "dispatch"],
-  app: ["client-id", "private-key-secret"],
-};
-
-function sectionOf(path: readonly PropertyKey[]): string {
-  const p = path.map(String);
-  if (p.length === 0) return "plan";
-  if (p[0] === "instances" && p.length === 2) return "instance";
-  if (p[0] === "waves" && p.length === 2) return "wave";
-  if (p[0] === "waves" && p[2] === "tasks" && p.length === 4) return "task";
-  return p[p.length - 1];
-}
-
-function pathText(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((s, seg) => (typeof seg === "number" ? `${s}[${seg}]` : s ? `${s}.${String(seg)}` : String(seg)), "");
-}
-
-function reportSchemaIssue(
-  issue: z.core.$ZodIssue,
-  d: DiagnosticList,
-  locate: (p: SourcePath, key?: boolean) => Position,
-  raw: unknown,
-): void {
-  const path = issue.path as (string | number)[];
-  const where = pathText(path) || "plan";
-  switch (issue.code) {
-    case "unrecognized_keys": {
-      const section = sectionOf(path);
-      const known = KNOWN_KEYS[section] ?? [];
-      for (const k of issue.keys) {
-        d.error(
-          "unknown-key",
-          `unexpected key "${k}" in ${section}${didYouMean(k, known)}${known.length ? ` (expected one of ${known.join(", ")})` : ""}`,
-          locate([...path, k], true),
-        );
-      }
-      return;
-    }
-    case "invalid_type": {
-      const value = valueAt(raw, path);
-      if (value === undefined) {
-        const parent = path.slice(0, -1);
-        d.error("missing-key", `${sectionOf(parent)} is missing required key "${String(path[path.length - 1])}"`, locate(parent, true));
-      } else {
-        d.error(
-          "type",
-          `${where} must be ${issue.expected === "record" || issue.expected === "object" ? "a mapping" : issue.expected === "array" ? "a list" : `a ${issue.expected}`}, got ${describe(value)}`,
-          locate(path),
-        );
-      }
-      return;
-    }
-    case "invalid_value":
-      if (valueAt(raw, path) === undefined) {
-        const parent = path.slice(0, -1);
-        d.error("missing-key", `${sectionOf(parent)} is missing required key "${String(path[path.length - 1])}"`, locate(parent, true));
-        return;
-      }
-      d.error(
-        "value",
-        `${where} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describe(valueAt(raw, path))}`,
-        locate(path),
-      );
-      return;
-    case "invalid_key": {
-      const key = String(path[path.length - 1]);
-      d.error("id", `${where}: "${key}": ${issue.issues[0]?.message ?? issue.message}`, locate(path, true));
-      return;
-    }
-    case "invalid_union":
-      // the only union in the schema: environment variable values
-      if (path.includes("env")) {
-        d.error("type", `${where} must be a string, a number or a boolean, got ${describe(valueAt(raw, path))}`, locate(path));
-        return;
-      }
-      d.error("value", `${where}: ${issue.message}`, locate(path));
-      return;
-    case "too_small":
-    case "too_big": {
-      const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
-      const message =
-        issue.origin === "string" && issue.code === "too_small" && Number(bound) <= 1
-          ? `${where} must not be empty`
-          : issue.origin === "number"
-            ? `${where} must be ${issue.code === "too_small" ? "at least" : "at most"} ${String(bound)}, got ${describe(valueAt(raw, path))}`
-            : `${where}: ${issue.message}`;
-      d.error("value", message, locate(path));
-      return;
-    }
-    default:
-      d.error("value", `${where}: ${issue.message}`, locate(path));
-  }
 }

@@ -82,6 +82,8 @@ export interface Plan {
     app?: { clientIdVar: string; privateKeySecret: string };
     /** workflow files dispatched on the landing branch after landing with GITHUB_TOKEN */
     dispatch: string[];
+    /** absent unless set: keeps the plan hash of plans that do not use it */
+    failFast?: true;
   };
   waves: Wave[];
   /** all tasks, in plan order */
@@ -154,6 +156,7 @@ export function normalizePlan(input: PlanInput): Plan {
         privateKeySecret: input.github.app["private-key-secret"],
       },
       dispatch: input.github?.dispatch ?? [],
+      failFast: input.github?.["fail-fast"] ? true : undefined,
     },
     waves,
     tasks,

@@ -48,7 +48,10 @@ export const taskSchema = z.strictObject({
   id: id("task id").optional().describe("Defaults to <instance>-<wave>-<n>"),
   instance: id("instance id").describe("The instance (worker) that runs this task"),
   title: z.string().optional().describe("Short description shown in logs and the Actions UI"),
-  run: z.string().optional().describe("Bash script, run with bash -eo pipefail in the task's worktree"),
+  run: z
+    .string()
+    .optional()
+    .describe("Bash script, run with bash -eo pipefail in the task's slot (its own checkout of the materialized tree)"),
   prompt: z.string().optional().describe("Prompt for the agent command (agent.command), sent on stdin"),
   outputs: z
     .array(z.string().min(1))
@@ -91,11 +94,21 @@ export const landSchema = z
   })
   .describe("How the combined change lands once every task succeeded");
 
+export const githubAppSchema = z.strictObject({
+  "client-id": z
+    .string()
+    .regex(/^(?!GITHUB_)[A-Za-z_][A-Za-z0-9_]*$/i, "a variable name: letters, digits and _, not starting with GITHUB_")
+    .describe("Configuration variable (vars.NAME) holding the GitHub App's client ID"),
+  "private-key-secret": z
+    .string()
+    .regex(/^(?!GITHUB_)[A-Za-z_][A-Za-z0-9_]*$/i, "a secret name: letters, digits and _, not starting with GITHUB_")
+    .describe("Secret holding the GitHub App's private key"),
+});
+
 export const githubSchema = z
   .strictObject({
     "runs-on": z.string().min(1).optional().describe("Runner label for every job (default ubuntu-latest)"),
     "pull-request": z.boolean().optional().describe("Also trigger on pull_request (tasks run, nothing lands)"),
-    "node-version": z.string().optional(),
     "token-secret": z
       .string()
       .regex(/^(?!GITHUB_)[A-Za-z_][A-Za-z0-9_]*$/i, "a secret name: letters, digits and _, not starting with GITHUB_")
@@ -103,17 +116,7 @@ export const githubSchema = z
       .describe(
         "Secret holding the token final-commit lands with (a fine-grained PAT or GitHub App token with contents, pull requests and workflows write) instead of GITHUB_TOKEN: its pushes and pull requests start the repository's workflows and may change .github/workflows/",
       ),
-    app: z
-      .strictObject({
-        "client-id": z
-          .string()
-          .regex(/^(?!GITHUB_)[A-Za-z_][A-Za-z0-9_]*$/i, "a variable name: letters, digits and _, not starting with GITHUB_")
-          .describe("Configuration variable (vars.NAME) holding the GitHub App's client ID"),
-        "private-key-secret": z
-          .string()
-          .regex(/^(?!GITHUB_)[A-Za-z_][A-Za-z0-9_]*$/i, "a secret name: letters, digits and _, not starting with GITHUB_")
-          .describe("Secret holding the GitHub App's private key"),
-      })
+    app: githubAppSchema
       .optional()
       .describe(
         "Land with a GitHub App installation token (actions/create-github-app-token, in final-commit only) instead of GITHUB_TOKEN: its pushes and pull requests start the repository's workflows and may change .github/workflows/. Recommended over token-secret",
@@ -124,6 +127,10 @@ export const githubSchema = z
       .describe(
         "Workflows (file names) final-commit starts with workflow_dispatch on the landing branch after landing with GITHUB_TOKEN, whose pushes start no workflow",
       ),
+    "fail-fast": z
+      .boolean()
+      .optional()
+      .describe("Cancel the other tasks of a wave's matrix when one fails (default false: finished work is kept)"),
   })
   .describe("Settings for the compiled GitHub Actions workflow");
 

@@ -1,12 +1,11 @@
 /** Semantic rules that a schema cannot express: references, ordering, paths, smells. */
 import { posix } from "node:path";
+import { JOB_OVERHEAD_MINUTES, SETUP_MINUTES } from "../compile/jobs.js";
 import type { DiagnosticList, Position } from "./diagnostics.js";
+import { MATRIX_LIMIT } from "./github-limits.js";
 import type { Plan, SourcePath, Task } from "./model.js";
 import type { PlanInput, TaskInput } from "./schema.js";
 import { didYouMean } from "./suggest.js";
-
-/** GitHub refuses a matrix with more than 256 combinations. */
-export const MATRIX_LIMIT = 256;
 
 type Locate = (path: SourcePath, key?: boolean) => Position;
 
@@ -67,16 +66,18 @@ export function validatePlan(plan: Plan, d: DiagnosticList, locate: Locate, inpu
       // run/prompt presence is checked on the input because normalization keeps only one of them
       checkRunPrompt(plan, t, d, locate, input?.waves[wi]?.tasks[ti]);
       for (const out of t.outputs) checkOutputPath(out, t, d, locate);
+      checkJobLimit(plan, t, d, locate, input?.waves[wi]?.tasks[ti]);
       t.needs.forEach((need, ni) => {
-        const at = locate([...t.source, "needs", ni]);
+        // positions are looked up only for findings: locating parses the file again (load.ts)
+        const at = () => locate([...t.source, "needs", ni]);
         const target = byId.get(need);
-        if (need === t.id) d.error("needs", `task "${t.id}" needs itself`, at);
-        else if (!target) d.error("needs", `task "${t.id}" needs unknown task "${need}"${didYouMean(need, byId.keys())}`, at);
+        if (need === t.id) d.error("needs", `task "${t.id}" needs itself`, at());
+        else if (!target) d.error("needs", `task "${t.id}" needs unknown task "${need}"${didYouMean(need, byId.keys())}`, at());
         else if (target.waveIndex >= t.waveIndex) {
           d.error(
             "needs",
             `task "${t.id}" needs "${need}" of ${target.waveIndex === t.waveIndex ? "the same" : "a later"} wave "${target.waveId}"; needs may only point to earlier waves`,
-            at,
+            at(),
           );
         }
       });
@@ -88,7 +89,7 @@ export function validatePlan(plan: Plan, d: DiagnosticList, locate: Locate, inpu
   // one landing token: the App's installation token or the secret's, never both
   if (plan.github.app && plan.github.tokenSecret)
     d.error(
-      "two-landing-tokens",
+      "landing-token",
       "github.app and github.token-secret both name the token final-commit lands with; keep one (github.app is recommended)",
       locate(["github", "app"], true),
     );
@@ -118,17 +119,47 @@ function checkRunPrompt(plan: Plan, t: Task, d: DiagnosticList, locate: Locate, 
     );
 }
 
+/**
+ * "Each job in a workflow can run for up to 6 hours of execution time" on GitHub-hosted runners
+ * (docs.github.com, Actions → "Usage limits, billing, and administration" → Usage limits → "Job
+ * execution time"); the job is then cancelled, whatever its timeout-minutes says. A task's job gets
+ * all its attempts plus set-up (compile/jobs.ts timeoutMinutes), so it must fit. Self-hosted runners
+ * may run longer (5 days): there it is a warning.
+ */
+export const HOSTED_JOB_LIMIT_MINUTES = 360;
+const HOSTED_LABEL = /^(ubuntu|windows|macos)-/;
+
+function checkJobLimit(plan: Plan, t: Task, d: DiagnosticList, locate: Locate, raw: TaskInput | undefined): void {
+  const attempts = t.retries + 1;
+  const taskMinutes = Math.ceil((t.timeoutMs * attempts) / 60_000);
+  const setup = JOB_OVERHEAD_MINUTES + (t.kind === "prompt" && plan.agent?.setup ? SETUP_MINUTES : 0);
+  if (taskMinutes + setup <= HOSTED_JOB_LIMIT_MINUTES) return;
+  const hosted = HOSTED_LABEL.test(plan.github.runsOn);
+  const message = `task "${t.id}" may need ${taskMinutes + setup} minutes: timeout ${Math.ceil(t.timeoutMs / 60_000)}m × ${attempts} attempt${attempts === 1 ? "" : "s"} (retries: ${t.retries}) = ${taskMinutes} min, plus ${setup} min of job set-up; GitHub ends a job on a hosted runner (${plan.github.runsOn}) at ${HOSTED_JOB_LIMIT_MINUTES} minutes — lower the timeout or the retries, or split the task`;
+  const at = locate(
+    [...t.source, raw?.timeout !== undefined ? "timeout" : raw?.retries !== undefined ? "retries" : "id"],
+    raw === undefined,
+  );
+  if (hosted) d.error("job-time-limit", message, at);
+  else
+    d.warning(
+      "job-time-limit",
+      `${message.replace(/on a hosted runner \([^)]*\)/, "on a GitHub-hosted runner")}; fine only if "${plan.github.runsOn}" is self-hosted`,
+      at,
+    );
+}
+
 function checkOutputPath(out: string, t: Task, d: DiagnosticList, locate: Locate): void {
-  const at = locate([...t.source, "outputs", t.outputs.indexOf(out)]);
+  const at = () => locate([...t.source, "outputs", t.outputs.indexOf(out)]);
   if (out.startsWith("/") || /^[A-Za-z]:[\\/]/.test(out) || out.startsWith("\\")) {
-    d.error("output-path", `output "${out}" of task "${t.id}" is absolute; outputs are paths relative to the repository`, at);
+    d.error("output-path", `output "${out}" of task "${t.id}" is absolute; outputs are paths relative to the repository`, at());
     return;
   }
   const norm = posix.normalize(out.replace(/\\/g, "/"));
-  if (norm === ".." || norm.startsWith("../")) d.error("output-path", `output "${out}" of task "${t.id}" escapes the repository`, at);
+  if (norm === ".." || norm.startsWith("../")) d.error("output-path", `output "${out}" of task "${t.id}" escapes the repository`, at());
   else if (norm === "." || norm === "")
-    d.error("output-path", `output "${out}" of task "${t.id}" names the repository itself, not a file`, at);
-  else if (norm === ".git" || norm.startsWith(".git/")) d.error("output-path", `output "${out}" of task "${t.id}" is inside .git`, at);
+    d.error("output-path", `output "${out}" of task "${t.id}" names the repository itself, not a file`, at());
+  else if (norm === ".git" || norm.startsWith(".git/")) d.error("output-path", `output "${out}" of task "${t.id}" is inside .git`, at());
 }
 
 function reportCycles(plan: Plan, byId: Map<string, Task>, d: DiagnosticList, locate: Locate): void {

@@ -1,6 +1,16 @@
 /** What a run reports as it goes: rendered live on a TTY, as lines, as JSON, and kept in events.jsonl. */
 export type RunEvent =
-  | { type: "run-start"; runId: string; plan: string; base: string; tasks: number; waves: number; resumed: boolean }
+  | {
+      type: "run-start";
+      runId: string;
+      plan: string;
+      base: string;
+      tasks: number;
+      waves: number;
+      resumed: boolean;
+      /** why a run asked to resume started afresh instead */
+      fresh?: string;
+    }
   | { type: "wave-start"; wave: string; name: string; index: number; mode: string; tasks: string[] }
   | { type: "task-skip"; task: string; instance: string; wave: string; reason: string }
   | { type: "task-start"; task: string; instance: string; wave: string; title: string }
@@ -19,7 +29,7 @@ export type RunEvent =
   | {
       type: "run-end";
       runId: string;
-      status: "succeeded" | "failed" | "partial";
+      status: "succeeded" | "failed" | "partial" | "interrupted";
       wallMs: number;
       taskMs: number;
       error?: string;

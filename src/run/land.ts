@@ -5,12 +5,15 @@
 import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
 import { assertNoConflicts } from "../engine/gate.js";
 import { materializeCommit } from "../engine/materialize.js";
+import { WaveplanError } from "../errors.js";
 import { commitTree, GitError, git, headCommit } from "../git/git.js";
 import { planHash } from "../plan/hash.js";
 import type { Plan } from "../plan/model.js";
 import { moveChange } from "./snapshot.js";
 
-export class LandError extends Error {}
+export class LandError extends WaveplanError {
+  override readonly name = "LandError";
+}
 
 export function commitMessage(plan: Plan, runId: string): string {
   const instances = [...new Set(plan.tasks.map((t) => t.instance))].map(
@@ -77,13 +80,27 @@ async function alreadyLanded(repo: string, rev: string, commit: string, base: st
   return have === want ? git(["rev-parse", rev], { cwd: repo }) : undefined;
 }
 
+/**
+ * `--branch NAME` must be a branch name as `git branch` accepts it (`git check-ref-format --branch`:
+ * not `HEAD`, not `@{-1}`, no `..`) and not a branch checked out in any worktree of the repository:
+ * moving that ref would move it under the working tree, leaving the change reversed and staged.
+ */
+export async function assertBranchName(repo: string, branch: string): Promise<void> {
+  const normalized = await git(["check-ref-format", "--branch", branch], { cwd: repo }).catch(() => "");
+  if (normalized !== branch || branch.startsWith("-"))
+    throw new LandError(`--branch "${branch}" is not a valid branch name (git check-ref-format --branch refuses it)`);
+  const listed = await git(["worktree", "list", "--porcelain"], { cwd: repo });
+  if (listed.split("\n").includes(`branch refs/heads/${branch}`))
+    throw new LandError(
+      `--branch "${branch}" is checked out${(await git(["symbolic-ref", "-q", "--short", "HEAD"], { cwd: repo, okCodes: [1] })) === branch ? " here" : " in a worktree"}; landing there would move it under the working tree — leave out --branch to land on it, or name a new branch`,
+    );
+}
+
 /** Put `commit` on the target; returns the branch and the commit that holds the result there. */
 export async function land(repo: string, commit: string, base: string, branch?: string): Promise<{ branch: string; commit: string }> {
   if (branch) {
     const ref = `refs/heads/${branch}`;
-    await git(["check-ref-format", ref], { cwd: repo }).catch(() => {
-      throw new LandError(`"${branch}" is not a valid branch name`);
-    });
+    await assertBranchName(repo, branch);
     const current = await git(["rev-parse", "-q", "--verify", ref], { cwd: repo, okCodes: [1] });
     if (current && current !== base) {
       const landed = await alreadyLanded(repo, current, commit, base);

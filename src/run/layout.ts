@@ -1,16 +1,17 @@
 /**
  * The local state folder: <repo>/.waveplan/ (ignored by its own .gitignore, so it never dirties
- * the tree). One folder per run; worktrees are pooled and reused across tasks and runs.
+ * the tree). One folder per run; slots are pooled and reused across tasks and runs.
  *
  *   .waveplan/lock                      the pid of the run holding the repository
- *   .waveplan/worktrees/wt-<n>/         task workspaces (git worktrees)
+ *   .waveplan/git/                      waveplan's run repository (run/slots.ts)
+ *   .waveplan/slots/s-<n>/              task folders, each with a git state of its own (run/slots.ts)
  *   .waveplan/runs/<run-id>/run.json    plan, base commit, status
  *   .waveplan/runs/<run-id>/checkpoints/<task>/
  *   .waveplan/runs/<run-id>/logs/<task>.log
  *   .waveplan/runs/<run-id>/events.jsonl
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeAtomic } from "../engine/task.js";
 
@@ -27,7 +28,8 @@ export interface RunInfo {
   targetBranch?: string;
   startedAt: string;
   finishedAt?: string;
-  status: "running" | "failed" | "succeeded" | "landed";
+  /** interrupted: stopped by SIGINT/SIGTERM; its tasks were stopped and it can be resumed */
+  status: "running" | "failed" | "interrupted" | "succeeded" | "landed";
   landedCommit?: string;
   wallMs?: number;
 }
@@ -40,8 +42,15 @@ export class Layout {
   get lockFile() {
     return join(this.root, "lock");
   }
-  get worktrees() {
+  /** where versions before slots kept their git worktrees */
+  get legacyWorktrees() {
     return join(this.root, "worktrees");
+  }
+  get slots() {
+    return join(this.root, "slots");
+  }
+  get runGitDir() {
+    return join(this.root, "git");
   }
   runDir(runId: string) {
     return join(this.root, "runs", runId);
@@ -59,9 +68,17 @@ export class Layout {
     return join(this.runDir(runId), "events.jsonl");
   }
 
+  /** The folder itself (for the lock file); nothing in it is written before the lock is held. */
   async init(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+  }
+
+  /** Under the lock: the folder's own .gitignore, so it never dirties the user's tree. */
+  async prepare(): Promise<void> {
     await mkdir(join(this.root, "runs"), { recursive: true });
-    await writeFile(join(this.root, ".gitignore"), "# waveplan's local state: runs, checkpoints, worktrees\n*\n");
+    const ignore = join(this.root, ".gitignore");
+    const want = "# waveplan's local state: runs, checkpoints, slots\n*\n";
+    if ((await readFile(ignore, "utf8").catch(() => "")) !== want) await writeAtomic(ignore, want);
   }
 
   async createRun(info: Omit<RunInfo, "runId" | "status" | "startedAt">): Promise<RunInfo> {

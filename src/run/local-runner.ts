@@ -1,30 +1,39 @@
 /**
  * `waveplan run`: executes a plan on this machine. Waves run in order; a parallel wave's tasks run
  * concurrently (bounded), a sequential wave's as a chain. Each task goes through the shared execution
- * path (engine/task.ts) in a pooled worktree; the result lands only if every task succeeded.
+ * path (engine/task.ts) in a pooled slot with a git state of its own (run/slots.ts); the result lands
+ * only if every task succeeded. Any failure ends the run as failed with the task named; SIGINT/SIGTERM
+ * stop the running tasks and record the run as interrupted.
  */
 import { appendFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { LocalCheckpointStore } from "../checkpoint/local-store.js";
-import { SecretGuardStore, SecretLeakError } from "../checkpoint/secret-guard.js";
+import { SecretGuardStore } from "../checkpoint/secret-guard.js";
 import { CheckpointError, type VerifiedCheckpoint, verifyCheckpoint } from "../checkpoint/verify.js";
 import type { RunContext } from "../engine/context.js";
 import { inheritedEnv, namedSecrets } from "../engine/env.js";
-import { assertNoConflicts, expectationsFor, GateError } from "../engine/gate.js";
-import { runTask, type TaskOutcome } from "../engine/task.js";
+import { assertNoConflicts, expectationsFor, GateError, reuseCheckpoint } from "../engine/gate.js";
+import { InterruptedError, runTask, type TaskOutcome } from "../engine/task.js";
+import { WaveplanError } from "../errors.js";
 import { git, headCommit, repoRoot } from "../git/git.js";
 import { upstreamOf } from "../graph/upstream.js";
 import { planHash } from "../plan/hash.js";
 import { type LoadedPlan, loadPlanFile } from "../plan/load.js";
 import type { Plan, Task } from "../plan/model.js";
 import type { EventSink } from "./events.js";
-import { land, landingCommit } from "./land.js";
+import { assertBranchName, land, landingCommit } from "./land.js";
 import { Layout, type RunInfo } from "./layout.js";
 import { acquireLock } from "./lock.js";
+import { SlotPool } from "./slots.js";
 import { snapshotWorkingTree } from "./snapshot.js";
-import { WorktreePool } from "./worktrees.js";
 
-export class RunError extends Error {}
+export class RunError extends WaveplanError {
+  override readonly name = "RunError";
+}
+
+/** A task's step failed in waveplan's hands (not the task's own exit): the run ends naming the task. */
+class TaskError extends Error {}
 
 export interface RunOptions {
   planFile: string;
@@ -82,22 +91,35 @@ export async function prepareRepo(cwd: string): Promise<string> {
 export async function runPlan(opts: RunOptions): Promise<RunResult> {
   const loaded: LoadedPlan = loadPlanFile(opts.planFile);
   const repo = await prepareRepo(opts.cwd);
+  if (opts.branch) await assertBranchName(repo, opts.branch);
   const layout = new Layout(repo);
   await layout.init();
   const release = await acquireLock(layout.lockFile);
+  // SIGINT/SIGTERM: stop the tasks, record the run as interrupted, exit non-zero; a second signal
+  // while stopping does not wait any longer for the tasks' grace period.
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupt.signal.aborted) process.exit(signal === "SIGINT" ? 130 : 143);
+    interrupt.abort(signal);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
-    return await runLocked(opts, loaded, repo, layout);
+    await layout.prepare();
+    return await runLocked(opts, loaded, repo, layout, interrupt.signal);
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     await release();
   }
 }
 
-async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, layout: Layout): Promise<RunResult> {
+async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, layout: Layout, interrupt: AbortSignal): Promise<RunResult> {
   const { plan } = loaded;
   const planFile = relative(repo, resolve(opts.cwd, opts.planFile));
-  const run = opts.resume
-    ? await findRun(layout, plan, planFile, opts.resume)
-    : await newRun(layout, repo, plan, planFile, opts.branch, opts.allowDirty);
+  // `--resume` with nothing to resume (first use in a script, or a kill before the run was recorded) starts afresh
+  const earlier = opts.resume ? await findRun(layout, plan, planFile, opts.resume) : undefined;
+  const run = earlier ?? (await newRun(layout, repo, plan, planFile, opts.branch, opts.allowDirty));
   if (opts.branch) run.targetBranch = opts.branch;
   run.status = "running";
   await layout.saveRun(run);
@@ -110,7 +132,8 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
     runId: run.runId,
     attempt: 1,
     base: run.base,
-    repoDir: repo,
+    // materialized trees and captured blobs go to waveplan's run repository, never the user's
+    repoDir: layout.runGitDir,
     store,
     logDir: layout.logs(run.runId),
     scratchDir: layout.scratch(run.runId),
@@ -118,9 +141,9 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
     strictPlanHash: false,
     verified: new Map(),
     trees: new Map(),
+    signal: interrupt,
   };
-  const pool = new WorktreePool(repo, layout.worktrees, run.base);
-  await pool.adopt();
+  const pool = new SlotPool(repo, layout.runGitDir, layout.slots);
 
   const started = Date.now();
   const tasks = selectTasks(plan, opts);
@@ -135,14 +158,19 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
     base: run.base,
     tasks: tasks.length,
     waves: plan.waves.length,
-    resumed: Boolean(opts.resume),
+    resumed: earlier !== undefined,
+    ...(opts.resume && !earlier ? { fresh: `no earlier run of plan "${plan.name}" to resume` } : {}),
   });
   const outcomes: TaskOutcome[] = [];
   const skipped: Task[] = [];
   let error: string | undefined;
 
+  let interrupted: string | undefined;
   try {
+    await removeLegacyWorktrees(repo, layout);
+    await pool.adopt();
     for (const wave of plan.waves) {
+      if (interrupt.aborted) break;
       const waveTasks = wave.tasks.filter((t) => tasks.includes(t));
       if (waveTasks.length === 0) continue;
       const waveStart = Date.now();
@@ -151,7 +179,7 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
       for (const t of waveTasks) {
         // In a chain, a task after one that must re-run has to re-run too: its upstream changed.
         if (todo.length === 0 || wave.mode === "parallel") {
-          if (await reuseCheckpoint(ctx, t)) {
+          if ((await reuseCheckpoint(ctx, t)).reused) {
             skipped.push(t);
             emit({
               type: "task-skip",
@@ -166,12 +194,18 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
         todo.push(t);
       }
       const limit = wave.mode === "sequential" ? 1 : Math.max(1, opts.concurrency ?? todo.length);
-      const waveOutcomes = await runBounded(todo, limit, async (t) => {
-        const ws = await pool.acquire();
+      const waveOutcomes = await runBounded(todo, limit, interrupt, async (t) => {
+        const slot = pool.acquire();
+        let sound = false;
         try {
-          const outcome = await runTask(ctx, t, ws, {
+          const outcome = await runTask(ctx, t, slot, {
             onStart: () => emit({ type: "task-start", task: t.id, instance: t.instance, wave: wave.id, title: t.title }),
+          }).catch((e) => {
+            if (e instanceof InterruptedError || e instanceof GateError || e instanceof CheckpointError) throw e;
+            // git refusing, a slot the task deleted, a patch that does not apply: the run ends, naming the task
+            throw new TaskError(`task "${t.id}" (${t.instance}) failed: ${(e as Error).message}`);
           });
+          sound = true;
           emit({
             type: "task-end",
             task: t.id,
@@ -184,10 +218,12 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
           });
           return outcome;
         } finally {
-          pool.release(ws);
+          if (sound) pool.release(slot);
+          else await pool.discard(slot.name);
         }
       });
-      outcomes.push(...waveOutcomes);
+      outcomes.push(...waveOutcomes.filter(Boolean));
+      if (interrupt.aborted) break;
       const failed = waveOutcomes.filter((o) => o.status === "failure");
       if (failed.length === 0) {
         // the next wave's gate would find a conflict anyway; finding it here names the wave that made it
@@ -202,8 +238,13 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
       }
     }
   } catch (e) {
-    if (!(e instanceof GateError || e instanceof CheckpointError || e instanceof SecretLeakError)) throw e;
-    error = e.message;
+    // whatever failed — a gate, a checkpoint, a leaked secret, git — the run ends as failed, never "running"
+    if (e instanceof InterruptedError) interrupted = String(interrupt.reason ?? "a signal");
+    else error = (e as Error).message;
+  }
+  if (interrupt.aborted) {
+    interrupted = String(interrupt.reason ?? "a signal");
+    error = `interrupted by ${interrupted}: its running tasks were stopped; continue with --resume`;
   }
 
   let status: RunResult["status"] = error ? "failed" : tasks.length === plan.tasks.length ? "succeeded" : "partial";
@@ -214,7 +255,8 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
       // A run on a snapshot of uncommitted edits lands only the plan's change on the current branch;
       // on a new branch, the snapshot commit stays in the history under the plan's commit.
       const onto = run.targetBranch ? undefined : run.head;
-      const commit = await landingCommit(repo, plan, run.runId, run.base, all, { trees: ctx.trees, onto });
+      // built in the user's repository from the verified patches: the first write to it is the landing
+      const commit = await landingCommit(repo, plan, run.runId, run.base, all, { onto });
       // a plan whose tasks changed no file has nothing to land: no empty commit
       const [after, before] = await Promise.all([commit, onto ?? run.base].map((c) => git(["rev-parse", `${c}^{tree}`], { cwd: repo })));
       if (after !== before) {
@@ -230,14 +272,14 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   }
   const wallMs = Date.now() - started;
   const taskMs = outcomes.reduce((s, o) => s + o.record.durationMs, 0);
-  run.status = status === "failed" ? "failed" : landed ? "landed" : "succeeded";
+  run.status = interrupted ? "interrupted" : status === "failed" ? "failed" : landed ? "landed" : "succeeded";
   run.finishedAt = new Date().toISOString();
   run.wallMs = wallMs;
-  // Worktrees are cheap to keep while a run can still be resumed; a finished run leaves none behind.
+  // Slots are cheap to keep while a run can still be resumed; a finished run leaves none behind.
   // They go before the run is recorded as finished: a run killed in between is resumed, and cleans up.
   if (status !== "failed") await pool.removeAll();
   await layout.saveRun(run);
-  emit({ type: "run-end", runId: run.runId, status, wallMs, taskMs, error, landed });
+  emit({ type: "run-end", runId: run.runId, status: interrupted ? "interrupted" : status, wallMs, taskMs, error, landed });
   return { run, outcomes, skipped, status, landed, error, wallMs };
 }
 
@@ -278,7 +320,8 @@ async function newRun(layout: Layout, repo: string, plan: Plan, planFile: string
   });
 }
 
-async function findRun(layout: Layout, plan: Plan, planFile: string, resume: boolean | string): Promise<RunInfo> {
+/** The run to resume: the one named, else the latest of this plan (undefined when there is none). */
+async function findRun(layout: Layout, plan: Plan, planFile: string, resume: boolean | string): Promise<RunInfo | undefined> {
   if (typeof resume === "string") {
     const run = await layout.readRun(resume);
     if (!run) throw new RunError(`no run "${resume}" in ${layout.root}/runs`);
@@ -286,23 +329,10 @@ async function findRun(layout: Layout, plan: Plan, planFile: string, resume: boo
   }
   const runs = (await layout.listRuns()).filter((r) => r.planFile === planFile || r.planName === plan.name);
   const run = runs[0];
-  if (!run) throw new RunError(`no earlier run of plan "${plan.name}" to resume; start one with waveplan run ${planFile}`);
+  if (!run) return undefined;
   if (run.status === "landed")
     throw new RunError(`the latest run of "${plan.name}" (${run.runId}) already landed; start a new one without --resume`);
   return run;
-}
-
-/** A task whose checkpoint verifies against the current plan and upstream is not run again. */
-async function reuseCheckpoint(ctx: RunContext, t: Task): Promise<boolean> {
-  const dir = await ctx.store.fetch(t.id);
-  if (!dir) return false;
-  try {
-    ctx.verified.set(t.id, await verifyCheckpoint(dir, expectationsFor(ctx, t)));
-    return true;
-  } catch (e) {
-    if (e instanceof CheckpointError || e instanceof GateError) return false;
-    throw e;
-  }
 }
 
 async function verifyWave(ctx: RunContext, tasks: Task[]): Promise<void> {
@@ -318,14 +348,24 @@ async function verifyWave(ctx: RunContext, tasks: Task[]): Promise<void> {
   );
 }
 
-/** Runs `fn` over items, at most `limit` at once; after an error no new item starts, and the error is
- * raised once the items in flight have finished (their checkpoints stay usable for --resume). */
-async function runBounded<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+/** Worktrees of versions before slots: removed (files and git's registration) the first time. */
+async function removeLegacyWorktrees(repo: string, layout: Layout): Promise<void> {
+  const legacy = await rm(layout.legacyWorktrees, { recursive: true }).then(
+    () => true,
+    () => false,
+  );
+  if (legacy) await git(["worktree", "prune"], { cwd: repo });
+}
+
+/** Runs `fn` over items, at most `limit` at once; after an error or an interruption no new item
+ * starts, and the error is raised once the items in flight have finished (their checkpoints stay
+ * usable for --resume). */
+async function runBounded<T, R>(items: T[], limit: number, stop: AbortSignal, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   let failure: { error: unknown } | undefined;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length && !failure) {
+    while (next < items.length && !failure && !stop.aborted) {
       const i = next++;
       try {
         results[i] = await fn(items[i]);

@@ -6,6 +6,7 @@
 import { data, Evaluator, Lexer, Parser } from "@actions/expressions";
 import type { FunctionDefinition } from "@actions/expressions/funcs/info";
 import { truthy } from "@actions/expressions/result";
+import { WaveplanError } from "../errors.js";
 import { Expr, type Value } from "./workflow/tokens.js";
 
 export type Contexts = Record<string, unknown>;
@@ -44,7 +45,9 @@ function statusFunctions(status: Status): Map<string, FunctionDefinition> {
 
 const NO_STATUS: Status = { success: () => true, failure: () => false, cancelled: () => false };
 
-export class ExpressionError extends Error {}
+export class ExpressionError extends WaveplanError {
+  override readonly name = "ExpressionError";
+}
 
 export function evaluate(expr: Expr, contexts: Contexts, status: Status = NO_STATUS): data.ExpressionData {
   const functions = statusFunctions(status);

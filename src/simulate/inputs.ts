@@ -2,9 +2,12 @@
  * The `inputs` context of a workflow_dispatch run: the declared defaults, overridden by
  * `--input name=value` and checked against the declared type, as the "Run workflow" form does.
  */
+import { WaveplanError } from "../errors.js";
 import type { InputDef } from "./workflow/load.js";
 
-export class InputError extends Error {}
+export class InputError extends WaveplanError {
+  override readonly name = "InputError";
+}
 
 /** `K=V` pairs from the command line. */
 export function parsePairs(pairs: string[], flag: string): Record<string, string> {

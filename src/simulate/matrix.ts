@@ -3,6 +3,8 @@
  * `exclude` (partial matches), then each `include` entry extends every combination whose original
  * values it does not overwrite, or becomes a combination of its own when it extends none.
  */
+import { MATRIX_LIMIT } from "../plan/github-limits.js";
+
 export type Combination = Record<string, unknown>;
 
 export interface Strategy {
@@ -24,7 +26,8 @@ export function expandStrategy(strategy: unknown, where: string): Strategy {
     throw new Error(`${where}: strategy.matrix must be a mapping`);
   const combinations = expandMatrix(matrix as Record<string, unknown>, where);
   if (combinations.length === 0) throw new Error(`${where}: the matrix has no combinations`);
-  if (combinations.length > 256) throw new Error(`${where}: the matrix has ${combinations.length} combinations; GitHub allows 256`);
+  if (combinations.length > MATRIX_LIMIT)
+    throw new Error(`${where}: the matrix has ${combinations.length} combinations; GitHub allows ${MATRIX_LIMIT}`);
   return { combinations, failFast, maxParallel };
 }
 

@@ -109,7 +109,7 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
         GITHUB_REPOSITORY: repository,
         GITHUB_REPOSITORY_OWNER: repository.split("/")[0],
         // Must name github.com: any other host makes the client refuse with "not supported on GHES".
-        // Nothing here calls these APIs unless `findBy` is used, which the emulation does not serve.
+        // The simulator points GITHUB_API_URL at its own REST API (simulate/github-api) for `findBy`.
         GITHUB_SERVER_URL: "https://github.com",
         GITHUB_API_URL: "https://api.github.com",
         GITHUB_GRAPHQL_URL: "https://api.github.com/graphql",

@@ -11,12 +11,14 @@ import { join, resolve } from "node:path";
 import { git } from "../git/git.js";
 import { startGitHub } from "./github-api/index.js";
 import type { GitHubRecord, RepoRules } from "./github-api/state.js";
+import { WaveplanError } from "../errors.js";
 import { dispatchInputs } from "./inputs.js";
 import { waveplanRoot } from "./package-root.js";
 import { branchRefs, describeRepo, type RepoHead, warnings } from "./repo.js";
 import { progressPrinter, renderGraph, renderOutcome } from "./report.js";
 import { startResultsService } from "./results-service.js";
 import type { SimRun } from "./run-context.js";
+import { registerRun } from "./run-registry.js";
 import { refuseUses } from "./runner/action.js";
 import { type JobRecord, schedule } from "./scheduler.js";
 import { jobsToRerun, paths, type RunState, readState, STATE_VERSION, writeState } from "./state.js";
@@ -51,7 +53,9 @@ export interface SimulateResult {
   pushed: Record<string, [string | undefined, string]>;
 }
 
-export class SimulateError extends Error {}
+export class SimulateError extends WaveplanError {
+  override readonly name = "SimulateError";
+}
 
 export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   const started = Date.now();
@@ -92,6 +96,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   await mkdir(paths(out).attempt(attempt), { recursive: true });
   if (!prior) await copyFile(workflowPath, paths(out).workflow);
   for (const w of await warnings(head, workflowPath, inputs)) o.write(`warning: ${w}\n`);
+  await registerRun(head.repo, runId, out);
   const service = await startResultsService({ dir: paths(out).artifacts });
   const github = await startGitHub({ repo: head.repo, repository: head.repository, rules, prior: priorGitHub });
   // a secret's value is a token of its own (a PAT or an App installation token), not the job's GITHUB_TOKEN

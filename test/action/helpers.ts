@@ -88,6 +88,8 @@ export interface Job {
   env?: Record<string, string>;
   /** the simulated GitHub of the repository: origin becomes its HTTP URL, GITHUB_API_URL its API */
   github?: SimGitHub;
+  /** the action bundle to run (default dist/index.js); benchmarks compare builds */
+  action?: string;
 }
 
 /** The simulated GitHub serving `repo.origin` as octo/repo, with GitHub's default settings unless told. */
@@ -140,7 +142,7 @@ export function runAction(j: Job): Promise<JobResult> {
     ...j.env,
   };
   return new Promise((resolve) => {
-    execFile(process.execPath, [ACTION], { cwd: workspace, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [j.action ?? ACTION], { cwd: workspace, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
       resolve({
         code,

@@ -2,38 +2,14 @@
  * The CLI as users run it: the ncc bundle behind bin/waveplan.js, spawned as a process, judged by
  * exit code (0 ok, 1 plan/run failed, 2 usage) and by what it prints.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { requireBundle } from "../support/repo.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const BUNDLE = join(ROOT, "dist/cli/index.js");
 const plan = (name: string) => join(ROOT, "test/fixtures/plans", name);
-
-/** Build the bundle when it is missing or older than any source file. */
-function ensureBundle(): void {
-  const newestSource = readdirSync(join(ROOT, "src"), { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .reduce((m, e) => Math.max(m, statSync(join(e.parentPath, e.name)).mtimeMs), 0);
-  if (existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs >= newestSource) return;
-  // build beside the target and rename: other test files may be running the bundle right now
-  const tmp = mkdtempSync(join(ROOT, "dist/.cli-build-"));
-  try {
-    execFileSync(
-      "npx",
-      ["ncc", "build", "src/cli/main.ts", "-o", tmp, "--minify", "--no-source-map-register", "--quiet", "--target", "es2022"],
-      {
-        cwd: ROOT,
-        stdio: "pipe",
-      },
-    );
-    renameSync(join(tmp, "index.js"), BUNDLE);
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-}
 
 function waveplan(...args: string[]) {
   const r = spawnSync("node", [join(ROOT, "bin/waveplan.js"), ...args], {
@@ -46,10 +22,8 @@ function waveplan(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-beforeAll(() => {
-  mkdirSync(join(ROOT, "dist/cli"), { recursive: true });
-  ensureBundle();
-}, 120_000);
+// the global setup (test/global-setup.ts) has built dist/ from the current src/
+beforeAll(requireBundle);
 
 describe("help and usage", () => {
   it("--help lists the commands and exits 0", () => {

@@ -1,11 +1,12 @@
 /** `waveplan compile` through the CLI entry point: -o, stdout, --check fresh / stale / pin-bumped. */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { readWorkflowPlanHash } from "../../src/compile/header.js";
 import { PINS } from "../../src/compile/pins.js";
+import { ROOT } from "../support/repo.js";
 
 const PLAN = `version: 1
 name: Small
@@ -103,6 +104,47 @@ describe("waveplan compile", () => {
     writeFileSync(planFile, PLAN);
     writeFileSync(out, text.replace("cancel-in-progress: false", "cancel-in-progress: true"));
     expect((await cli("compile", planFile, "-o", out, "--check")).code).toBe(1);
+  });
+
+  it("vendors the action this waveplan ships next to the workflow, and --check fails when that copy differs", async () => {
+    const r = await cli("compile", planFile, "-o", out);
+    expect(r.code).toBe(0);
+    const vendored = join(dir, ".github", "actions", "waveplan");
+    // one bundled file, byte for byte the action this CLI carries
+    expect(readFileSync(join(vendored, "index.mjs")).equals(readFileSync(join(ROOT, "dist", "index.js")))).toBe(true);
+    const yml = readFileSync(join(vendored, "action.yml"), "utf8");
+    expect(yml).toMatch(/^# Vendored by waveplan \d+\.\d+\.\d+/);
+    expect(yml).toMatch(/\n\s+main: index\.mjs\n/);
+    expect(readFileSync(out, "utf8")).toContain("uses: ./.github/actions/waveplan\n");
+    expect(r.stdout).toMatch(/\.github\/actions\/waveplan\/: the action, vendored \(action\.yml \d+ KiB, index\.mjs \d+ KiB\)/);
+    expect((await cli("compile", planFile, "-o", out, "--check")).code).toBe(0);
+
+    writeFileSync(join(vendored, "index.mjs"), "console.log('an older waveplan')\n");
+    const stale = await cli("compile", planFile, "-o", out, "--check");
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(
+      new RegExp(
+        `^error: \\.github/actions/waveplan/index\\.mjs: missing or not what this waveplan writes \\(waveplan [0-9.]+\\): run \`npx waveplan compile ${planFile} -o ${out}\``,
+      ),
+    );
+    rmSync(join(vendored, "action.yml"));
+    expect((await cli("compile", planFile, "-o", out, "--check")).stderr).toContain(
+      ".github/actions/waveplan/action.yml, .github/actions/waveplan/index.mjs:",
+    );
+    await cli("compile", planFile, "-o", out);
+    expect((await cli("compile", planFile, "-o", out, "--check")).code).toBe(0);
+  });
+
+  it("--action-ref points at a published copy: nothing vendored; a tag or branch gets a warning about SHA pinning", async () => {
+    const sha = "0123456789abcdef0123456789abcdef01234567";
+    const pinned = await cli("compile", planFile, "-o", out, "--action-ref", `waveplan/waveplan@${sha}`);
+    expect(pinned.stderr).toBe("");
+    expect(readFileSync(out, "utf8")).toContain(`uses: waveplan/waveplan@${sha}\n`);
+    expect(existsSync(join(dir, ".github", "actions"))).toBe(false);
+    const tagged = await cli("compile", planFile, "-o", out, "--action-ref", "waveplan/waveplan@v1");
+    expect(tagged.code).toBe(0);
+    expect(tagged.stderr).toContain('warning: --action-ref waveplan/waveplan@v1: "v1" is a tag or branch');
+    expect(tagged.stderr).toContain("waveplan/waveplan@<sha>");
   });
 
   it("--check names the action ref in the command when it is not the default", async () => {

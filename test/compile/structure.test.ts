@@ -6,7 +6,7 @@ import { isFresh, readWorkflowPlanHash } from "../../src/compile/header.js";
 import { JobIds, jobIdBase, literalText, slug } from "../../src/compile/ids.js";
 import { splitEvenly } from "../../src/compile/jobs.js";
 import { PINS } from "../../src/compile/pins.js";
-import { compileWorkflow } from "../../src/compile/workflow.js";
+import { actionRefWarning, compileWorkflow } from "../../src/compile/workflow.js";
 import { planHash } from "../../src/plan/hash.js";
 import { compileFixture, fixtureNames, needsOf, type Step } from "./helpers.js";
 
@@ -17,15 +17,23 @@ describe.each(ALL)("%s", (_name, { plan, text, workflow }) => {
   const jobs = Object.entries(workflow.jobs) as [string, Record<string, unknown>][];
   const waveJobs = jobs.filter(([id]) => id !== "plan" && id !== "final-commit");
 
-  it("reads only, except final-commit which writes", () => {
+  it("reads only, except final-commit which writes; actions: read only where another run's checkpoints are read", () => {
     expect(workflow.permissions).toEqual({ contents: "read" });
-    for (const [id, job] of jobs) if (id !== "final-commit") expect(job.permissions, id).toBeUndefined();
-    // statuses: write posts the final-commit status on the landing commit (REST docs: Create a commit status)
+    expect(workflow.jobs.plan.permissions).toBeUndefined();
+    for (const [id, job] of waveJobs) expect(job.permissions, id).toEqual({ contents: "read", actions: "read" });
+    // statuses: write posts the final-commit status on the landing commit (REST docs: Create a commit status);
+    // actions: read reads a resumed run's checkpoints
     const expected =
       plan.land.strategy === "pull-request"
-        ? { contents: "write", "pull-requests": "write", statuses: "write" }
-        : { contents: "write", statuses: "write" };
+        ? { contents: "write", "pull-requests": "write", statuses: "write", actions: "read" }
+        : { contents: "write", statuses: "write", actions: "read" };
     expect(workflow.jobs["final-commit"].permissions).toEqual(expected);
+    // the token reaches a task job only when the run resumes another one
+    for (const [id, job] of waveJobs)
+      for (const s of (job.steps as Step[]).slice(1)) {
+        expect(s.with?.token, id).toBe("${{ github.event_name == 'workflow_dispatch' && inputs.resume-from != '' && github.token || '' }}");
+        expect(s.with?.["resume-from"], id).toBe("${{ inputs.resume-from }}");
+      }
   });
 
   it("triggers on workflow_dispatch (and pull_request when asked), never pull_request_target", () => {
@@ -33,8 +41,10 @@ describe.each(ALL)("%s", (_name, { plan, text, workflow }) => {
     expect(workflow.on.workflow_dispatch.inputs.land).toMatchObject({ type: "boolean", default: true });
     expect(workflow.on.workflow_dispatch.inputs.branch).toMatchObject({ type: "string", default: literalText(plan.land.branch ?? "") });
     expect(text).not.toMatch(/pull_request_target|workflow_run/);
+    expect(workflow.on.workflow_dispatch.inputs["resume-from"]).toMatchObject({ type: "string", default: "" });
+    // two dispatches landing on different branches must not share a group (one would replace the other's pending run)
     expect(workflow.concurrency).toEqual({
-      group: expect.stringMatching(/^waveplan-[a-z0-9-]+-\$\{\{ github\.ref \}\}$/),
+      group: expect.stringMatching(/^waveplan-[a-z0-9-]+-\$\{\{ github\.ref \}\}-\$\{\{ inputs\.branch \}\}$/),
       "cancel-in-progress": false,
     });
   });
@@ -65,7 +75,8 @@ describe.each(ALL)("%s", (_name, { plan, text, workflow }) => {
           expect(needsOf(job), id).toEqual(previous);
           // biome-ignore lint/suspicious/noExplicitAny: parsed YAML
           const s = job.strategy as any;
-          expect(s["fail-fast"]).toBe(true);
+          // finished work is kept: one failed task does not cancel its siblings (unless the plan asks)
+          expect(s["fail-fast"]).toBe(plan.github.failFast ?? false);
           expect(s.matrix.include.length).toBeLessThanOrEqual(256);
           expect(job.name).toMatch(
             new RegExp(
@@ -90,7 +101,7 @@ describe.each(ALL)("%s", (_name, { plan, text, workflow }) => {
       const steps = job.steps as Step[];
       expect(steps[0].uses, id).toBe(`${PINS.checkout.action}@${PINS.checkout.sha}`);
       expect(steps[0].with?.["persist-credentials"], id).toBe(false);
-      for (const s of steps.filter((s) => s.uses !== "waveplan/waveplan@v1")) expect(s.uses).toMatch(SHA_PIN);
+      for (const s of steps.filter((s) => s.uses !== "./.github/actions/waveplan")) expect(s.uses).toMatch(SHA_PIN);
       expect(job["runs-on"]).toBe(plan.github.runsOn);
       expect(job["timeout-minutes"]).toBeGreaterThan(0);
     }
@@ -109,6 +120,8 @@ describe.each(ALL)("%s", (_name, { plan, text, workflow }) => {
       "github.token",
       "toJSON(needs)",
       "inputs.branch",
+      "inputs.resume-from",
+      "github.event_name == 'workflow_dispatch' && inputs.resume-from != '' && github.token || ''",
       "github.event_name == 'workflow_dispatch' && inputs.land",
       ...secrets,
     ]);
@@ -172,6 +185,7 @@ describe("the agent plan", () => {
       "github-token": "${{ github.token }}",
       land: "${{ github.event_name == 'workflow_dispatch' && inputs.land }}",
       branch: "${{ inputs.branch }}",
+      "resume-from": "${{ inputs.resume-from }}",
     });
     expect(workflow.jobs["final-commit"].steps[0].with).toEqual({ "persist-credentials": false, "fetch-depth": 0 });
     expect(workflow.jobs.plan.steps[1].with).toEqual({
@@ -179,9 +193,13 @@ describe("the agent plan", () => {
       plan: "test/fixtures/compile/agent.yml",
       workflow: ".github/workflows/agent.yml",
     });
+    // other jobs get the token only to read the artifacts of a resumed run
     for (const [id, job] of Object.entries(workflow.jobs) as [string, { steps: Step[] }][])
       if (id !== "final-commit")
-        for (const s of job.steps) expect([s.with?.token, s.with?.["github-token"]], id).toEqual([undefined, undefined]);
+        for (const s of job.steps) {
+          expect([undefined, expect.stringContaining("inputs.resume-from != ''")], id).toContainEqual(s.with?.token);
+          expect(s.with?.["github-token"], id).toBeUndefined();
+        }
   });
 });
 
@@ -221,7 +239,7 @@ describe("options", () => {
   const base = { planPath: "p.yml", workflowPath: ".github/workflows/p.yml" };
   it("uses the given action ref everywhere", () => {
     const text = compileWorkflow(plan, { ...base, actionRef: "./" });
-    expect(text).not.toContain("waveplan/waveplan@v1");
+    expect(text).not.toContain("./.github/actions/waveplan");
     expect(text.match(/uses: \.\/$/gm)?.length).toBe(Object.keys(compileFixture("edge").workflow.jobs).length);
     expect(text).toContain("npx waveplan compile p.yml -o .github/workflows/p.yml --action-ref ./");
   });
@@ -234,6 +252,16 @@ describe("options", () => {
       "github-token": "${{ github.token }}",
     });
   });
+  it("uses the vendored action by default and warns about a published copy that is not SHA-pinned", () => {
+    const text = compileWorkflow(plan, base);
+    expect(text.match(/uses: \.\/\.github\/actions\/waveplan$/gm)?.length).toBe(Object.keys(compileFixture("edge").workflow.jobs).length);
+    expect(text).toContain("npx waveplan compile p.yml -o .github/workflows/p.yml\n");
+    expect(actionRefWarning("./")).toBeUndefined();
+    expect(actionRefWarning("./.github/actions/waveplan")).toBeUndefined();
+    expect(actionRefWarning("waveplan/waveplan@0123456789abcdef0123456789abcdef01234567")).toBeUndefined();
+    expect(actionRefWarning("waveplan/waveplan@v1")).toMatch(/"v1" is a tag or branch.*waveplan\/waveplan@<sha>/);
+    expect(actionRefWarning("me/fork/sub@main")).toMatch(/"main" is a tag or branch/);
+  });
   it("github.app: final-commit mints a repository-scoped App token with the pinned create-github-app-token, only when landing, and lands with it", () => {
     const app = { clientIdVar: "APP_CLIENT_ID", privateKeySecret: "APP_PRIVATE_KEY" };
     const compile = (strategy: "commit" | "pull-request") =>
@@ -243,11 +271,11 @@ describe("options", () => {
     const { jobs } = compile("pull-request");
     const final = jobs["final-commit"];
     // GITHUB_TOKEN only reads and posts the status: the App's token pushes and opens the pull request
-    expect(final.permissions).toEqual({ contents: "read", statuses: "write" });
+    expect(final.permissions).toEqual({ contents: "read", statuses: "write", actions: "read" });
     expect(final.steps.map((s) => s.uses?.split("@")[0])).toEqual([
       "actions/checkout",
       "actions/create-github-app-token",
-      "waveplan/waveplan",
+      "./.github/actions/waveplan",
     ]);
     expect(final.steps[1]).toEqual({
       name: "Mint the GitHub App token that lands",
@@ -290,7 +318,8 @@ describe("freshness", () => {
     expect(isFresh(text, text.replace(/\n/g, "\r\n"))).toBe(true);
     const bumped = text.replaceAll(`@${PINS.checkout.sha} # ${PINS.checkout.version}`, `@${sha} # v7.9.9`);
     expect(isFresh(text, bumped)).toBe(true);
-    expect(isFresh(text, text.replaceAll("waveplan/waveplan@v1", `waveplan/waveplan@${sha}`))).toBe(true);
+    const published = compileFixture("agent", "waveplan/waveplan@v1").text;
+    expect(isFresh(published, published.replaceAll("uses: waveplan/waveplan@v1", `uses: waveplan/waveplan@${sha}`))).toBe(true);
     expect(isFresh(text, text.replaceAll(`@${PINS.checkout.sha}`, "@v7"))).toBe(false);
     expect(isFresh(text, text.replaceAll(`actions/checkout@${PINS.checkout.sha}`, `evil/checkout@${sha}`))).toBe(false);
     expect(isFresh(text, text.replace("timeout-minutes: 35", "timeout-minutes: 36"))).toBe(false);

@@ -93,6 +93,17 @@ describe("parseDuration", () => {
 });
 
 describe("syntax and schema errors", () => {
+  it("refuses github.node-version, which nothing ever read, and lists the github keys from the schema", () => {
+    expect(
+      diagnostics(`${HEAD.replace("waves:", "github: { node-version: '20' }\nwaves:")}  - id: W0\n    tasks: [{ instance: I1, run: x }]\n`),
+    ).toEqual([
+      `5:3 warning [unused-instance] instance "I2" (Analyst) has no tasks`,
+      expect.stringMatching(
+        /^6:11 error \[unknown-key\] unexpected key "node-version" in github \(expected one of runs-on, pull-request\b/,
+      ),
+    ]);
+  });
+
   it("reports a YAML syntax error at its position", () => {
     expect(diagnostics(`version: 1\nname: x\ninstances:\n  I1: { role: A\nwaves: []\n`)).toEqual([
       "5:1 error [syntax] Flow map in block collection must be sufficiently indented and end with a }",
@@ -175,7 +186,7 @@ describe("semantic errors", () => {
   it("github.app and github.token-secret together: one landing token, located at app", () => {
     const github = "github:\n  token-secret: LANDING\n  app: { client-id: APP_ID, private-key-secret: APP_KEY }\n";
     expect(diagnostics(`${HEAD}${OK_WAVES}${github}`)).toEqual([
-      "17:3 error [two-landing-tokens] github.app and github.token-secret both name the token final-commit lands with; keep one (github.app is recommended)",
+      "17:3 error [landing-token] github.app and github.token-secret both name the token final-commit lands with; keep one (github.app is recommended)",
     ]);
     const app = load(`${HEAD}${OK_WAVES}github:\n  app: { client-id: APP_ID, private-key-secret: APP_KEY }\n`).github.app;
     expect(app).toEqual({ clientIdVar: "APP_ID", privateKeySecret: "APP_KEY" });
@@ -429,9 +440,55 @@ describe("schema and semantic errors together", () => {
     );
   });
 
-  it("skips the semantic pass when the plan's shape is broken", () => {
+  it("checks the rest of the plan when a task lacks its instance, hiding only what depends on it", () => {
+    // whether I1 and I2 are unused depends on the instance the first task was meant to have
     expect(diagnostics(`${HEAD}  - id: W0\n    tasks:\n      - { run: echo }\n      - { instance: I9, run: echo }\n`)).toEqual([
       `9:9 error [missing-key] task is missing required key "instance"`,
+      `10:21 error [unknown-instance] task "I9-W0-1" is assigned to unknown instance "I9"; did you mean "I1"?`,
     ]);
+  });
+
+  it("reports a newcomer's five mistakes in one run: misspelled key, bad mode, unknown instance, prompt without agent, missing need", () => {
+    expect(
+      diagnostics(`${HEAD}  - id: W0
+    mode: paralel
+    tasks:
+      - instance: I1
+        run: echo hi
+        timout: 5m
+      - instance: I9
+        run: echo x
+      - instance: I2
+        prompt: do a thing
+  - id: W1
+    tasks:
+      - instance: I1
+        run: echo y
+        needs: [nope]
+`),
+    ).toEqual([
+      `8:11 error [value] waves[0].mode must be one of "parallel", "sequential", got string "paralel"`,
+      `12:9 error [unknown-key] unexpected key "timout" in task; did you mean "timeout"? (expected one of id, instance, title, run, prompt, outputs, timeout, retries, estimate, env, needs)`,
+      `13:19 error [unknown-instance] task "I9-W0-1" is assigned to unknown instance "I9"; did you mean "I1"?`,
+      `16:9 error [agent] task "I2-W0-1" is a prompt task but the plan has no agent.command to run prompts with`,
+      `21:17 error [needs] task "I1-W1-1" needs unknown task "nope"`,
+    ]);
+  });
+
+  it("hides only the findings a rejected value makes meaningless", () => {
+    const rules = (source: string) => diagnostics(source).map((d) => d.split(" ")[2]);
+    // a bad mode: whether I1 is in two places at once depends on the mode meant
+    expect(
+      rules(`${HEAD}  - id: W0\n    mode: fast\n    tasks:\n      - { instance: I1, run: a }\n      - { instance: I1, run: b }\n`),
+    ).toEqual(["[unused-instance]", "[value]"]);
+    // a malformed agent is still the agent prompt tasks are meant to use
+    const withAgent = HEAD.replace("waves:", "agent: { comand: x }\nwaves:");
+    expect(rules(`${withAgent}  - id: W0\n    tasks:\n      - { instance: I1, prompt: a }\n      - { instance: I2, prompt: b }\n`)).toEqual(
+      ["[missing-key]", "[unknown-key]"],
+    );
+    // a wave whose tasks are not a list: a need naming one of them cannot be judged, other findings can
+    expect(
+      rules(`${HEAD}  - id: W0\n    tasks: oops\n  - id: W1\n    tasks:\n      - { instance: I7, run: a, needs: [I1-W0-1] }\n`),
+    ).toEqual(["[unused-instance]", "[unused-instance]", "[type]", "[unknown-instance]"]);
   });
 });

@@ -108,15 +108,14 @@ function readFileSafe(p: string): string {
   }
 }
 
-/** A finished run leaves no worktrees and no lock behind. */
+/** A finished run leaves no slots, no run repository, no worktrees and no lock behind. */
 export function expectNoLeftovers(repo: string, context?: string): void {
   const worktrees = git(repo, "worktree", "list", "--porcelain")
     .split("\n")
     .filter((l) => l.startsWith("worktree "));
   expect(worktrees, context).toEqual([`worktree ${repo}`]);
-  const dir = join(repo, ".waveplan/worktrees");
-  expect(existsSync(dir) ? readdirSync(dir) : [], context).toEqual([]);
-  expect(existsSync(join(repo, ".waveplan/lock")), context).toBe(false);
+  for (const left of ["slots", "git", "worktrees", "lock", "lock.takeover"])
+    expect(existsSync(join(repo, ".waveplan", left)), `${context ?? ""} .waveplan/${left}`).toBe(false);
 }
 
 /** Files of a commit: path → content (utf8). */

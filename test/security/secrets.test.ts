@@ -4,9 +4,9 @@
  * secret split across writes); the test greps every file the run produced.
  *
  * A task that writes a secret into the repository's files puts it into its change: that is content,
- * not output, and redacting it would corrupt the patch. The right answer is to refuse the task, as
- * the action already does before uploading (src/action/secret-guard.ts); for local runs that check
- * belongs where the runner publishes checkpoints (src/run, src/engine/task.ts) and is not covered here.
+ * not output, and redacting it would corrupt the patch. So the checkpoint is refused, naming the
+ * secret (src/checkpoint/secret-guard.ts) — also when only one line of a multi-line secret is written,
+ * in the change or in a declared output.
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -181,4 +181,49 @@ describe("a task that writes a secret into the repository", () => {
     expect(git(repo, "rev-parse", "HEAD")).toBe(head);
     for (const f of allFiles(join(repo, ".waveplan", "runs"))) expect(readFileSync(f).includes(SECRET), f).toBe(false);
   }, 120_000);
+});
+
+// A PEM key: GitHub masks each line of a multi-line secret on its own (actions/runner
+// src/Runner.Worker/Worker.cs, InitializeSecretMasker), and a task that writes one line leaks the key.
+const PEM = [
+  "-----BEGIN PRIVATE KEY-----",
+  "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7",
+  "Zq9mXw4Vt8pQ2rLkJ1nB5sYcHd3fGa6WuE0iTo7MvRxNyPlKbCz",
+  "-----END PRIVATE KEY-----",
+].join("\n");
+
+describe("a multi-line secret is caught line by line", () => {
+  for (const [where, script, outputs] of [
+    ["its change", 'printf "%s\\n" "$PEM_KEY" | sed -n 3p > key-part.txt', "[]"],
+    ["a declared output", 'mkdir -p build && printf "%s\\n" "$PEM_KEY" | sed -n 2p > build/line.txt', "[build/line.txt]"],
+  ] as const) {
+    it(`one line of it in ${where} refuses the checkpoint, naming the secret; nothing lands`, async () => {
+      requireBundle();
+      const repo = makeRepo({ "README.md": "pem\n", ".gitignore": "build/\n" });
+      writeFiles(repo, {
+        "plan.yml": `version: 1
+name: pem
+instances: { I1: { role: Writer } }
+agent: { command: "cat", secrets: [PEM_KEY] }
+waves:
+  - id: W1
+    tasks:
+      - id: leak
+        instance: I1
+        outputs: ${outputs}
+        run: |
+          ${script}
+`,
+      });
+      git(repo, "add", "-A");
+      git(repo, "commit", "-q", "-m", "plan");
+      const head = git(repo, "rev-parse", "HEAD");
+      const r = await cli(repo, ["run", "plan.yml"], { PEM_KEY: PEM });
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      expect(r.stderr).toContain('task "leak" put the value of secret PEM_KEY into its checkpoint');
+      expect(git(repo, "rev-parse", "HEAD")).toBe(head);
+      for (const line of PEM.split("\n").slice(1, 3))
+        for (const f of allFiles(join(repo, ".waveplan", "runs"))) expect(readFileSync(f).includes(line), f).toBe(false);
+    }, 120_000);
+  }
 });

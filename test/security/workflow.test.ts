@@ -112,6 +112,8 @@ function allowedExpression(e: string, plan: Plan): boolean {
     "github.token",
     "toJSON(needs)",
     "inputs.branch",
+    "inputs.resume-from",
+    "github.event_name == 'workflow_dispatch' && inputs.resume-from != '' && github.token || ''",
     "github.event_name == 'workflow_dispatch' && inputs.land",
   ]);
   const app = plan.github.app;
@@ -148,7 +150,8 @@ function checkWorkflow(name: string, plan: Plan, text: string, workflow: Workflo
   for (const u of userStrings(plan).filter((u) => u.length >= 4))
     for (const [, e] of text.matchAll(/\$\{\{(.*?)\}\}/gs)) expect(e.includes(u), name).toBe(false);
 
-  // 3. least privilege: read at the top, no job widens it except final-commit, which gets only what landing needs
+  // 3. least privilege: read at the top; final-commit gets only what landing needs; task jobs and
+  // final-commit may read a resumed run's artifacts (actions: read), the plan job nothing more
   expect(workflow.permissions, name).toEqual({ contents: "read" });
   // statuses: write for the final-commit status on the landing commit; contents/pull-requests write
   // only when GITHUB_TOKEN lands (not with github.token-secret or github.app); actions: write only to dispatch
@@ -160,8 +163,9 @@ function checkWorkflow(name: string, plan: Plan, text: string, workflow: Workflo
     ...(plan.github.dispatch.length ? { actions: "write" } : {}),
   };
   for (const [id, job] of jobs) {
-    if (id === "final-commit") expect(job.permissions, `${name} ${id}`).toEqual(landing);
-    else expect(job.permissions, `${name} ${id}`).toBeUndefined();
+    if (id === "final-commit") expect(job.permissions, `${name} ${id}`).toEqual({ actions: "read", ...landing });
+    else if (id === "plan") expect(job.permissions, `${name} ${id}`).toBeUndefined();
+    else expect(job.permissions, `${name} ${id}`).toEqual({ contents: "read", actions: "read" });
   }
   expect(text, name).not.toMatch(/write-all|read-all|id-token/);
 

@@ -12,10 +12,10 @@ import { git, localRunTree, requireBundles, scratch, simulateCli, simulateIn } f
 beforeAll(requireBundles);
 
 describe("simulate the example plans", () => {
-  // the largest example, through the bundled CLI; its published action ref runs this waveplan's dist/
+  // the largest example, through the bundled CLI, with the action vendored into the commit by compile
   it("auth-integration lands the local runner's tree", { timeout: 240_000 }, async () => {
     const s = scratch({ plan: "examples/auth-integration/plan.yml" });
-    expect(readFileSync(s.workflow, "utf8")).toContain("uses: waveplan/waveplan@v1");
+    expect(readFileSync(s.workflow, "utf8")).toContain("uses: ./.github/actions/waveplan\n");
     const before = git(s.bare, "rev-parse", "main");
     const out = join(s.work, "..", "sim-out");
     const started = Date.now();
@@ -31,9 +31,11 @@ describe("simulate the example plans", () => {
     expect(instances).toHaveLength(34);
     expect(state.jobs.W1.instances.map((i) => i.name)).toEqual(["W1 · I2 · I2-W1-1", "W1 · I10 · I10-W1-1", "W1 · I11 · I11-W1-1"]);
 
-    const landed = git(s.bare, "rev-parse", "main");
+    // on GitHub the example lands on its own branch (land.branch), never on the branch it ran on
+    expect(git(s.bare, "rev-parse", "main")).toBe(before);
+    const landed = git(s.bare, "rev-parse", "example/auth-integration");
     expect(git(s.bare, "rev-parse", `${landed}^`)).toBe(before);
-    expect(run.stdout).toContain(`pushed ${landed.slice(0, 12)} to main`);
+    expect(run.stdout).toContain(`pushed ${landed.slice(0, 12)} to example/auth-integration`);
     expect(git(s.bare, "rev-parse", `${landed}^{tree}`)).toBe(localRunTree(s));
     // the final-commit summary ends the output, and the job's summary file holds it
     expect(run.stdout).toMatch(/final-commit summary[\s\S]*## waveplan: Authentication integration/);

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll } from "vitest";
+import { vendoredAction } from "../../src/compile/vendor.js";
 import { compileWorkflow } from "../../src/compile/workflow.js";
 import { loadPlanFile } from "../../src/plan/load.js";
 import { type SimulateOptions, type SimulateResult, simulate } from "../../src/simulate/simulate.js";
@@ -61,6 +62,8 @@ export interface ScratchOptions {
   withAction?: boolean;
   /** change the committed plan after compiling (a stale workflow) */
   editPlan?: (text: string) => string;
+  /** change the plan before compiling (the workflow matches it) */
+  editPlanBeforeCompile?: (text: string) => string;
 }
 
 export function scratch(o: ScratchOptions): Scratch {
@@ -77,16 +80,32 @@ export function scratch(o: ScratchOptions): Scratch {
     cpSync(join(ROOT, "dist"), join(work, "dist"), { recursive: true, filter: (src) => !src.includes(join("dist", "cli")) });
   }
   const workflow = ".github/workflows/plan.yml";
+  if (o.editPlanBeforeCompile) writeFileSync(join(work, o.plan), o.editPlanBeforeCompile(readFileSync(join(work, o.plan), "utf8")));
   const { plan } = loadPlanFile(join(work, o.plan));
   const text = compileWorkflow(plan, { planPath: o.plan, workflowPath: workflow, actionRef: o.actionRef });
   mkdirSync(join(work, ".github/workflows"), { recursive: true });
   writeFileSync(join(work, workflow), text);
+  if (o.actionRef === undefined) vendorAction(work);
   if (o.editPlan) writeFileSync(join(work, o.plan), o.editPlan(readFileSync(join(work, o.plan), "utf8")));
   git(work, "add", "-A");
   git(work, "commit", "-qm", "plan and compiled workflow");
   const bare = join(root, "origin.git");
   git(root, "clone", "-q", "--bare", work, bare);
   return { work, bare, workflow: join(work, workflow), plan: o.plan };
+}
+
+/** What `compile -o` writes by default next to the workflow: the action this waveplan ships. */
+export function vendorAction(work: string): void {
+  const version = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+  const files = vendoredAction(
+    readFileSync(join(ROOT, "action.yml"), "utf8"),
+    readFileSync(join(ROOT, "dist/index.js")),
+    `waveplan ${version}`,
+  );
+  for (const f of files) {
+    mkdirSync(dirname(join(work, f.path)), { recursive: true });
+    writeFileSync(join(work, f.path), f.content);
+  }
 }
 
 /** The tree `waveplan run` lands for the same plan on the same commit (in a clone, on a side branch). */

@@ -3,7 +3,7 @@ import { upstreamOf } from "../../graph/upstream.js";
 import { formatDuration } from "../../plan/duration.js";
 import { loadPlanFile } from "../../plan/load.js";
 import { undeclaredChangeWarnings } from "../../report/declared-files.js";
-import { RunError, runPlan, selectTasks } from "../../run/local-runner.js";
+import { runPlan, selectTasks } from "../../run/local-runner.js";
 import { jsonRenderer, lineRenderer, type Renderer, ttyRenderer } from "../../run/progress.js";
 import { renderRunReport, type TaskRow } from "../../run/report.js";
 import { CliError, UsageError } from "../errors.js";
@@ -22,10 +22,13 @@ interface RunFlags {
 export function registerRun(program: Command): void {
   program
     .command("run")
-    .description("run a plan on this machine: each task in its own git worktree, checkpoints between waves, one commit at the end")
+    .description("run a plan on this machine: each task in its own isolated slot, checkpoints between waves, one commit at the end")
     .argument("<plan>", "plan file (YAML)")
     .option("--concurrency <n>", "at most n tasks at once (default: all tasks of a wave)")
-    .option("--resume [run-id]", "continue the latest run of this plan (or the given run), reusing verified checkpoints")
+    .option(
+      "--resume [run-id]",
+      "continue the latest run of this plan (or the given run), reusing verified checkpoints; with no earlier run, start one",
+    )
     .option("--wave <id>", "run only this wave (and whatever upstream it still needs)")
     .option("--only <task>", "run only this task (and whatever upstream it still needs)")
     .option("--branch <name>", "land the result on this branch instead of the current one (working tree untouched)")
@@ -78,7 +81,6 @@ export function registerRun(program: Command): void {
         }
       } catch (e) {
         renderer.close();
-        if (e instanceof RunError) throw new CliError(e.message);
         throw e;
       }
     });

@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { git } from "../../git/git.js";
+import { artifactRoutes } from "./artifacts.js";
 import { dispatchRoutes } from "./dispatches.js";
 import { installHooks, serveGit } from "./git-http.js";
 import { pullRoutes } from "./pulls.js";
@@ -22,7 +23,7 @@ import { statusRoutes } from "./statuses.js";
 
 export { type GitHubRecord, GitHubState, type RepoRules } from "./state.js";
 
-const AREAS: ((ctx: ApiContext) => Route[])[] = [pullRoutes, statusRoutes, dispatchRoutes, refRoutes];
+const AREAS: ((ctx: ApiContext) => Route[])[] = [pullRoutes, statusRoutes, dispatchRoutes, refRoutes, artifactRoutes];
 
 export interface SimGitHub {
   /** the REST API base: `GITHUB_API_URL` */

@@ -20,6 +20,8 @@ export interface ApiResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** a binary body (an artifact's zip), sent as it is instead of `body` as JSON */
+  stream?: NodeJS.ReadableStream;
 }
 
 /** What every route module gets: the state and the repository's git directory. */
@@ -74,12 +76,18 @@ export async function dispatchApi(routes: Route[], ctx: ApiContext, req: Incomin
   const matching = routes.filter((r) => r.pattern.test(url.pathname));
   if (!matching.length) return false;
   const route = matching.find((r) => r.method === req.method);
-  const send = (r: ApiResponse) => {
+  const send = async (r: ApiResponse) => {
+    if (r.stream) {
+      res.writeHead(r.status, r.headers);
+      r.stream.pipe(res);
+      await new Promise<void>((done) => res.on("close", () => done()));
+      return;
+    }
     res.writeHead(r.status, { "content-type": "application/json; charset=utf-8", ...r.headers });
     res.end(r.body === undefined ? "" : JSON.stringify(r.body));
   };
   if (!route) {
-    send(error(404, "Not Found"));
+    await send(error(404, "Not Found"));
     return true;
   }
   const text = (await readBody(req)).toString();
@@ -87,18 +95,18 @@ export async function dispatchApi(routes: Route[], ctx: ApiContext, req: Incomin
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {
-    send(error(400, "Problems parsing JSON"));
+    await send(error(400, "Problems parsing JSON"));
     return true;
   }
   const token = tokenOf(req);
   const holder = ctx.state.holder(token);
   // Source: docs "Troubleshooting the REST API" › "Bad credentials" (401 for an unknown token)
   if (token !== undefined && !holder) {
-    send(error(401, "Bad credentials", "https://docs.github.com/rest"));
+    await send(error(401, "Bad credentials", "https://docs.github.com/rest"));
     return true;
   }
   const params = (route.pattern.exec(url.pathname)?.groups ?? {}) as Record<string, string>;
-  send(await route.handle({ method: req.method ?? "GET", url, params, body, holder }));
+  await send(await route.handle({ method: req.method ?? "GET", url, params, body, holder }));
   return true;
 }
 

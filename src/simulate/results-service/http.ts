@@ -4,9 +4,11 @@
  */
 import type { IncomingMessage } from "node:http";
 import { Transform, type TransformCallback } from "node:stream";
+import { WaveplanError } from "../../errors.js";
 
 /** A failure with the status the caller should answer; `code` is protocol specific (twirp or Azure). */
-export class HttpError extends Error {
+export class HttpError extends WaveplanError {
+  override readonly name = "HttpError";
   constructor(
     readonly status: number,
     readonly code: string,

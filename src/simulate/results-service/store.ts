@@ -16,6 +16,7 @@ import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "nod
 import { join } from "node:path";
 import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { WaveplanError } from "../../errors.js";
 import { ByteLimit } from "./http.js";
 
 export interface ArtifactRecord {
@@ -36,7 +37,8 @@ export interface ArtifactRecord {
 
 export type StoreErrorCode = "not_found" | "already_exists" | "failed_precondition" | "invalid_argument" | "too_large";
 
-export class StoreError extends Error {
+export class StoreError extends WaveplanError {
+  override readonly name = "StoreError";
   constructor(
     readonly code: StoreErrorCode,
     message: string,

@@ -3,7 +3,8 @@
  * inputs as `INPUT_<NAME>` (upper case, spaces as `_`, defaults from action.yml), and the runtime
  * token and results URL of the local results service so artifacts really travel between jobs.
  *
- * `./…` is the action in the checked-out workspace (its committed `dist/`); the published waveplan
+ * `./…` is the action in the checked-out workspace — for the vendored `./.github/actions/waveplan`,
+ * whatever the commit holds there, never this waveplan's own bundle in its place; the published waveplan
  * action (`waveplan/waveplan@<any ref>`) is this waveplan's own action.yml and dist/. Nothing else is
  * run: the simulator refuses other actions before the run starts.
  */
@@ -11,14 +12,14 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
-import { DEFAULT_ACTION_REF } from "../../compile/header.js";
+import { PUBLISHED_ACTION } from "../../compile/header.js";
 import { asString, evaluate } from "../expressions.js";
 import { Expr } from "../workflow/tokens.js";
 import { APP_TOKEN_ACTION } from "./app-token.js";
 import { runStepProcess } from "./process.js";
 import { StepError, type StepOutcome, type StepRun } from "./step.js";
 
-export const WAVEPLAN_ACTION = DEFAULT_ACTION_REF.split("@")[0];
+export const WAVEPLAN_ACTION = PUBLISHED_ACTION;
 
 /** Why a `uses:` cannot run here, or undefined when it can. */
 export function refuseUses(uses: string): string | undefined {

@@ -1,9 +1,17 @@
 /**
  * A step's process: its own process group, so a timeout or a cancelled job (fail-fast, Ctrl-C)
- * ends everything the step started; output goes through the job log line by line.
+ * ends everything the step started; output goes through the job log line by line. A step's process
+ * group does not hold everything it started — the action runs its task in a group of its own, and a
+ * task may `setsid` — so each step's environment carries a marker, and a cancelled or timed-out step
+ * ends only when no process with that marker is left (engine/containment.ts: the /proc scan, its limits).
  */
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { type ContainmentScope, killContained, signalContained } from "../../engine/containment.js";
 import type { JobLog } from "./job-log.js";
+
+/** Marker variable of every process a simulated step starts (the action's own tasks inherit it). */
+export const STEP_MARKER_ENV = "WAVEPLAN_SIMULATE_STEP";
 
 export interface StepProcess {
   command: string;
@@ -29,7 +37,13 @@ const KILL_GRACE_MS = 2000;
 
 export function runStepProcess(p: StepProcess): Promise<StepExit> {
   return new Promise((resolve, reject) => {
-    const child = spawn(p.command, p.args, { cwd: p.cwd, env: p.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const contain: ContainmentScope = { env: STEP_MARKER_ENV, value: randomUUID() };
+    const child = spawn(p.command, p.args, {
+      cwd: p.cwd,
+      env: { ...p.env, [contain.env]: contain.value },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     if (child.pid) p.onSpawn?.(child.pid);
     let timedOut = false;
     let cancelled = false;
@@ -40,6 +54,7 @@ export function runStepProcess(p: StepProcess): Promise<StepExit> {
         } catch {}
       };
       signal("SIGTERM");
+      signalContained(contain, "SIGTERM").catch(() => {});
       setTimeout(() => signal("SIGKILL"), KILL_GRACE_MS).unref();
     };
     const timer = setTimeout(() => {
@@ -67,6 +82,9 @@ export function runStepProcess(p: StepProcess): Promise<StepExit> {
     child.on("exit", (code) => {
       clearTimeout(timer);
       p.signal.removeEventListener("abort", onAbort);
+      // a stopped step is over only when nothing it started runs any more (a task of the action, a
+      // setsid escapee); a step that ended by itself leaves its background processes to the job's end
+      const stopped = cancelled || timedOut ? killContained(contain).catch(() => 0) : Promise.resolve(0);
       let finished = false;
       const finish = () => {
         if (finished) return;
@@ -75,7 +93,7 @@ export function runStepProcess(p: StepProcess): Promise<StepExit> {
         child.stderr.destroy();
         out();
         err();
-        resolve({ exitCode: code, timedOut, cancelled });
+        stopped.then(() => resolve({ exitCode: code, timedOut, cancelled }));
       };
       child.once("close", finish);
       setTimeout(finish, 100);

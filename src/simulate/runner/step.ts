@@ -1,6 +1,7 @@
 /** What every kind of step gets from the job runner, and the `run:` step itself. */
 import { writeFile } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
+import { WaveplanError } from "../../errors.js";
 import { asString, type Contexts } from "../expressions.js";
 import type { SimRun } from "../run-context.js";
 import type { SimStep } from "../workflow/load.js";
@@ -33,7 +34,9 @@ export interface StepRun {
 
 export type StepOutcome = "success" | "failure";
 
-export class StepError extends Error {}
+export class StepError extends WaveplanError {
+  override readonly name = "StepError";
+}
 
 /** `run:` — the script, with its expressions already substituted, in bash (GitHub's default shell on Linux). */
 export async function runScript(s: StepRun): Promise<StepOutcome> {
