@@ -2,8 +2,9 @@
  * What the importer can tell from a bash block: which files it writes (to place checkpoint outputs)
  * and what will not work once tasks run in their own slot (an absolute `cd`, git bookkeeping).
  */
-import { findBookkeeping, REPLACED_BY } from "./git-bookkeeping.js";
+
 import type { Rule } from "../plan/rules.js";
+import { findBookkeeping, REPLACED_BY } from "./git-bookkeeping.js";
 import type { ScriptLine } from "./sections.js";
 
 export interface ScriptFinding {
