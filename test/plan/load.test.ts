@@ -183,6 +183,17 @@ describe("syntax and schema errors", () => {
 });
 
 describe("semantic errors", () => {
+  it("github.app and github.token-secret together: one landing token, located at app", () => {
+    const github = "github:\n  token-secret: LANDING\n  app: { client-id: APP_ID, private-key-secret: APP_KEY }\n";
+    expect(diagnostics(`${HEAD}${OK_WAVES}${github}`)).toEqual([
+      "17:3 error [landing-token] github.app and github.token-secret both name the token final-commit lands with; keep one (github.app is recommended)",
+    ]);
+    const app = load(`${HEAD}${OK_WAVES}github:\n  app: { client-id: APP_ID, private-key-secret: APP_KEY }\n`).github.app;
+    expect(app).toEqual({ clientIdVar: "APP_ID", privateKeySecret: "APP_KEY" });
+    expect(diagnostics(`${HEAD}${OK_WAVES}github:\n  app: { client-id: APP_ID }\n`)).toEqual([
+      expect.stringMatching(/^16:3 error \[missing-key\] app is missing required key "private-key-secret"/),
+    ]);
+  });
   it("reports duplicate wave, task and instance ids", () => {
     expect(
       diagnostics(`${HEAD}  - id: W0
