@@ -158,8 +158,9 @@ export function renderFinalSummary(s: FinalSummary): string {
   const speedup = [
     `**Wall time** ${formatDuration(m.wallMs)} (first task start → last task end) vs **${formatDuration(m.taskMs)}** of task time:`,
     `measured speedup **${m.speedup === undefined ? "–" : `${m.speedup.toFixed(2)}x`}**`,
-    `(plan estimate ${estimate === undefined ? "– (no estimates in the plan)" : `${estimate.toFixed(2)}x`};`,
-    `the plan's shape allows at most ${best === undefined ? "–" : `${best.toFixed(2)}x`} with these task times).`,
+    `(plan estimate ${estimate === undefined ? "– (no estimates in the plan)" : `${estimate.toFixed(2)}x`}).`,
+    // issue 14: a plan of one-task waves cannot go faster than 1.0x, however fast the runner is
+    `The plan's shape allows at most **${best === undefined ? "–" : `${best.toFixed(2)}x`}** with these task times.`,
   ].join(" ");
   return [
     `## waveplan: ${cell(s.plan.name)}`,
