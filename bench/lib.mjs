@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const root = new URL("..", import.meta.url).pathname;
-export const cli = join(root, "bin", "waveplan.js");
+// BENCH_CLI=<another bin/waveplan.js>: measure another build with the same bench
+export const cli = process.env.BENCH_CLI ?? join(root, "bin", "waveplan.js");
 
 export function tempDir(prefix) {
   return mkdtempSync(join(tmpdir(), `waveplan-bench-${prefix}-`));

@@ -9,7 +9,8 @@ const WAVES = 12;
 const PER_WAVE = 5;
 const SEQUENTIAL_WAVE = 8; // one chain wave, like a migration
 const TASK_SECONDS = 0.5;
-const sizes = (process.env.BENCH_SIZES ?? "1000,10000,50000").split(",").map(Number);
+// issue 14 judges this shape at 1k files (wall/ideal <= 1.15); the size scaling is runner-speed.mjs
+const sizes = (process.env.BENCH_SIZES ?? "1000").split(",").map(Number);
 
 function planYaml() {
   const lines = ["version: 1", "name: bench", "instances:"];

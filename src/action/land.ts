@@ -60,14 +60,19 @@ export async function land(r: JobEnv, loaded: LoadedPlan, commit: string, tasks:
     throw new ActionError(
       `the plan lands with the token in secret ${secret} (github.token-secret), but it is empty: add the secret to the repository (Settings → Secrets and variables → Actions); nothing was pushed`,
     );
+  const app = plan.github.app;
+  if (app && !given)
+    throw new ActionError(
+      `the plan lands with a GitHub App token (github.app), but the "token" input is empty: check that the app-token step ran (variable ${app.clientIdVar}, secret ${app.privateKeySecret}) and recompile; nothing was pushed`,
+    );
   const token = given ?? jobToken;
-  // GITHUB_TOKEN's pushes start no workflow and may not touch .github/workflows/; a secret's token may
-  const usesJobToken = !secret && (!jobToken || token === jobToken);
+  // GITHUB_TOKEN's pushes start no workflow and may not touch .github/workflows/; a secret's or App's token may
+  const usesJobToken = !secret && !app && (!jobToken || token === jobToken);
   if (usesJobToken) {
     const files = await workflowChanges(r.workspace, r.sha, commit);
     if (files.length)
       throw new ActionError(
-        `the change creates or updates workflow files (${files.join(", ")}), which GitHub never lets the job's GITHUB_TOKEN push (it has no "workflows" permission), so nothing was pushed. Land with a fine-grained personal access token or GitHub App token that has "Contents", "Pull requests" and "Workflows" write: store it as a repository secret and name it in the plan (github: { token-secret: NAME }), then recompile`,
+        `the change creates or updates workflow files (${files.join(", ")}), which GitHub never lets the job's GITHUB_TOKEN push (it has no "workflows" permission), so nothing was pushed. Land with a GitHub App token or a fine-grained personal access token that has "Contents", "Pull requests" and "Workflows" write: name the App in the plan (github: { app: { client-id: VAR, private-key-secret: SECRET } }), or store a token as a repository secret and name it (github: { token-secret: NAME }), then recompile`,
       );
   }
   const startBranch = process.env.GITHUB_REF_NAME || "";

@@ -24,6 +24,14 @@ export const PINS = {
   // https://github.com/actions/checkout/releases/tag/v7.0.1 — lightweight tag on commit 3d3c42e
   // ("prep v7.0.1 release", 2026-07-17); node24 runtime.
   checkout: { action: "actions/checkout", sha: "3d3c42e5aac5ba805825da76410c181273ba90b1", version: "v7.0.1" },
+  // https://github.com/actions/create-github-app-token/releases/tag/v3.1.1 — lightweight tag on commit
+  // 1b10c78 ("build(release): 3.1.1 [skip ci]", 2026-04-11); node24 runtime; inputs `client-id`
+  // (`app-id` deprecated), `private-key`, `owner`, `repositories`, `permission-*`; output `token`.
+  appToken: {
+    action: "actions/create-github-app-token",
+    sha: "1b10c78c7865c340bc4f6099eb2f838309f1e8c3",
+    version: "v3.1.1",
+  },
 } as const satisfies Record<string, Pin>;
 
 export function pinnedRef(pin: Pin): string {

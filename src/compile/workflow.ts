@@ -13,7 +13,7 @@ import type { Plan } from "../plan/model.js";
 import { compileCommand, DEFAULT_ACTION_REF, headerComment } from "./header.js";
 import { expr, JobIds, literalText, slug } from "./ids.js";
 import { checkoutStep, type Job, RESUME_PERMISSIONS, resumeInputs, waveJobs } from "./jobs.js";
-import { pinComment } from "./pins.js";
+import { PINS, pinComment, pinnedRef } from "./pins.js";
 
 export { DEFAULT_ACTION_REF, VENDORED_ACTION_DIR } from "./header.js";
 
@@ -54,18 +54,52 @@ export function checkOptions(plan: Plan, options: CompileOptions): string[] {
 /**
  * The GITHUB_TOKEN of final-commit: `statuses: write` to post the `final-commit` status on the
  * landing commit; `contents`/`pull-requests: write` only when it lands with GITHUB_TOKEN (with
- * `github.token-secret` the secret's token pushes and opens the pull request); `actions: write`
+ * `github.token-secret` or `github.app` that token pushes and opens the pull request); `actions: write`
  * only to dispatch `github.dispatch` workflows (else `actions: read`, for `resume-from`). Listing any scope sets the others to none (docs:
  * "Workflow syntax for GitHub Actions" › `permissions`), so `contents: read` stays for the checkout.
  */
 export function finalPermissions(plan: Plan): Record<string, string> {
-  const own = !plan.github.tokenSecret;
+  const own = !plan.github.tokenSecret && !plan.github.app;
   return {
     contents: own ? "write" : "read",
     ...(own && plan.land.strategy === "pull-request" ? { "pull-requests": "write" } : {}),
     statuses: "write",
     // `actions: read` reads a resumed run's checkpoints (resume-from); write also covers that
     actions: plan.github.dispatch.length ? "write" : RESUME_PERMISSIONS.actions,
+  };
+}
+
+const LAND = "github.event_name == 'workflow_dispatch' && inputs.land";
+const APP_TOKEN_STEP = "app-token";
+
+function landingToken(plan: Plan): string {
+  if (plan.github.app) return `steps.${APP_TOKEN_STEP}.outputs.token`;
+  return plan.github.tokenSecret ? `secrets.${plan.github.tokenSecret}` : "github.token";
+}
+
+/**
+ * `github.app`: an installation token minted in final-commit only, only when the run lands, for
+ * this repository only (no `owner`/`repositories`: "defaults to current repository"), with only
+ * what landing needs (create-github-app-token v3.1.1 action.yml, README "Inputs"). Its pushes
+ * and pull requests start workflows, unlike GITHUB_TOKEN's (docs "Triggering a workflow" ›
+ * "Triggering a workflow from a workflow"), and `workflows: write` lets it land
+ * `.github/workflows/` changes. The action masks the token (`core.setSecret`, lib/main.js).
+ */
+function appTokenStep(plan: Plan, when: string): Job {
+  const app = plan.github.app as NonNullable<Plan["github"]["app"]>;
+  return {
+    name: "Mint the GitHub App token that lands",
+    id: APP_TOKEN_STEP,
+    if: when,
+    uses: pinnedRef(PINS.appToken),
+    with: {
+      "client-id": expr(`vars.${app.clientIdVar}`),
+      "private-key": expr(`secrets.${app.privateKeySecret}`),
+      "permission-contents": "write",
+      ...(plan.land.strategy === "pull-request" ? { "permission-pull-requests": "write" } : {}),
+      "permission-workflows": "write",
+      // no statuses: the final-commit status is posted with GITHUB_TOKEN (`statuses: write` above)
+    },
   };
 }
 
@@ -124,6 +158,7 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
     permissions: finalPermissions(plan),
     steps: [
       checkoutStep(true),
+      ...(plan.github.app ? [appTokenStep(plan, LAND)] : []),
       {
         name: "Verify checkpoints and land",
         uses: actionRef,
@@ -131,10 +166,10 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
           command: "finalize",
           plan: planPath,
           needs: expr("toJSON(needs)"),
-          token: expr(plan.github.tokenSecret ? `secrets.${plan.github.tokenSecret}` : "github.token"),
+          token: expr(landingToken(plan)),
           "github-token": expr("github.token"),
           // pull_request runs have no inputs: they never land
-          land: expr("github.event_name == 'workflow_dispatch' && inputs.land"),
+          land: expr(LAND),
           branch: expr("inputs.branch"),
           "resume-from": resumeInputs()["resume-from"],
         },

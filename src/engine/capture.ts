@@ -32,13 +32,22 @@ export async function captureChange(workspace: Workspace, materialized: string, 
     throw new CaptureError(`task "${task.id}" removed its own folder ${workspace.dir}; its change cannot be captured`);
   await git(["add", "-A"], gitOpts);
   const diffArgs = ["diff", "--cached", "--no-renames", "--no-ext-diff", "--no-textconv", materialized];
-  const raw = (await gitRaw([...diffArgs, "--raw", "--numstat", "-z"], gitOpts)).stdout.toString("utf8");
+  // one git process for the list and the patch: with -z, the raw and numstat entries (NUL-ended, none
+  // empty) come first, then one more NUL, then the patch exactly as without --raw --numstat -z
+  const both = (await gitRaw([...diffArgs, "--raw", "--numstat", "--binary", "--full-index", "-z"], gitOpts)).stdout;
+  const split = both.indexOf("\0\0");
+  const raw = (split === -1 ? both : both.subarray(0, split + 1)).toString("utf8");
   const { files, insertions, deletions, gitlinks } = parseRawNumstat(raw);
   // refused rather than landed as a gitlink to a commit that exists nowhere (its files would be lost)
   const nested = gitlinks.length
     ? `nested git repository at ${gitlinks.join(", ")} (a folder with its own .git, e.g. from git clone) cannot land: remove its .git folder to keep the files, or put it in a git-ignored folder`
     : undefined;
-  const patch = (await gitRaw([...diffArgs, "--binary", "--full-index"], gitOpts)).stdout;
+  const patch =
+    split !== -1
+      ? both.subarray(split + 2)
+      : both.length
+        ? (await gitRaw([...diffArgs, "--binary", "--full-index"], gitOpts)).stdout
+        : both;
   const patchFile = join(checkpointDir, PATCH_FILE);
   await writeFile(patchFile, patch);
 

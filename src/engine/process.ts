@@ -116,8 +116,10 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
         flushOutput();
         log.end(() => resolve({ exitCode: code, signal, timedOut, interrupted, durationMs }));
       };
-      // let already-buffered output drain briefly
-      setTimeout(finish, 20);
+      // let already-buffered output drain: until both pipes closed (at once when every process holding
+      // them is gone, which the scan above made so), at most 20 ms
+      const drained = Promise.all([child.stdout, child.stderr].map((s) => (s.closed ? undefined : new Promise((r) => s.once("close", r)))));
+      Promise.race([drained, new Promise((r) => setTimeout(r, 20))]).then(finish);
     });
   });
 }

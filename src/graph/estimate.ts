@@ -42,3 +42,20 @@ export function planTiming(plan: Plan, jobOverheadMs = 0): PlanTiming {
     pipelineMs: criticalPathMs + jobsOnPath * jobOverheadMs,
   };
 }
+
+/**
+ * The best speedup the plan's shape allows with the measured task times: their sum over the measured
+ * critical path (a parallel wave costs its slowest task, a chain the sum of its tasks). A plan of
+ * one-task waves allows 1.0x however fast the runner is. Tasks without a time (not run, reused)
+ * count as 0; undefined when no task has a time.
+ */
+export function shapeSpeedup(plan: Plan, durationMs: ReadonlyMap<string, number>): number | undefined {
+  let sum = 0;
+  let path = 0;
+  for (const w of plan.waves) {
+    const times = w.tasks.map((t) => durationMs.get(t.id) ?? 0);
+    sum += times.reduce((a, b) => a + b, 0);
+    path += w.mode === "sequential" ? times.reduce((a, b) => a + b, 0) : Math.max(0, ...times);
+  }
+  return path > 0 ? sum / path : undefined;
+}

@@ -78,6 +78,8 @@ export interface Plan {
     pullRequest: boolean;
     /** the secret final-commit lands with instead of GITHUB_TOKEN */
     tokenSecret?: string;
+    /** the GitHub App final-commit mints its landing token from: a variable and a secret name */
+    app?: { clientIdVar: string; privateKeySecret: string };
     /** workflow files dispatched on the landing branch after landing with GITHUB_TOKEN */
     dispatch: string[];
     /** absent unless set: keeps the plan hash of plans that do not use it */
@@ -149,6 +151,10 @@ export function normalizePlan(input: PlanInput): Plan {
       runsOn: input.github?.["runs-on"] ?? "ubuntu-latest",
       pullRequest: input.github?.["pull-request"] ?? false,
       tokenSecret: input.github?.["token-secret"],
+      app: input.github?.app && {
+        clientIdVar: input.github.app["client-id"],
+        privateKeySecret: input.github.app["private-key-secret"],
+      },
       dispatch: input.github?.dispatch ?? [],
       failFast: input.github?.["fail-fast"] ? true : undefined,
     },

@@ -2,7 +2,7 @@
 import type { z } from "zod";
 import type { DiagnosticList, Position } from "./diagnostics.js";
 import type { SourcePath } from "./model.js";
-import { agentSchema, githubSchema, instanceSchema, landSchema, planSchema, taskSchema, waveSchema } from "./schema.js";
+import { agentSchema, githubAppSchema, githubSchema, instanceSchema, landSchema, planSchema, taskSchema, waveSchema } from "./schema.js";
 import { didYouMean } from "./suggest.js";
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -32,6 +32,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
   task: Object.keys(taskSchema.shape),
   land: Object.keys(landSchema.shape),
   github: Object.keys(githubSchema.shape),
+  app: Object.keys(githubAppSchema.shape),
 };
 
 function sectionOf(path: readonly PropertyKey[]): string {

@@ -94,6 +94,17 @@ export const landSchema = z
   })
   .describe("How the combined change lands once every task succeeded");
 
+export const githubAppSchema = z.strictObject({
+  "client-id": z
+    .string()
+    .regex(/^(?!GITHUB_)[A-Za-z_][A-Za-z0-9_]*$/i, "a variable name: letters, digits and _, not starting with GITHUB_")
+    .describe("Configuration variable (vars.NAME) holding the GitHub App's client ID"),
+  "private-key-secret": z
+    .string()
+    .regex(/^(?!GITHUB_)[A-Za-z_][A-Za-z0-9_]*$/i, "a secret name: letters, digits and _, not starting with GITHUB_")
+    .describe("Secret holding the GitHub App's private key"),
+});
+
 export const githubSchema = z
   .strictObject({
     "runs-on": z.string().min(1).optional().describe("Runner label for every job (default ubuntu-latest)"),
@@ -104,6 +115,11 @@ export const githubSchema = z
       .optional()
       .describe(
         "Secret holding the token final-commit lands with (a fine-grained PAT or GitHub App token with contents, pull requests and workflows write) instead of GITHUB_TOKEN: its pushes and pull requests start the repository's workflows and may change .github/workflows/",
+      ),
+    app: githubAppSchema
+      .optional()
+      .describe(
+        "Land with a GitHub App installation token (actions/create-github-app-token, in final-commit only) instead of GITHUB_TOKEN: its pushes and pull requests start the repository's workflows and may change .github/workflows/. Recommended over token-secret",
       ),
     dispatch: z
       .array(z.string().regex(/^[A-Za-z0-9._-]+\.ya?ml$/, "a workflow file name in .github/workflows/, e.g. ci.yml"))

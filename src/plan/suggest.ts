@@ -14,7 +14,8 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 }
 
 function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return Math.abs(a.length - b.length);
+  // lengths this far apart are never a misspelling (and long keys would cost a full table)
+  if (Math.abs(a.length - b.length) > 3) return Number.POSITIVE_INFINITY;
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];

@@ -86,6 +86,14 @@ export function validatePlan(plan: Plan, d: DiagnosticList, locate: Locate, inpu
 
   reportCycles(plan, byId, d, locate);
 
+  // one landing token: the App's installation token or the secret's, never both
+  if (plan.github.app && plan.github.tokenSecret)
+    d.error(
+      "landing-token",
+      "github.app and github.token-secret both name the token final-commit lands with; keep one (github.app is recommended)",
+      locate(["github", "app"], true),
+    );
+
   const used = new Set(plan.tasks.map((t) => t.instance));
   for (const i of plan.instances) {
     if (!used.has(i.id)) d.warning("unused-instance", `instance "${i.id}" (${i.role}) has no tasks`, locate(["instances", i.id], true));

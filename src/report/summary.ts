@@ -8,7 +8,7 @@
  */
 
 import type { CheckpointRecord } from "../checkpoint/record.js";
-import { planTiming } from "../graph/estimate.js";
+import { planTiming, shapeSpeedup } from "../graph/estimate.js";
 import { renderMermaid } from "../graph/render.js";
 import { formatDuration } from "../plan/duration.js";
 import type { Plan } from "../plan/model.js";
@@ -154,10 +154,13 @@ export interface FinalSummary {
 export function renderFinalSummary(s: FinalSummary): string {
   const m = measure(s.plan, s.records);
   const estimate = planTiming(s.plan).speedup;
+  const best = shapeSpeedup(s.plan, new Map(s.records.map((r) => [r.task.id, r.durationMs])));
   const speedup = [
     `**Wall time** ${formatDuration(m.wallMs)} (first task start → last task end) vs **${formatDuration(m.taskMs)}** of task time:`,
     `measured speedup **${m.speedup === undefined ? "–" : `${m.speedup.toFixed(2)}x`}**`,
     `(plan estimate ${estimate === undefined ? "– (no estimates in the plan)" : `${estimate.toFixed(2)}x`}).`,
+    // issue 14: a plan of one-task waves cannot go faster than 1.0x, however fast the runner is
+    `The plan's shape allows at most **${best === undefined ? "–" : `${best.toFixed(2)}x`}** with these task times.`,
   ].join(" ");
   return [
     `## waveplan: ${cell(s.plan.name)}`,

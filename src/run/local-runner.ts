@@ -51,6 +51,7 @@ export interface RunOptions {
 
 export interface RunResult {
   run: RunInfo;
+  plan: Plan;
   outcomes: TaskOutcome[];
   /** tasks whose verified checkpoint from an earlier attempt was reused */
   skipped: Task[];
@@ -280,7 +281,7 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   if (status !== "failed") await pool.removeAll();
   await layout.saveRun(run);
   emit({ type: "run-end", runId: run.runId, status: interrupted ? "interrupted" : status, wallMs, taskMs, error, landed });
-  return { run, outcomes, skipped, status, landed, error, wallMs };
+  return { run, plan, outcomes, skipped, status, landed, error, wallMs };
 }
 
 async function newRun(layout: Layout, repo: string, plan: Plan, planFile: string, branch?: string, allowDirty?: boolean): Promise<RunInfo> {

@@ -19,7 +19,8 @@ export function renderTable(headers: string[], rows: string[][]): string {
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
-export function renderRunReport(rows: TaskRow[], wallMs: number | undefined): string {
+/** `bestSpeedup`: what the plan's shape allows with these task times (graph/estimate.ts shapeSpeedup). */
+export function renderRunReport(rows: TaskRow[], wallMs: number | undefined, bestSpeedup?: number): string {
   const table = renderTable(
     ["task", "instance", "wave", "status", "duration"],
     rows.map((r) => [r.task, r.instance, r.wave, r.status, r.durationMs === undefined ? "-" : formatDuration(r.durationMs)]),
@@ -28,7 +29,8 @@ export function renderRunReport(rows: TaskRow[], wallMs: number | undefined): st
   const lines = [table, ""];
   if (wallMs !== undefined && wallMs > 0 && taskMs > 0) {
     lines.push(
-      `wall time ${formatDuration(wallMs)} vs ${formatDuration(taskMs)} of task time: measured speedup ${(taskMs / wallMs).toFixed(2)}x`,
+      `wall time ${formatDuration(wallMs)} vs ${formatDuration(taskMs)} of task time: measured speedup ${(taskMs / wallMs).toFixed(2)}x` +
+        (bestSpeedup === undefined ? "" : ` (the plan's shape allows at most ${bestSpeedup.toFixed(2)}x with these task times)`),
     );
   }
   return lines.join("\n");

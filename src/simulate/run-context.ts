@@ -20,6 +20,8 @@ export interface SimRun {
   attempt: number;
   inputs: Record<string, string | boolean | number>;
   secrets: Record<string, string>;
+  /** `vars`: the repository's configuration variables (`--var`) */
+  vars: Record<string, string>;
   /**
    * `github.token`: each job gets its own from the simulated GitHub, with the job's `permissions:`
    * (runJob replaces this run-wide placeholder before any step sees it)

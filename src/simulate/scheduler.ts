@@ -81,7 +81,7 @@ export async function schedule(o: ScheduleOptions): Promise<Map<string, JobRecor
     }
     const needsContext = Object.fromEntries(needs.map((n) => [n.id, { result: n.result, outputs: n.outputs }]));
     const failedUpstream = needs.some((n) => n.failedUpstream);
-    const contexts: Contexts = { github: { ...githubLite(run) }, inputs: run.inputs, vars: {}, needs: needsContext };
+    const contexts: Contexts = { github: { ...githubLite(run) }, inputs: run.inputs, vars: run.vars, needs: needsContext };
     const status = {
       success: () => needs.every((n) => n.result === "success") && !run.cancelled.aborted,
       failure: () => failedUpstream,

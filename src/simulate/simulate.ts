@@ -35,6 +35,8 @@ export interface SimulateOptions {
   concurrency: number;
   inputs: Record<string, string>;
   secrets: Record<string, string>;
+  /** configuration variables (`--var`), the `vars` context; not kept for a re-run */
+  vars?: Record<string, string>;
   /** repository settings (`--protect`, `--allow-token-prs`); a re-run keeps the first attempt's unless given */
   rules?: Partial<RepoRules>;
   cwd: string;
@@ -112,6 +114,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     attempt,
     inputs,
     secrets: o.secrets,
+    vars: o.vars ?? {},
     token: `ghs_simulated${randomBytes(12).toString("hex")}`,
     github,
     service,

@@ -130,6 +130,32 @@ describe("landing under GitHub's rules", () => {
     expect(r.summary).not.toContain(PAT);
   });
 
+  it("github.app: the App's installation token lands the workflow change and opens the PR; an empty token fails before any push", async () => {
+    const plan = withGitHub(withWorkflowChange(PR_PLAN), "  app: { client-id: APP_CLIENT_ID, private-key-secret: APP_PRIVATE_KEY }\n");
+    const { repo, gh, finalize } = track(
+      await scenario("github-app", plan, { protect: ["main"] }, { contents: "read", statuses: "write" }),
+    );
+    const empty = await finalize({ token: "" });
+    expect(empty.code).toBe(1);
+    expect(commands(empty.stdout, "error")[0].message).toMatch(
+      /GitHub App token \(github\.app\), but the "token" input is empty.*nothing was pushed/,
+    );
+    expect(gh.state.pushes).toEqual([]);
+    // what the create-github-app-token step would hand over: contents, pull requests and workflows write
+    const token = gh.appToken("Iv23liLanding", { contents: "write", "pull-requests": "write", workflows: "write" });
+    const r = await finalize({ token });
+    expect(r.code, r.stdout).toBe(0);
+    const head = git(repo.origin, "rev-parse", "waveplan/action-demo");
+    expect(git(repo.origin, "show", `${head}:.github/workflows/ci.yml`)).toContain("workflow_dispatch");
+    const record = await gh.record();
+    expect(record.pulls).toEqual([
+      expect.objectContaining({ headSha: head, openedBy: "GitHub App Iv23liLanding", triggersWorkflows: true }),
+    ]);
+    expect(record.pushes).toEqual([expect.objectContaining({ by: "GitHub App Iv23liLanding", triggersWorkflows: true })]);
+    expect(record.statuses[head]).toEqual([expect.objectContaining({ context: "final-commit", by: "GITHUB_TOKEN (final-commit)" })]);
+    expect(r.stdout.replace(/^::add-mask::.*$/gm, "")).not.toContain(token);
+  });
+
   it("github.token-secret set but the secret empty: fails before any push, naming the secret", async () => {
     const plan = withGitHub(PR_PLAN, "  token-secret: LANDING_TOKEN\n");
     const { gh, finalize } = track(await scenario("empty-secret", plan, {}, { contents: "read", statuses: "write" }));

@@ -262,6 +262,44 @@ describe("options", () => {
     expect(actionRefWarning("waveplan/waveplan@v1")).toMatch(/"v1" is a tag or branch.*waveplan\/waveplan@<sha>/);
     expect(actionRefWarning("me/fork/sub@main")).toMatch(/"main" is a tag or branch/);
   });
+  it("github.app: final-commit mints a repository-scoped App token with the pinned create-github-app-token, only when landing, and lands with it", () => {
+    const app = { clientIdVar: "APP_CLIENT_ID", privateKeySecret: "APP_PRIVATE_KEY" };
+    const compile = (strategy: "commit" | "pull-request") =>
+      parse(compileWorkflow({ ...plan, land: { ...plan.land, strategy }, github: { ...plan.github, app } }, base)) as {
+        jobs: Record<string, { permissions: unknown; steps: (Step & { id?: string })[] }>;
+      };
+    const { jobs } = compile("pull-request");
+    const final = jobs["final-commit"];
+    // GITHUB_TOKEN only reads and posts the status: the App's token pushes and opens the pull request
+    expect(final.permissions).toEqual({ contents: "read", statuses: "write", actions: "read" });
+    expect(final.steps.map((s) => s.uses?.split("@")[0])).toEqual([
+      "actions/checkout",
+      "actions/create-github-app-token",
+      "./.github/actions/waveplan",
+    ]);
+    expect(final.steps[1]).toEqual({
+      name: "Mint the GitHub App token that lands",
+      id: "app-token",
+      if: "github.event_name == 'workflow_dispatch' && inputs.land",
+      uses: `actions/create-github-app-token@${PINS.appToken.sha}`,
+      with: {
+        "client-id": "${{ vars.APP_CLIENT_ID }}",
+        "private-key": "${{ secrets.APP_PRIVATE_KEY }}",
+        "permission-contents": "write",
+        "permission-pull-requests": "write",
+        "permission-workflows": "write",
+      },
+    });
+    expect(final.steps[2].with).toMatchObject({ token: "${{ steps.app-token.outputs.token }}", "github-token": "${{ github.token }}" });
+    // no owner/repositories: the action's default is the current repository only
+    expect(Object.keys(final.steps[1].with ?? {})).not.toContain("owner");
+    // landing by direct push needs no pull request access
+    expect(compile("commit").jobs["final-commit"].steps[1].with).not.toHaveProperty("permission-pull-requests");
+    for (const id of Object.keys(jobs)) if (id !== "final-commit") expect(JSON.stringify(jobs[id]), id).not.toContain("app-token");
+    expect(compileWorkflow({ ...plan, github: { ...plan.github, app } }, base)).toContain(
+      `uses: actions/create-github-app-token@${PINS.appToken.sha} # ${PINS.appToken.version}`,
+    );
+  });
   it("refuses unsafe refs, paths and runner labels", () => {
     expect(() => compileWorkflow(plan, { ...base, actionRef: "x@${{ github.token }}" })).toThrow(/action ref/);
     expect(() => compileWorkflow(plan, { ...base, actionRef: "no-ref" })).toThrow(/action ref/);

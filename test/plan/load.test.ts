@@ -183,6 +183,17 @@ describe("syntax and schema errors", () => {
 });
 
 describe("semantic errors", () => {
+  it("github.app and github.token-secret together: one landing token, located at app", () => {
+    const github = "github:\n  token-secret: LANDING\n  app: { client-id: APP_ID, private-key-secret: APP_KEY }\n";
+    expect(diagnostics(`${HEAD}${OK_WAVES}${github}`)).toEqual([
+      "17:3 error [landing-token] github.app and github.token-secret both name the token final-commit lands with; keep one (github.app is recommended)",
+    ]);
+    const app = load(`${HEAD}${OK_WAVES}github:\n  app: { client-id: APP_ID, private-key-secret: APP_KEY }\n`).github.app;
+    expect(app).toEqual({ clientIdVar: "APP_ID", privateKeySecret: "APP_KEY" });
+    expect(diagnostics(`${HEAD}${OK_WAVES}github:\n  app: { client-id: APP_ID }\n`)).toEqual([
+      expect.stringMatching(/^16:3 error \[missing-key\] app is missing required key "private-key-secret"/),
+    ]);
+  });
   it("reports duplicate wave, task and instance ids", () => {
     expect(
       diagnostics(`${HEAD}  - id: W0
@@ -457,7 +468,7 @@ describe("schema and semantic errors together", () => {
 `),
     ).toEqual([
       `8:11 error [value] waves[0].mode must be one of "parallel", "sequential", got string "paralel"`,
-      `12:9 error [unknown-key] unexpected key "timout" in task; did you mean "timeout"? (expected one of id, instance, title, run, prompt, outputs, timeout, retries, estimate, env, needs)`,
+      `12:9 error [unknown-key] unexpected key "timout" in task; did you mean "timeout"? (expected one of id, instance, title, run, prompt, outputs, timeout, retries, estimate, env, needs, files)`,
       `13:19 error [unknown-instance] task "I9-W0-1" is assigned to unknown instance "I9"; did you mean "I1"?`,
       `16:9 error [agent] task "I2-W0-1" is a prompt task but the plan has no agent.command to run prompts with`,
       `21:17 error [needs] task "I1-W1-1" needs unknown task "nope"`,

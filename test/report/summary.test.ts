@@ -134,7 +134,7 @@ describe("renderFinalSummary", () => {
     expect(text).toContain("```mermaid\ngantt\n");
     // plan estimate: sequential 4m over critical path 3m
     expect(text).toContain(
-      "**Wall time** 1m40s (first task start → last task end) vs **2m10s** of task time: measured speedup **1.30x** (plan estimate 1.33x).",
+      "**Wall time** 1m40s (first task start → last task end) vs **2m10s** of task time: measured speedup **1.30x** (plan estimate 1.33x). The plan's shape allows at most **1.30x** with these task times.",
     );
     expect(text).toContain("| I1 | Lead: backend; #1 | 2 | 1m40s | 100% |");
     expect(text).toContain("| I2 | Tester | 1 | 30s | 30% |");

@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { compileWorkflow } from "../../src/compile/workflow.js";
 import { loadPlanFile } from "../../src/plan/load.js";
 import { simulate } from "../../src/simulate/simulate.js";
+import { vendorAction } from "../simulate/helpers.js";
 import { git, makeRepo, requireBundle, tempDir } from "../support/repo.js";
 
 function alive(pid: number): boolean {
@@ -51,6 +52,8 @@ waves:
       join(repo, workflow),
       compileWorkflow(loadPlanFile(join(repo, "plan.yml")).plan, { planPath: "plan.yml", workflowPath: workflow }),
     );
+    // the jobs use the vendored action, as `compile -o` writes it
+    vendorAction(repo);
     git(repo, "add", "-A");
     git(repo, "commit", "-qm", "plan");
     const bare = join(tempDir(), "origin.git");

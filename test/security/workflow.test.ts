@@ -116,6 +116,8 @@ function allowedExpression(e: string, plan: Plan): boolean {
     "github.event_name == 'workflow_dispatch' && inputs.resume-from != '' && github.token || ''",
     "github.event_name == 'workflow_dispatch' && inputs.land",
   ]);
+  const app = plan.github.app;
+  if (app && [`vars.${app.clientIdVar}`, `secrets.${app.privateKeySecret}`, "steps.app-token.outputs.token"].includes(e)) return true;
   return fixed.has(e) || [...(plan.agent?.secrets ?? []), plan.github.tokenSecret].some((s) => s && e === `secrets.${s}`);
 }
 
@@ -152,8 +154,8 @@ function checkWorkflow(name: string, plan: Plan, text: string, workflow: Workflo
   // final-commit may read a resumed run's artifacts (actions: read), the plan job nothing more
   expect(workflow.permissions, name).toEqual({ contents: "read" });
   // statuses: write for the final-commit status on the landing commit; contents/pull-requests write
-  // only when GITHUB_TOKEN lands (not with github.token-secret); actions: write only to dispatch
-  const own = !plan.github.tokenSecret;
+  // only when GITHUB_TOKEN lands (not with github.token-secret or github.app); actions: write only to dispatch
+  const own = !plan.github.tokenSecret && !plan.github.app;
   const landing = {
     contents: own ? "write" : "read",
     ...(own && plan.land.strategy === "pull-request" ? { "pull-requests": "write" } : {}),
@@ -188,6 +190,21 @@ describe.each(cases)("$name", ({ name, planPath }) => {
   it("is secure: no plan text in run:/expressions, least privilege, SHA pins, safe triggers", () => {
     const { plan, text, workflow } = compile(planPath, `.github/workflows/${name.replace(/\W+/g, "-")}.yml`);
     checkWorkflow(name, plan, text, workflow);
+  });
+});
+
+describe("a plan landing with a GitHub App (github.app)", () => {
+  it("is secure: the App token step is pinned, its inputs are only vars/secrets the plan names, least privilege", () => {
+    const planPath = "test/fixtures/compile/agent.yml";
+    const { plan: base } = loadPlanFile(planPath);
+    const plan: Plan = {
+      ...base,
+      land: { ...base.land, strategy: "pull-request" },
+      github: { ...base.github, app: { clientIdVar: "APP_CLIENT_ID", privateKeySecret: "APP_PRIVATE_KEY" } },
+    };
+    const text = compileWorkflow(plan, { planPath, workflowPath: ".github/workflows/app.yml" });
+    checkWorkflow("github.app", plan, text, parse(text));
+    expect(text).toContain("actions/create-github-app-token@");
   });
 });
 

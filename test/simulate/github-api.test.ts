@@ -101,6 +101,20 @@ describe("git over smart HTTP (git http-backend) under GitHub's push rules", () 
     expect(ok.status, ok.stderr).toBe(0);
     expect(gh.state.pushes.at(-1)).toMatchObject({ by: "secret LANDING_TOKEN", triggersWorkflows: true });
   });
+
+  it("a GitHub App installation token has the permissions it was minted with: workflows only when asked (create-github-app-token permission-* inputs)", async () => {
+    writeFileSync(join(work, ".github/workflows/ci.yml"), "on: [push]\njobs: {}\n");
+    git(work, "commit", "-qam", "ci: push only");
+    const narrow = gh.appToken("Iv23liTest", { contents: "write" });
+    const refused = await push(narrow, "HEAD:refs/heads/app-branch");
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain("without `workflows` permission");
+    expect(git(bare, "branch", "--list", "app-branch")).toBe("");
+    const full = gh.appToken("Iv23liTest", { contents: "write", workflows: "write" });
+    const ok = await push(full, "HEAD:refs/heads/app-branch");
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(gh.state.pushes.at(-1)).toMatchObject({ ref: "refs/heads/app-branch", by: "GitHub App Iv23liTest", triggersWorkflows: true });
+  });
 });
 
 describe("REST API", () => {

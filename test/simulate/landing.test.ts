@@ -6,7 +6,8 @@
  * approve pull requests" setting, GITHUB_TOKEN pushes starting no workflow).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { GitHubRecord } from "../../src/simulate/github-api/state.js";
@@ -148,5 +149,95 @@ describe("README › Use it on GitHub, land.strategy: pull-request", () => {
     expect(gh.pushes).toEqual([expect.objectContaining({ triggersWorkflows: true })]);
     expect(gh.statuses[gh.pulls[0].headSha as string]).toEqual([expect.objectContaining({ context: "final-commit", state: "success" })]);
     expect(readFileSync(join(out, "github.json"), "utf8")).not.toContain("github_pat_readmeDemo0123456789");
+  });
+});
+
+describe("README › Use it on GitHub, with a GitHub App (github.app, actions/create-github-app-token emulated)", () => {
+  const appPlan = `version: 1
+name: App demo
+instances:
+  I1: { role: DevOps }
+land:
+  strategy: pull-request
+  message: "ci: add a workflow"
+github:
+  app: { client-id: WAVEPLAN_APP_ID, private-key-secret: WAVEPLAN_APP_KEY }
+waves:
+  - id: W1
+    tasks:
+      - { instance: I1, title: Add CI, run: "mkdir -p .github/workflows && echo 'on: push' > .github/workflows/ci.yml" }
+`;
+  const CLIENT_ID = "Iv23liReadmeDemo";
+  const privateKey = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  }).privateKey;
+  const logs = (out: string) =>
+    readdirSync(join(out, "attempt-1"), { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith("log.txt"))
+      .map((f) => readFileSync(join(out, "attempt-1", f), "utf8"))
+      .join("\n");
+
+  it("with main protected and the setting off: the App opens the pull request, lands the workflow file, its push starts CI, the token is masked", async () => {
+    const { work, github } = repository(appPlan);
+    const main = git(github, "rev-parse", "main");
+    const out = join(tempDir(), "out");
+    const r = await simulateCli(work, [
+      ".github/workflows/plan.yml",
+      "--repo",
+      github,
+      "--protect",
+      "main",
+      "--var",
+      `WAVEPLAN_APP_ID=${CLIENT_ID}`,
+      "--secret",
+      `WAVEPLAN_APP_KEY=${privateKey}`,
+      "--out",
+      out,
+    ]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const gh = record(out);
+    // an App installation token's pull request and push start workflows (docs "Triggering a workflow" ›
+    // "Triggering a workflow from a workflow"); the setting only governs GITHUB_TOKEN
+    expect(gh.pulls).toEqual([
+      expect.objectContaining({ state: "open", base: "main", openedBy: `GitHub App ${CLIENT_ID}`, triggersWorkflows: true }),
+    ]);
+    const head = gh.pulls[0].headSha as string;
+    expect(gh.pushes).toEqual([expect.objectContaining({ by: `GitHub App ${CLIENT_ID}`, triggersWorkflows: true })]);
+    expect(git(github, "show", `${head}:.github/workflows/ci.yml`)).toBe("on: push");
+    expect(gh.statuses[head]).toEqual([expect.objectContaining({ context: "final-commit", state: "success" })]);
+    expect(gh.refs.main).toBe(main);
+    // the minted token (ghs_…) is masked by the step (core.setSecret) and never written anywhere
+    const text = logs(out);
+    expect(finalLog(out)).toContain("Creating token for this repository");
+    // the runner prints the finalize step's inputs (actions/runner Handler.cs PrintActionDetails): masked
+    expect(finalLog(out)).toMatch(/s {3}token: \*\*\*$/m);
+    expect(text).not.toMatch(/ghs_[A-Za-z0-9_-]{20,}/);
+    expect(text).not.toContain("PRIVATE KEY");
+    expect(readFileSync(join(out, "github.json"), "utf8")).not.toMatch(/ghs_|PRIVATE KEY/);
+  });
+
+  it("without the App's client ID variable: the step fails with the action's message, nothing is pushed, no status", async () => {
+    const { work, github } = repository(appPlan);
+    const before = git(github, "for-each-ref");
+    const out = join(tempDir(), "out");
+    const r = await simulateCli(work, [
+      ".github/workflows/plan.yml",
+      "--repo",
+      github,
+      "--secret",
+      `WAVEPLAN_APP_KEY=${privateKey}`,
+      "--out",
+      out,
+    ]);
+    expect(r.code).toBe(1);
+    // create-github-app-token v3.1.1 main.js
+    expect(finalLog(out)).toContain("The 'client-id' (or deprecated 'app-id') input must be set to a non-empty string.");
+    const gh = record(out);
+    expect(gh.pushes).toEqual([]);
+    expect(gh.pulls).toEqual([]);
+    expect(gh.statuses).toEqual({});
+    expect(git(github, "for-each-ref")).toBe(before);
   });
 });

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { shapeSpeedup } from "../../graph/estimate.js";
 import { upstreamOf } from "../../graph/upstream.js";
 import { formatDuration } from "../../plan/duration.js";
 import { loadPlanFile } from "../../plan/load.js";
@@ -63,7 +64,8 @@ export function registerRun(program: Command): void {
             durationMs: o.record.durationMs,
           }));
           for (const t of result.skipped) rows.push({ task: t.id, instance: t.instance, wave: t.waveId, status: "reused" });
-          process.stdout.write(`\n${renderRunReport(rows, result.wallMs)}\n`);
+          const best = shapeSpeedup(result.plan, new Map(result.outcomes.map((o) => [o.task.id, o.record.durationMs])));
+          process.stdout.write(`\n${renderRunReport(rows, result.wallMs, best)}\n`);
           const undeclared = undeclaredChangeWarnings(result.outcomes.map((o) => ({ task: o.task, changed: o.record.patch.files })));
           for (const w of undeclared) process.stdout.write(`warning: ${w}\n`);
           if (result.landed) process.stdout.write(`landed ${result.landed.slice(0, 12)} (run ${result.run.runId})\n`);

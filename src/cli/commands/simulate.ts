@@ -10,6 +10,7 @@ interface SimulateFlags {
   concurrency?: string;
   input: string[];
   secret: string[];
+  var: string[];
   protect: string[];
   allowTokenPrs?: boolean;
 }
@@ -28,11 +29,12 @@ export function registerSimulate(program: Command): void {
     .option("--concurrency <n>", "at most n jobs at once (default: twice the number of CPUs, at least 4)")
     .option("--input <name=value>", "a workflow_dispatch input (repeatable)", collect, [])
     .option("--secret <name=value>", "a secret (repeatable); secrets are empty otherwise", collect, [])
+    .option("--var <name=value>", "a configuration variable, the vars context (repeatable); empty otherwise", collect, [])
     .option("--protect <branch>", "protect this branch: pushes to it are refused as GitHub refuses them (GH006) (repeatable)", collect, [])
     .option("--allow-token-prs", 'the repository setting "Allow GitHub Actions to create and approve pull requests" (off by default)')
     .addHelpText(
       "after",
-      "\nOnly actions/checkout, the waveplan action (./ or waveplan/waveplan@<ref>, which runs this waveplan's own dist/) and run: steps run.\n" +
+      "\nOnly actions/checkout, actions/create-github-app-token (emulated: mints a token of the simulated GitHub), the waveplan action (./ or waveplan/waveplan@<ref>, which runs this waveplan's own dist/) and run: steps run.\n" +
         "final-commit pushes to --repo over HTTP, through a local GitHub (REST API at GITHUB_API_URL) that applies GitHub's rules;\n" +
         "<out>/github.json records pull requests, commit statuses, refs, pushes and dispatches.\n" +
         "Use a bare repository (git clone --bare) to land on its checked-out branch. See docs/simulate.md.",
@@ -69,6 +71,7 @@ export function registerSimulate(program: Command): void {
           concurrency,
           inputs: parsePairs(flags.input, "--input"),
           secrets: parsePairs(flags.secret, "--secret"),
+          vars: parsePairs(flags.var, "--var"),
           rules: {
             ...(flags.protect.length ? { protect: flags.protect } : {}),
             ...(flags.allowTokenPrs ? { allowTokenPrs: true } : {}),

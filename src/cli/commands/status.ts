@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { type CheckpointRecord, RECORD_FILE } from "../../checkpoint/record.js";
+import { shapeSpeedup } from "../../graph/estimate.js";
 import { checkPlan } from "../../plan/load.js";
 import { Layout } from "../../run/layout.js";
 import { prepareRepo } from "../../run/local-runner.js";
@@ -55,7 +56,7 @@ export function registerStatus(program: Command): void {
       const head = `run ${run.runId} of "${run.planName}" (${run.planFile}) — ${run.status}${run.landedCommit ? ` as ${run.landedCommit.slice(0, 12)}` : ""}, base ${run.base.slice(0, 12)}, started ${run.startedAt}`;
       const failures = rows.filter((r) => r.status === "failure").map((r) => `${r.task}: ${r.error ?? "failed"} (log ${r.log})`);
       process.stdout.write(
-        `${head}\n\n${renderRunReport(rows, run.wallMs)}\n${failures.length ? `\nfailures:\n  ${failures.join("\n  ")}\n` : ""}`,
+        `${head}\n\n${renderRunReport(rows, run.wallMs, plan && shapeSpeedup(plan, new Map(rows.map((r) => [r.task, r.durationMs ?? 0]))))}\n${failures.length ? `\nfailures:\n  ${failures.join("\n  ")}\n` : ""}`,
       );
     });
 }

@@ -18,7 +18,7 @@ import { installHooks, serveGit } from "./git-http.js";
 import { pullRoutes } from "./pulls.js";
 import { branchRefs, refRoutes } from "./refs.js";
 import { type ApiContext, dispatchApi, error, type Route } from "./router.js";
-import { type GitHubRecord, GitHubState, jobPermissions, type RepoRules, USER_PERMISSIONS } from "./state.js";
+import { type Access, type GitHubRecord, GitHubState, jobPermissions, type RepoRules, USER_PERMISSIONS } from "./state.js";
 import { statusRoutes } from "./statuses.js";
 
 export { type GitHubRecord, GitHubState, type RepoRules } from "./state.js";
@@ -35,6 +35,11 @@ export interface SimGitHub {
   jobToken(job: string, permissions: unknown): string;
   /** registers a secret's value as a token of its own (an App installation token or a PAT) */
   userToken(secretName: string, value: string): void;
+  /**
+   * an installation token of the App with this client ID, installed on the repository with every
+   * repository permission; `permissions` narrows it (omitted: the installation's, as GitHub does)
+   */
+  appToken(clientId: string, permissions?: Record<string, Access>): string;
   /** what `<out>/github.json` holds */
   record(): Promise<GitHubRecord>;
   close(): Promise<void>;
@@ -79,6 +84,12 @@ export async function startGitHub(o: SimGitHubOptions): Promise<SimGitHub> {
     },
     userToken(secretName, value) {
       if (value && !state.holder(value)) state.issue(value, { kind: "user", label: secretName, permissions: USER_PERMISSIONS });
+    },
+    appToken(clientId, permissions) {
+      const token = `ghs_${randomBytes(27).toString("base64url")}`;
+      const granted = permissions ? { metadata: "read" as const, ...permissions } : USER_PERMISSIONS;
+      state.issue(token, { kind: "app", label: clientId, permissions: granted });
+      return token;
     },
     async record() {
       return state.record(await branchRefs(o.repo));

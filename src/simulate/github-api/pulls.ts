@@ -86,6 +86,7 @@ export function pullRoutes(ctx: ApiContext): Route[] {
           title: String(body.title),
           body: typeof body.body === "string" ? body.body : "",
           openedBy: describeHolder(holder),
+          triggersWorkflows: holder.kind !== "job",
         };
         ctx.state.pulls.push(pr);
         return { status: 201, body: await view(pr) };

@@ -24,11 +24,12 @@ export type Access = "read" | "write" | "none";
 /**
  * Who holds a token. `job`: a job's GITHUB_TOKEN, limited to the job's `permissions:`. `user`: a
  * token the workflow got from a secret (fine-grained PAT or GitHub App installation token), which
- * the simulator grants everything on the repository, `workflows` included.
+ * the simulator grants everything on the repository, `workflows` included. `app`: an installation
+ * token minted by `actions/create-github-app-token` in the run, with the permissions it asked for.
  */
 export interface TokenHolder {
-  kind: "job" | "user";
-  /** the job key, or the name of the secret the token came from */
+  kind: "job" | "user" | "app";
+  /** the job key, the name of the secret the token came from, or the App's client ID */
   label: string;
   permissions: Record<string, Access>;
 }
@@ -40,8 +41,13 @@ export interface PullRequest {
   state: "open" | "closed";
   title: string;
   body: string;
-  /** who opened it: `GITHUB_TOKEN (final-commit)` or `secret NAME` */
+  /** who opened it: `GITHUB_TOKEN (final-commit)`, `secret NAME` or `GitHub App CLIENT_ID` */
   openedBy: string;
+  /**
+   * Whether GitHub would start the repository's `pull_request` workflows for it: never when the
+   * GITHUB_TOKEN opened it. Source: docs "Triggering a workflow" › "Triggering a workflow from a workflow".
+   */
+  triggersWorkflows: boolean;
 }
 
 export interface CommitStatus {
@@ -122,6 +128,7 @@ export class GitHubState {
 }
 
 export function describeHolder(h: TokenHolder): string {
+  if (h.kind === "app") return `GitHub App ${h.label}`;
   return h.kind === "job" ? `GITHUB_TOKEN (${h.label})` : `secret ${h.label}`;
 }
 

@@ -15,6 +15,7 @@ import { parse } from "yaml";
 import { PUBLISHED_ACTION } from "../../compile/header.js";
 import { asString, evaluate } from "../expressions.js";
 import { Expr } from "../workflow/tokens.js";
+import { APP_TOKEN_ACTION } from "./app-token.js";
 import { runStepProcess } from "./process.js";
 import { StepError, type StepOutcome, type StepRun } from "./step.js";
 
@@ -23,7 +24,10 @@ export const WAVEPLAN_ACTION = PUBLISHED_ACTION;
 /** Why a `uses:` cannot run here, or undefined when it can. */
 export function refuseUses(uses: string): string | undefined {
   if (uses.startsWith("actions/checkout@") || uses.startsWith("./") || uses.startsWith(`${WAVEPLAN_ACTION}@`)) return undefined;
-  return `\`uses: ${uses}\` cannot run in the simulator: it runs actions/checkout, the waveplan action (./ or ${WAVEPLAN_ACTION}@…) and run: steps only`;
+  if (uses === APP_TOKEN_ACTION) return undefined;
+  if (uses.startsWith("actions/create-github-app-token@"))
+    return `\`uses: ${uses}\` cannot run in the simulator: it emulates actions/create-github-app-token only at the release compile pins (${APP_TOKEN_ACTION})`;
+  return `\`uses: ${uses}\` cannot run in the simulator: it runs actions/checkout, actions/create-github-app-token (emulated), the waveplan action (./ or ${WAVEPLAN_ACTION}@…) and run: steps only`;
 }
 
 interface ActionManifest {
@@ -69,11 +73,17 @@ export async function runAction(s: StepRun): Promise<StepOutcome> {
     s.log.stepLine(
       `::warning::Unexpected input(s) '${unexpected.join("', '")}', valid inputs are ['${Object.keys(action.inputs).join("', '")}']`,
     );
+  const inputs: [string, string][] = [];
   for (const [name, def] of Object.entries(action.inputs)) {
     const value = Object.hasOwn(s.step.with, name) ? asString(s.step.with[name], s.contexts) : defaultValue(def.default, s);
-    if (value !== undefined) env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
+    if (value !== undefined) inputs.push([name, value]);
   }
-  for (const name of unexpected) env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = asString(s.step.with[name], s.contexts);
+  for (const name of unexpected) inputs.push([name, asString(s.step.with[name], s.contexts)]);
+  for (const [name, value] of inputs) env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
+  // the runner prints the non-empty inputs before the action runs, through the log's masks
+  // (actions/runner src/Runner.Worker/Handlers/Handler.cs, PrintActionDetails)
+  const shown = inputs.filter(([, value]) => value !== "");
+  if (shown.length) s.log.info(["with:", ...shown.map(([name, value]) => `  ${name}: ${value}`)].join("\n"));
   if (s.run.failTask) env.BASH_ENV = await failHook(s, env.BASH_ENV);
 
   s.log.info(`[command]node ${action.main}`);

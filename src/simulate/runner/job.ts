@@ -10,6 +10,7 @@ import { asString, asStrings, type Contexts, condition, resolve } from "../expre
 import { defaultVariables, eventInputs, githubContext, hostEnvironment, type SimRun } from "../run-context.js";
 import type { SimJob, SimStep } from "../workflow/load.js";
 import { runAction } from "./action.js";
+import { APP_TOKEN_ACTION, createAppToken } from "./app-token.js";
 import { checkout } from "./checkout.js";
 import { type Annotation, parseKeyValueFile } from "./commands.js";
 import { JobLog } from "./job-log.js";
@@ -57,7 +58,7 @@ export async function runJob(runOfJob: SimRun, spec: InstanceSpec, cancel: Abort
   const contexts: Contexts = {
     github: githubContext(run, { job: spec.job.id, workspace: place.workspace, eventPath: place.eventPath }),
     inputs: run.inputs,
-    vars: {},
+    vars: run.vars,
     secrets: { GITHUB_TOKEN: run.token, ...run.secrets },
     matrix: spec.matrix ?? {},
     strategy: spec.strategy,
@@ -195,6 +196,7 @@ function dispatch(s: StepRun): Promise<StepOutcome> {
   const uses = s.step.uses;
   if (uses === undefined) return runScript(s);
   if (uses.startsWith("actions/checkout@")) return checkout(s);
+  if (uses === APP_TOKEN_ACTION) return createAppToken(s);
   return runAction(s);
 }
 

@@ -1,0 +1,120 @@
+// Benchmark (issue 14, local runner rows): the cost per wave of `waveplan run` over the ideal, next to
+// a bash `&`/`wait` loop doing the same tasks in one folder (no isolation, no checkpoints), on the
+// 6 waves x 4 tasks of `sleep 0.4` shape at 1k / 10k / 50k files; then the quick-start example's
+// measured speedup next to the best speedup its shape allows. Every figure comes from this one run.
+// BENCH_SPEED_SIZES=1000,10000 skips 50k; the 50k repository is made once and kept in
+// $TMPDIR/waveplan-bench-cache-50000 (each run resets it to its first commit).
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cli, fixed, makeRepo, printTable, root, run, timed } from "./lib.mjs";
+
+const WAVES = 6;
+const WIDTH = 4;
+const TASK_SECONDS = 0.4;
+const sizes = (process.env.BENCH_SPEED_SIZES ?? "1000,10000,50000").split(",").map(Number);
+const idealMs = WAVES * TASK_SECONDS * 1000;
+const git = (cwd, ...args) => run("git", args, { cwd }).stdout.trim();
+
+const task = (w, t) => `sleep ${TASK_SECONDS} && mkdir -p out && echo ${w}-${t} > out/W${w}-${t}.txt`;
+
+function planYaml() {
+  const lines = ["version: 1", "name: speed", "instances:"];
+  for (let i = 1; i <= WIDTH; i++) lines.push(`  I${i}: { role: Worker ${i} }`);
+  lines.push("waves:");
+  for (let w = 0; w < WAVES; w++) {
+    lines.push(`  - id: W${w}`, "    tasks:");
+    for (let t = 0; t < WIDTH; t++) lines.push(`      - instance: I${t + 1}`, `        run: ${task(w, t)}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function bashScript() {
+  const lines = ["set -e"];
+  for (let w = 0; w < WAVES; w++) {
+    for (let t = 0; t < WIDTH; t++) lines.push(`(${task(w, t)}) &`);
+    lines.push("wait");
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** A committed repository of `files` files plus the plan, reset to that commit; big ones are cached. */
+function repoWith(files) {
+  const cached = join(tmpdir(), `waveplan-bench-cache-${files}`);
+  if (files >= 50000 && existsSync(join(cached, ".git"))) {
+    git(cached, "checkout", "-q", "-f", "main");
+    git(cached, "reset", "-q", "--hard", git(cached, "rev-list", "--max-parents=0", "HEAD"));
+    git(cached, "clean", "-qffdx");
+  } else {
+    const dir = makeRepo(files);
+    if (files < 50000) return withPlan(dir);
+    rmSync(cached, { recursive: true, force: true });
+    renameSync(dir, cached);
+  }
+  return withPlan(cached);
+}
+
+function withPlan(dir) {
+  writeFileSync(join(dir, "plan.yml"), planYaml());
+  writeFileSync(join(dir, "orchestrate.sh"), bashScript());
+  git(dir, "add", "-A");
+  git(dir, "commit", "-qm", "plan");
+  return dir;
+}
+
+const rows = [];
+const results = [];
+for (const files of sizes) {
+  const repo = repoWith(files);
+  const bash = timed(() => run("bash", ["orchestrate.sh"], { cwd: repo }));
+  git(repo, "clean", "-qffdx");
+  const wp = timed(() => run("node", [cli, "run", "plan.yml"], { cwd: repo }));
+  const perWave = (ms) => (ms - idealMs) / WAVES;
+  results.push({
+    files,
+    waveplanMs: Math.round(wp.ms),
+    bashMs: Math.round(bash.ms),
+    idealMs,
+    overheadPerWaveMs: Math.round(perWave(wp.ms)),
+    bashOverheadPerWaveMs: Math.round(perWave(bash.ms)),
+  });
+  if (files < 50000) rmSync(repo, { recursive: true, force: true });
+}
+const base = results.find((r) => r.files === 1000) ?? results[0];
+for (const r of results) {
+  r.vs1k = fixed(r.overheadPerWaveMs / base.overheadPerWaveMs, 3);
+  rows.push([
+    r.files,
+    fixed(r.waveplanMs / 1000),
+    fixed(r.bashMs / 1000),
+    fixed(idealMs / 1000),
+    r.overheadPerWaveMs,
+    r.bashOverheadPerWaveMs,
+    r.vs1k,
+  ]);
+}
+printTable(
+  `local runner per wave: ${WAVES} waves x ${WIDTH} tasks of sleep ${TASK_SECONDS}s (target: <= 150 ms/wave at 1k; 10k <= 2x, 50k <= 4x the 1k figure)`,
+  ["files", "waveplan s", "bash s", "ideal s", "overhead/wave ms", "bash overhead/wave ms", "x 1k"],
+  rows,
+);
+
+// The quick start as a new user runs it (examples/auth-integration/run.sh), into a scratch folder.
+const scratch = mkdtempSync(join(tmpdir(), "waveplan-bench-quickstart-"));
+mkdirSync(scratch, { recursive: true });
+const out = run("bash", [join(root, "examples/auth-integration/run.sh"), join(scratch, "repo")], { cwd: root }).stdout;
+const m = /measured speedup ([\d.]+)x(?: \(the plan's shape allows at most ([\d.]+)x)?/.exec(out);
+const wall = /wall time (\S+) vs (\S+) of task time/.exec(out);
+const quick = {
+  measuredSpeedup: m ? Number(m[1]) : undefined,
+  shapeAllows: m?.[2] ? Number(m[2]) : undefined,
+  wall: wall?.[1],
+  taskTime: wall?.[2],
+};
+rmSync(scratch, { recursive: true, force: true });
+printTable(
+  "quick start (npm run example): measured speedup (target >= 1.2x)",
+  ["wall", "task time", "measured speedup", "shape allows"],
+  [[quick.wall ?? "?", quick.taskTime ?? "?", `${quick.measuredSpeedup ?? "?"}x`, `${quick.shapeAllows ?? "?"}x`]],
+);
+console.log(JSON.stringify({ bench: "runner-speed", results, quickStart: quick }));
