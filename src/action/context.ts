@@ -8,8 +8,9 @@ import type { RunContext } from "../engine/context.js";
 import { namedSecrets } from "../engine/env.js";
 import { planHash } from "../plan/hash.js";
 import type { Plan } from "../plan/model.js";
+import { checkpointInputs } from "./inputs.js";
+import { type JobEnv, taskBaseEnv } from "./job-env.js";
 import { type ResumedRun, resolveResume } from "./resume.js";
-import { type Runner, taskBaseEnv } from "./runner.js";
 
 export interface JobContext {
   ctx: RunContext;
@@ -22,14 +23,14 @@ export interface JobContext {
  * Masks every secret the plan names (and the token) in the job log, and returns the context. The
  * values are also kept, so a checkpoint that contains one is never uploaded.
  */
-export async function jobContext(r: Runner, plan: Plan): Promise<JobContext> {
+export async function jobContext(r: JobEnv, plan: Plan): Promise<JobContext> {
   const secrets = namedSecrets(plan.agent?.secrets ?? []);
-  const token = process.env.INPUT_TOKEN;
+  const { token, resumeFrom } = checkpointInputs();
   if (token) secrets.push({ name: "token", value: token });
   for (const s of secrets) core.setSecret(s.value);
 
   const store = new ArtifactCheckpointStore({ attempt: r.attempt, runId: r.runId, tempDir: join(r.temp, "checkpoints") });
-  const resume = await resolveResume(core.getInput("resume-from"), token);
+  const resume = await resolveResume(resumeFrom, token);
   const ctx: RunContext = {
     plan,
     planHash: planHash(plan),

@@ -14,19 +14,21 @@ import { renderFailedWavesSummary, renderFinalSummary } from "../report/summary.
 import { landingCommit } from "../run/land.js";
 import { jobContext } from "./context.js";
 import { annotate } from "./errors.js";
+import { finalizeInputs } from "./inputs.js";
+import { type JobEnv, jobEnv } from "./job-env.js";
 import { land } from "./land.js";
 import { unsuccessfulJobs } from "./needs.js";
 import { loadPlan } from "./plan.js";
-import { input, type Runner, runner } from "./runner.js";
 
 /** Who authors the landed commit when neither the `author` input nor the plan says. */
 export const DEFAULT_AUTHOR = "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>";
 
 export async function finalize(): Promise<void> {
-  const r = runner();
+  const r = jobEnv();
   const loaded = await loadPlan(r);
   core.setOutput("status", "failure");
-  const failed = unsuccessfulJobs(input("needs"));
+  const inputs = finalizeInputs();
+  const failed = unsuccessfulJobs(inputs.needs);
   if (failed.length) {
     const list = failed.map((f) => `${f.job} (${f.result})`).join(", ");
     annotate(`not landed: ${failed.length} job${failed.length === 1 ? "" : "s"} of the run did not succeed: ${list}`, {
@@ -38,20 +40,20 @@ export async function finalize(): Promise<void> {
   }
   const verified = await core.group("Verify every checkpoint", () => verifyAll(r, loaded.plan));
   const records = verified.map((v) => v.record);
-  const author = core.getInput("author") || loaded.plan.land.author || DEFAULT_AUTHOR;
+  const author = inputs.author || loaded.plan.land.author || DEFAULT_AUTHOR;
   const commit = await landingCommit(r.workspace, loaded.plan, r.runId, r.sha, verified, { author });
   core.info(
     `landing commit ${commit} (${records.reduce((n, c) => n + c.patch.files.length, 0)} file changes from ${records.length} tasks)`,
   );
   core.setOutput("commit", commit);
 
-  const outcome = await land(r, loaded, commit, records.length);
+  const outcome = await land(r, loaded, commit, records.length, inputs);
   core.setOutput("status", outcome.status);
   await core.summary.addRaw(summary(r, loaded, records, outcome.text)).write();
 }
 
 /** Fetches every checkpoint at once, then verifies them in plan order (each record cites the ones before it). */
-async function verifyAll(r: Runner, plan: Plan): Promise<VerifiedCheckpoint[]> {
+async function verifyAll(r: JobEnv, plan: Plan): Promise<VerifiedCheckpoint[]> {
   const { ctx } = await jobContext(r, plan);
   const dirs = await Promise.all(plan.tasks.map((t) => ctx.store.fetch(t.id)));
   plan.tasks.forEach((t, i) => {
@@ -64,6 +66,6 @@ async function verifyAll(r: Runner, plan: Plan): Promise<VerifiedCheckpoint[]> {
   return plan.tasks.map((t) => ctx.verified.get(t.id) as VerifiedCheckpoint);
 }
 
-function summary(r: Runner, loaded: LoadedPlan, records: CheckpointRecord[], outcome: string): string {
+function summary(r: JobEnv, loaded: LoadedPlan, records: CheckpointRecord[], outcome: string): string {
   return renderFinalSummary({ plan: loaded.plan, planFile: loaded.file, runId: r.runId, attempt: r.attempt, records, outcome });
 }

@@ -17,8 +17,9 @@ import type { LoadedPlan } from "../plan/load.js";
 import { commitMessage } from "../run/land.js";
 import { ActionError } from "./errors.js";
 import { api, createPull, dispatchWorkflow, findOpenPull, postStatus, updatePull } from "./github.js";
+import type { FinalizeInputs } from "./inputs.js";
+import type { JobEnv } from "./job-env.js";
 import { maskToken, pushCommit, workflowChanges } from "./push.js";
-import type { Runner } from "./runner.js";
 
 /** The commit status context: the job's own name, the stable check a repository requires. */
 export const STATUS_CONTEXT = "final-commit";
@@ -26,13 +27,6 @@ export const STATUS_CONTEXT = "final-commit";
 export interface LandOutcome {
   status: "landed" | "verified";
   text: string;
-}
-
-function parseBoolean(name: string): boolean {
-  const value = core.getInput(name).trim().toLowerCase();
-  if (value === "" || value === "false") return false;
-  if (value === "true") return true;
-  throw new ActionError(`input "${name}" must be true or false, got "${value}"`);
 }
 
 /** The run's page: what the status links to. */
@@ -49,16 +43,16 @@ export function pullRequestBranch(planName: string): string {
   return `waveplan/${slug || "change"}`;
 }
 
-export async function land(r: Runner, loaded: LoadedPlan, commit: string, tasks: number): Promise<LandOutcome> {
+export async function land(r: JobEnv, loaded: LoadedPlan, commit: string, tasks: number, inputs: FinalizeInputs): Promise<LandOutcome> {
   const { plan } = loaded;
   const short = commit.slice(0, 12);
-  if (!parseBoolean("land"))
+  if (!inputs.land)
     return {
       status: "verified",
       text: `All checkpoints verified. Landing commit \`${short}\` was built but not pushed (\`land\` is false).`,
     };
-  const jobToken = core.getInput("github-token") || undefined;
-  const given = core.getInput("token") || undefined;
+  const jobToken = inputs.githubToken;
+  const given = inputs.token;
   maskToken(jobToken);
   maskToken(given);
   const secret = plan.github.tokenSecret;
@@ -82,7 +76,7 @@ export async function land(r: Runner, loaded: LoadedPlan, commit: string, tasks:
       );
   }
   const startBranch = process.env.GITHUB_REF_NAME || "";
-  const branch = core.getInput("branch") || plan.land.branch;
+  const branch = inputs.branch || plan.land.branch;
   let target: string;
   let text: string;
   if (plan.land.strategy === "pull-request") {

@@ -16,13 +16,14 @@ import { findTask, type Task } from "../plan/model.js";
 import { renderTaskNotStarted, renderTaskSummary } from "../report/summary.js";
 import { type JobContext, jobContext } from "./context.js";
 import { ActionError, annotate, fail } from "./errors.js";
+import { taskInputs } from "./inputs.js";
+import { type JobEnv, jobEnv, taskBaseEnv } from "./job-env.js";
 import { loadPlan } from "./plan.js";
-import { input, type Runner, runner, taskBaseEnv } from "./runner.js";
 
 export async function task(): Promise<void> {
-  const r = runner();
+  const r = jobEnv();
   const loaded = await loadPlan(r);
-  const id = input("task");
+  const id = taskInputs().task;
   const t = findTask(loaded.plan, id);
   if (!t) throw new ActionError(`no task "${id}" in ${loaded.file} (tasks: ${loaded.plan.tasks.map((x) => x.id).join(", ")})`);
   core.setOutput("status", "failure");
@@ -38,7 +39,7 @@ export async function task(): Promise<void> {
   }
 }
 
-async function runOne(r: Runner, loaded: LoadedPlan, t: Task): Promise<void> {
+async function runOne(r: JobEnv, loaded: LoadedPlan, t: Task): Promise<void> {
   const { plan } = loaded;
   const { ctx, store, resumed } = await jobContext(r, plan);
   if (resumed && (await reuse(ctx, t, resumed, store.nameFor(t.id)))) return;
@@ -99,7 +100,7 @@ async function reuse(ctx: RunContext, t: Task, resumed: NonNullable<JobContext["
 }
 
 /** `agent.setup`, from the hash-checked plan file: once per job, before a prompt task. */
-async function agentSetup(r: Runner, ctx: RunContext, loaded: LoadedPlan, script: string): Promise<void> {
+async function agentSetup(r: JobEnv, ctx: RunContext, loaded: LoadedPlan, script: string): Promise<void> {
   const file = join(ctx.scratchDir, "agent-setup.sh");
   await writeFile(file, script);
   const result = await core.group("Agent setup (agent.setup)", () =>

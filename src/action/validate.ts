@@ -4,13 +4,14 @@
  * with the command that regenerates it.
  */
 import { readFile } from "node:fs/promises";
-import { isAbsolute, join } from "node:path";
+import { join } from "node:path";
 import * as core from "@actions/core";
 import { readWorkflowPlanHash } from "../compile/header.js";
 import { planHash } from "../plan/hash.js";
 import { ActionError, annotate, annotateAll, diagnosticAnnotation } from "./errors.js";
+import { validateInputs } from "./inputs.js";
+import { jobEnv } from "./job-env.js";
 import { loadPlan } from "./plan.js";
-import { input, runner } from "./runner.js";
 
 /** The regenerate command the compiler wrote into the header (it knows the action ref used). */
 export function headerCommand(text: string): string | undefined {
@@ -25,7 +26,7 @@ export function headerCommand(text: string): string | undefined {
 }
 
 export async function validate(): Promise<void> {
-  const r = runner();
+  const r = jobEnv();
   const loaded = await loadPlan(r);
   await annotateAll(loaded.diagnostics.items.filter((d) => d.severity === "warning").map(diagnosticAnnotation));
   const hash = planHash(loaded.plan);
@@ -33,9 +34,7 @@ export async function validate(): Promise<void> {
     `plan ${loaded.file}: "${loaded.plan.name}", ${loaded.plan.waves.length} waves, ${loaded.plan.tasks.length} tasks, hash ${hash}`,
   );
 
-  const workflow = input("workflow");
-  if (isAbsolute(workflow) || workflow.split(/[\\/]/).includes(".."))
-    throw new ActionError(`input "workflow" must be a path inside the repository, got "${workflow}"`);
+  const { workflow } = validateInputs();
   const text = await readFile(join(r.workspace, workflow), "utf8").catch(() => {
     throw new ActionError(`workflow file ${workflow} does not exist in the checkout`);
   });

@@ -30,8 +30,4 @@ export class LocalCheckpointStore implements CheckpointStore {
     await rename(dir, target);
     await rm(trash, { recursive: true, force: true });
   }
-
-  async remove(taskId: string): Promise<void> {
-    await rm(this.dirOf(taskId), { recursive: true, force: true });
-  }
 }

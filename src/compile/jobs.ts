@@ -25,7 +25,8 @@ export const SETUP_MINUTES = 10;
 
 export type Job = Record<string, unknown>;
 
-export interface JobContext {
+/** What building the jobs of one workflow needs: the plan, where it is, the action, the job ids. */
+export interface WorkflowBuild {
   plan: Plan;
   planPath: string;
   actionRef: string;
@@ -41,7 +42,7 @@ export function checkoutStep(withFullHistory = false): Job {
 }
 
 /** The jobs of `wave`, in order, and the ids the next wave must wait for. */
-export function waveJobs(ctx: JobContext, wave: Wave, previous: string[]): { jobs: [string, Job][]; last: string[] } {
+export function waveJobs(ctx: WorkflowBuild, wave: Wave, previous: string[]): { jobs: [string, Job][]; last: string[] } {
   const base = jobIdBase(wave.id);
   if (wave.tasks.length === 1) {
     // A single task needs neither a matrix nor a chain: a plain job with a literal id shows the same name.
@@ -71,7 +72,7 @@ export function waveJobs(ctx: JobContext, wave: Wave, previous: string[]): { job
 }
 
 /** A job running `tasks`: one literal task (`taskId`) or a matrix over them. */
-function taskJob(ctx: JobContext, name: string, needs: string[], tasks: Task[], taskId?: string): Job {
+function taskJob(ctx: WorkflowBuild, name: string, needs: string[], tasks: Task[], taskId?: string): Job {
   const { plan } = ctx;
   const mixed = new Set(tasks.map((t) => t.kind)).size > 1;
   const job: Job = { name };

@@ -1,10 +1,11 @@
 /**
- * Plan → GitHub Actions workflow text (DESIGN.md section 6). Pure and deterministic: the same plan
- * and options give byte-identical output.
+ * Plan → GitHub Actions workflow text (README.md, "Use it on GitHub"). Pure and deterministic: the
+ * same plan and options give byte-identical output.
  *
  *   plan ──► W0 ──► W1 (matrix) ──► W2-1 ──► W2-2 (chain) ──► … ──► final-commit (if: always())
  *
- * Only `final-commit` can write; every other job runs with the top-level `contents: read`.
+ * Only `final-commit` can write; the other jobs keep the top-level `contents: read` (task jobs add
+ * `actions: read`, to read the checkpoints of the run they resume).
  */
 import { Document, isScalar, visit } from "yaml";
 import { planHash } from "../plan/hash.js";

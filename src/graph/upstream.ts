@@ -19,13 +19,3 @@ export function directUpstreamOf(plan: Plan, task: Task): Task[] {
   if (!prev) return [];
   return prev.mode === "sequential" ? [prev.tasks[prev.tasks.length - 1]] : prev.tasks;
 }
-
-/** Tasks that must re-run when `changed` re-runs: everything whose upstream contains one of them. */
-export function downstreamClosure(plan: Plan, changed: Iterable<string>): Set<string> {
-  const out = new Set(changed);
-  for (const t of plan.tasks) {
-    if (out.has(t.id)) continue;
-    if (upstreamOf(plan, t).some((u) => out.has(u.id))) out.add(t.id);
-  }
-  return out;
-}

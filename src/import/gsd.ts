@@ -4,9 +4,9 @@
  * Pure: the files come in as text; each diagnostic names the file it is about.
  */
 import type { Position } from "../plan/diagnostics.js";
+import { type Report, waveNeeds } from "./diagnostics.js";
 import type { ImportedPlan, ImportedTask, ImportedWave, Where } from "./imported.js";
 import { parseLocated } from "./locate.js";
-import { type Report, waveNeeds } from "./report.js";
 import { assignWorkers, capitalize, widestWave } from "./workers.js";
 
 export interface GsdFile {

@@ -8,12 +8,12 @@ import { type Diagnostic, DiagnosticList, formatDiagnostics, PlanError } from ".
 import { checkPlan } from "../plan/load.js";
 import type { SourcePath } from "../plan/model.js";
 import { buildPlan } from "./build.js";
+import { ImportError, Report } from "./diagnostics.js";
 import { emitPlan } from "./emit.js";
 import { repairDoubleEncoding } from "./encoding.js";
 import { type GsdFile, importGsd } from "./gsd.js";
 import type { ImportedPlan, Where } from "./imported.js";
 import { parseMarkdown } from "./markdown.js";
-import { ImportError, Report } from "./report.js";
 import { importTaskMaster } from "./taskmaster.js";
 
 export interface ImportOptions {

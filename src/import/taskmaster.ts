@@ -3,9 +3,10 @@
  * […]}, …}`) → the plan: one prompt task per top-level task, its subtasks a numbered checklist in
  * dependency order; waves by dependency depth; `dependencies` → `needs`. Pure: the JSON comes in as text.
  */
+
+import { type Report, waveNeeds } from "./diagnostics.js";
 import type { ImportedPlan, ImportedTask, ImportedWave, Where } from "./imported.js";
 import { type Path, parseLocated } from "./locate.js";
-import { type Report, waveNeeds } from "./report.js";
 import { assignWorkers, capitalize, widestWave } from "./workers.js";
 
 export interface TaskMasterOptions {

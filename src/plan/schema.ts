@@ -153,7 +153,7 @@ export type PlanInput = z.infer<typeof planSchema>;
 export type TaskInput = z.infer<typeof taskSchema>;
 export type WaveInput = z.infer<typeof waveSchema>;
 
-/** Keys each object may have, for "did you mean" suggestions. */
+/** The plan format as a JSON Schema (draft-7, input side), as `waveplan schema` publishes it for editors. */
 export function jsonSchema(): object {
   const schema = z.toJSONSchema(planSchema, { target: "draft-7", io: "input" }) as Record<string, unknown>;
   return {

@@ -29,7 +29,7 @@ export interface ResultsServiceOptions {
 }
 
 /** What identifies a job of a run, as a runner knows it. */
-export interface RunContext {
+export interface RunIdentity {
   runId: number | string;
   runAttempt?: number;
   /** `owner/name`; default `local/waveplan`. */
@@ -47,9 +47,9 @@ export interface ResultsService {
   /** A runtime token granting `Actions.Results:<run>:<job>`, as the runner's JWT does. */
   runtimeToken(runBackendId: string, jobBackendId: string): string;
   /** The backend ids the service assigns to a job of a run attempt. */
-  backendIds(run: RunContext): BackendIds;
+  backendIds(run: RunIdentity): BackendIds;
   /** The variables a runner gives a JavaScript action, pointing the artifact client here. */
-  env(run: RunContext): Record<string, string>;
+  env(run: RunIdentity): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -79,7 +79,7 @@ export async function startResultsService(options: ResultsServiceOptions = {}): 
   });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 
-  const backendIds = (run: RunContext): BackendIds => {
+  const backendIds = (run: RunIdentity): BackendIds => {
     const repository = run.repository ?? "local/waveplan";
     return {
       workflowRunBackendId: uuidFrom(`run\n${repository}\n${run.runId}`),

@@ -3,48 +3,24 @@
  * at the run's commit as GITHUB_WORKSPACE, INPUT_* variables, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY
  * files, the run's identity, and the artifact runtime variables of the emulated results service.
  */
-import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFile } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type SimGitHub, startGitHub } from "../../src/simulate/github-api/index.js";
 import { jobPermissions, type RepoRules } from "../../src/simulate/github-api/state.js";
 import type { ResultsService } from "../../src/simulate/results-service.js";
 
+import { ACTION, cleanEnv, git, requireBuilt, writeFiles } from "../support/repo.js";
+
+export { ACTION, git, ROOT, tempDir, writeFiles } from "../support/repo.js";
 export { craftZip } from "../support/zip.js";
 
-export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-export const ACTION = join(ROOT, "dist/index.js");
-
 export function requireActionBundle(): void {
-  if (!existsSync(ACTION)) throw new Error(`${ACTION} is missing: build it with npm run bundle (npm test does)`);
+  requireBuilt(["dist/index.js"]);
 }
 
-export function tempDir(prefix: string): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
-}
-
-/** Environment without anything pointing git at another repository, or the action at a real runner. */
-export function baseEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined || /^(GIT_|GITHUB_|INPUT_|ACTIONS_|RUNNER_)/.test(k)) continue;
-    env[k] = v;
-  }
-  return { ...env, GIT_CONFIG_NOSYSTEM: "1" };
-}
-
-export function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", args, { cwd, env: baseEnv(), encoding: "utf8" }).replace(/\n$/, "");
-}
-
-export function writeFiles(dir: string, files: Record<string, string>): void {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-}
+/** The environment a job starts from (test/support/repo.ts cleanEnv): nothing of a real runner's. */
+export const baseEnv = (): Record<string, string> => cleanEnv();
 
 export interface Repo {
   /** bare repository acting as the checkout's origin */

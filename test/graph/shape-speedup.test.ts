@@ -1,7 +1,7 @@
 // Issue 14: the closing table's measured speedup is shown next to the best the plan's shape allows.
 import { describe, expect, it } from "vitest";
 import { shapeSpeedup } from "../../src/graph/estimate.js";
-import { renderRunReport } from "../../src/run/report.js";
+import { renderRunReport } from "../../src/run/run-table.js";
 import { planFrom } from "./helpers.js";
 
 const plan = planFrom(`version: 1

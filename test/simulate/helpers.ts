@@ -3,45 +3,30 @@
  * result for comparison, and the simulator run in-process or through the bundled CLI.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll } from "vitest";
 import { vendoredAction } from "../../src/compile/vendor.js";
 import { compileWorkflow } from "../../src/compile/workflow.js";
 import { loadPlanFile } from "../../src/plan/load.js";
 import { type SimulateOptions, type SimulateResult, simulate } from "../../src/simulate/simulate.js";
 
-export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+import { cleanEnv, git, ROOT, requireBuilt, tempDir as supportTempDir } from "../support/repo.js";
+
+export { git, ROOT } from "../support/repo.js";
+
 const CLI = join(ROOT, "bin/waveplan.js");
 
 /** The action bundle and the CLI bundle are what the simulator runs; `npm test` builds them first. */
 export function requireBundles(): void {
-  for (const file of ["dist/index.js", "dist/cli/index.js"])
-    if (!existsSync(join(ROOT, file))) throw new Error(`${file} is missing: build it with npm run bundle (npm test does)`);
+  requireBuilt(["dist/index.js", "dist/cli/index.js"]);
 }
-
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 export function tempDir(): string {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), "waveplan-sim-test-")));
-  made.push(dir);
-  return dir;
+  return supportTempDir("waveplan-sim-test-");
 }
 
-export function env(): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(GIT_|GITHUB_|ACTIONS_|RUNNER_|INPUT_)/.test(k)) out[k] = v;
-  return { ...out, GIT_CONFIG_NOSYSTEM: "1" };
-}
-
-export function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", args, { cwd, env: env(), encoding: "utf8" }).trim();
-}
+/** The environment the simulator and git start from (test/support/repo.ts cleanEnv). */
+export const env = (): Record<string, string> => cleanEnv();
 
 export interface Scratch {
   /** the working repository (plan, workflow and the toy service committed) */

@@ -13,7 +13,7 @@ import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { DefaultArtifactClient } from "@actions/artifact";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type ResultsService, type RunContext, startResultsService } from "../../src/simulate/results-service.js";
+import { type ResultsService, type RunIdentity, startResultsService } from "../../src/simulate/results-service.js";
 import { craftZip } from "../support/zip.js";
 
 const execFileAsync = promisify(execFile);
@@ -23,7 +23,7 @@ let work: string;
 const savedEnv = { ...process.env };
 
 /** Makes the current process look like the given job of a run to the artifact client. */
-function actAs(run: RunContext, on: ResultsService = service): void {
+function actAs(run: RunIdentity, on: ResultsService = service): void {
   for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
   Object.assign(process.env, savedEnv, on.env(run));
 }

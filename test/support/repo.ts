@@ -1,12 +1,13 @@
 /**
  * Real git repositories and the real CLI for integration tests: temp folders that are removed after
  * the test file, `git` as a process, and `waveplan` spawned from the bundle (bin/waveplan.js) exactly
- * as users run it.
+ * as users run it. The one copy of what every suite needs (test/action, test/simulate and test/run
+ * keep only their own helpers next to their tests).
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll } from "vitest";
 
@@ -14,9 +15,18 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** The bundle `npm test` builds first; WAVEPLAN_TEST_CLI may point at another build of bin/waveplan.js's target. */
 export const CLI = process.env.WAVEPLAN_TEST_CLI ?? join(ROOT, "bin/waveplan.js");
 
+/** The bundled action, as action.yml runs it. */
+export const ACTION = join(ROOT, "dist/index.js");
+
+/** Fails the test file early when a bundle it runs is missing (paths in this project). */
+export function requireBuilt(files: string[]): void {
+  for (const bundle of files.map((f) => resolve(ROOT, f)))
+    if (!existsSync(bundle)) throw new Error(`${bundle} is missing: build it with npm run bundle (npm test does)`);
+}
+
+/** The CLI's bundle (usable as `beforeAll(requireBundle)`). */
 export function requireBundle(): void {
-  const bundle = process.env.WAVEPLAN_TEST_CLI ?? join(ROOT, "dist/cli/index.js");
-  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: build it with npm run bundle (npm test does)`);
+  requireBuilt([process.env.WAVEPLAN_TEST_CLI ?? "dist/cli/index.js"]);
 }
 
 const made: string[] = [];
@@ -31,10 +41,13 @@ export function tempDir(prefix = "waveplan-test-"): string {
   return dir;
 }
 
-/** The environment for git and the CLI: no variables that point at another repository or config. */
-export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("GIT_")) env[k] = v;
+/**
+ * The environment for git, the CLI and the action: no variables that point git at another repository
+ * or config, nor the action at a real runner (when the tests themselves run in a GitHub Actions job).
+ */
+export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(GIT_|GITHUB_|INPUT_|ACTIONS_|RUNNER_)/.test(k)) env[k] = v;
   return { ...env, GIT_CONFIG_NOSYSTEM: "1", WAVEPLAN_DEBUG: "", ...extra };
 }
 

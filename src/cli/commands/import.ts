@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Command } from "commander";
+import { ImportError } from "../../import/diagnostics.js";
 import { gsdPlanId } from "../../import/gsd.js";
 import { ImportBugError, importMarkdown, importSource, type PlanSource } from "../../import/index.js";
-import { ImportError } from "../../import/report.js";
 import { DiagnosticList, formatDiagnostics, PlanError } from "../../plan/diagnostics.js";
 import { decodeUtf8, MAX_PLAN_BYTES } from "../../plan/load.js";
 import { CliError, UsageError } from "../errors.js";

@@ -6,7 +6,7 @@ import { loadPlanFile } from "../../plan/load.js";
 import { undeclaredChangeWarnings } from "../../report/declared-files.js";
 import { runPlan, selectTasks } from "../../run/local-runner.js";
 import { jsonRenderer, lineRenderer, type Renderer, ttyRenderer } from "../../run/progress.js";
-import { renderRunReport, type TaskRow } from "../../run/report.js";
+import { renderRunReport, type TaskRow } from "../../run/run-table.js";
 import { CliError, UsageError } from "../errors.js";
 
 interface RunFlags {

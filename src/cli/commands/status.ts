@@ -6,7 +6,7 @@ import { shapeSpeedup } from "../../graph/estimate.js";
 import { checkPlan } from "../../plan/load.js";
 import { Layout } from "../../run/layout.js";
 import { prepareRepo } from "../../run/local-runner.js";
-import { renderRunReport, type TaskRow } from "../../run/report.js";
+import { renderRunReport, type TaskRow } from "../../run/run-table.js";
 import { CliError } from "../errors.js";
 
 export function registerStatus(program: Command): void {

@@ -1,14 +1,13 @@
 /**
- * What the runner tells a JavaScript action through its environment, read in one place so every
- * command fails the same way when something is missing.
+ * The job's environment: what the runner tells a JavaScript action through its environment
+ * variables, read in one place so every command fails the same way when something is missing.
  */
 import { tmpdir } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
-import * as core from "@actions/core";
+import { join, resolve } from "node:path";
 import { inheritedEnv } from "../engine/env.js";
 import { ActionError } from "./errors.js";
 
-export interface Runner {
+export interface JobEnv {
   /** the checkout (`GITHUB_WORKSPACE`) */
   workspace: string;
   runId: string;
@@ -25,7 +24,7 @@ function required(name: string): string {
   return value;
 }
 
-export function runner(): Runner {
+export function jobEnv(): JobEnv {
   const attempt = Number(process.env.GITHUB_RUN_ATTEMPT ?? "1");
   if (!Number.isInteger(attempt) || attempt < 1)
     throw new ActionError(`GITHUB_RUN_ATTEMPT is "${process.env.GITHUB_RUN_ATTEMPT}", not a positive integer`);
@@ -33,21 +32,6 @@ export function runner(): Runner {
   const runId = required("GITHUB_RUN_ID");
   const temp = join(process.env.RUNNER_TEMP || tmpdir(), `waveplan-${runId}-${attempt}`);
   return { workspace, runId, attempt, sha: required("GITHUB_SHA"), temp };
-}
-
-/** A required input. */
-export function input(name: string): string {
-  const value = core.getInput(name);
-  if (!value) throw new ActionError(`input "${name}" is required for command "${core.getInput("command")}"`);
-  return value;
-}
-
-/** The plan file: a path relative to the checkout (as in the workflow), and where it is on disk. */
-export function planPath(r: Runner): { rel: string; abs: string } {
-  const rel = input("plan");
-  if (isAbsolute(rel) || rel.split(/[\\/]/).includes(".."))
-    throw new ActionError(`input "plan" must be a path inside the repository, got "${rel}"`);
-  return { rel, abs: join(r.workspace, rel) };
 }
 
 /**
