@@ -6,12 +6,12 @@
  */
 import * as core from "@actions/core";
 import type { CheckpointRecord } from "../checkpoint/record.js";
-import { type VerifiedCheckpoint, verifyCheckpoint } from "../checkpoint/verify.js";
-import { expectationsFor, GateError } from "../engine/gate.js";
+import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
+import { verifyChain } from "../engine/gate.js";
+import { landingCommit } from "../engine/landing-commit.js";
 import type { LoadedPlan } from "../plan/load.js";
 import type { Plan } from "../plan/model.js";
 import { renderFailedWavesSummary, renderFinalSummary } from "../report/summary.js";
-import { landingCommit } from "../run/land.js";
 import { jobContext } from "./context.js";
 import { annotate } from "./errors.js";
 import { finalizeInputs } from "./inputs.js";
@@ -52,18 +52,12 @@ export async function finalize(): Promise<void> {
   await core.summary.addRaw(summary(r, loaded, records, outcome.text)).write();
 }
 
-/** Fetches every checkpoint at once, then verifies them in plan order (each record cites the ones before it). */
+/** Every checkpoint of the run, verified along the whole chain (engine/gate.ts verifyChain). */
 async function verifyAll(r: JobEnv, plan: Plan): Promise<VerifiedCheckpoint[]> {
   const { ctx } = await jobContext(r, plan);
-  const dirs = await Promise.all(plan.tasks.map((t) => ctx.store.fetch(t.id)));
-  plan.tasks.forEach((t, i) => {
-    if (!dirs[i]) throw new GateError(`cannot land: task "${t.id}" has no checkpoint in run ${r.runId}`);
-  });
-  for (const [i, t] of plan.tasks.entries()) {
-    ctx.verified.set(t.id, await verifyCheckpoint(dirs[i] as string, expectationsFor(ctx, t)));
-    core.info(`✓ ${t.id} (${t.instance})`);
-  }
-  return plan.tasks.map((t) => ctx.verified.get(t.id) as VerifiedCheckpoint);
+  const verified = await verifyChain(ctx, plan.tasks, (t) => `cannot land: task "${t.id}" has no checkpoint in run ${r.runId}`);
+  for (const t of plan.tasks) core.info(`✓ ${t.id} (${t.instance})`);
+  return verified;
 }
 
 function summary(r: JobEnv, loaded: LoadedPlan, records: CheckpointRecord[], outcome: string): string {

@@ -13,8 +13,8 @@
  * a success status behind.
  */
 import * as core from "@actions/core";
+import { commitMessage } from "../engine/landing-commit.js";
 import type { LoadedPlan } from "../plan/load.js";
-import { commitMessage } from "../run/land.js";
 import { ActionError } from "./errors.js";
 import { api, createPull, dispatchWorkflow, findOpenPull, postStatus, updatePull } from "./github.js";
 import type { FinalizeInputs } from "./inputs.js";

@@ -19,15 +19,27 @@ export class GateError extends WaveplanError {
 
 /** Verified upstream checkpoints of `task`, in plan order. */
 export async function gate(ctx: RunContext, task: Task): Promise<VerifiedCheckpoint[]> {
-  const upstream = upstreamOf(ctx.plan, task);
-  // Fetch everything missing at once (downloads run in parallel on GitHub), then verify in plan order,
-  // because each record's expected upstream hashes are the records verified before it.
-  const missing = upstream.filter((u) => !ctx.verified.has(u.id));
+  const verified = await verifyChain(
+    ctx,
+    upstreamOf(ctx.plan, task),
+    (u) => `task "${task.id}" cannot start: upstream task "${u.id}" has no checkpoint in this run`,
+  );
+  assertNoConflicts(ctx.plan, verified);
+  return verified;
+}
+
+/**
+ * The one chain check, used by a task's gate, the local runner's wave barrier and final-commit: the
+ * checkpoints of `tasks` (plan order) not yet in `ctx.verified` are fetched at once (downloads run in
+ * parallel on GitHub) and verified; `missing` words the refusal for a task without one.
+ */
+export async function verifyChain(ctx: RunContext, tasks: Task[], missing: (t: Task) => string): Promise<VerifiedCheckpoint[]> {
+  const todo = tasks.filter((u) => !ctx.verified.has(u.id));
   // Each checkpoint is read as soon as its download ends, all of them at once: its record's sha256 is
   // what the records after it must cite, so with every one known up front each checkpoint is verified
   // once, in parallel, against the same expectations a one-by-one walk in plan order would use.
   const fetched = await Promise.all(
-    missing.map(async (u) => {
+    todo.map(async (u) => {
       const dir = await ctx.store.fetch(u.id);
       return { u, dir, record: dir && (await sha256File(join(dir, RECORD_FILE)).catch(() => undefined)) };
     }),
@@ -49,13 +61,11 @@ export async function gate(ctx: RunContext, task: Task): Promise<VerifiedCheckpo
   // failures are reported in plan order, as the first checkpoint a sequential walk would refuse
   for (const [i, { u }] of fetched.entries()) {
     const r = results[i];
-    if (!r) throw new GateError(`task "${task.id}" cannot start: upstream task "${u.id}" has no checkpoint in this run`);
+    if (!r) throw new GateError(missing(u));
     if ("error" in r) throw r.error;
     ctx.verified.set(u.id, r.v);
   }
-  const verified = upstream.map((u) => ctx.verified.get(u.id) as VerifiedCheckpoint);
-  assertNoConflicts(ctx.plan, verified);
-  return verified;
+  return tasks.map((u) => ctx.verified.get(u.id) as VerifiedCheckpoint);
 }
 
 /** What `task`'s checkpoint must satisfy; `recordOf` gives the record sha256 of each upstream task (default: the verified ones). */

@@ -3,11 +3,9 @@
  * branch (fast-forward, refusing to overwrite local edits) or on a named branch (working tree untouched).
  */
 import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
-import { assertNoConflicts } from "../engine/gate.js";
-import { materializeCommit } from "../engine/materialize.js";
+import { landingCommit as baseLandingCommit, combinedChange, commitMessage } from "../engine/landing-commit.js";
 import { WaveplanError } from "../errors.js";
-import { commitTree, GitError, git, headCommit } from "../git/git.js";
-import { planHash } from "../plan/hash.js";
+import { GitError, git, headCommit } from "../git/git.js";
 import type { Plan } from "../plan/model.js";
 import { moveChange } from "./snapshot.js";
 
@@ -15,41 +13,10 @@ export class LandError extends WaveplanError {
   override readonly name = "LandError";
 }
 
-export function commitMessage(plan: Plan, runId: string): string {
-  const instances = [...new Set(plan.tasks.map((t) => t.instance))].map(
-    (id) => `${id} (${plan.instances.find((i) => i.id === id)?.role ?? "?"})`,
-  );
-  return [
-    plan.land.message ?? `waveplan: ${plan.name}`,
-    "",
-    `Plan: ${plan.name} (${planHash(plan).slice(0, 12)})`,
-    `Run: ${runId}`,
-    `Waves: ${plan.waves.map((w) => w.id).join(", ")} (${plan.tasks.length} tasks)`,
-    `Instances: ${instances.join(", ")}`,
-  ].join("\n");
-}
-
-/** Identity for the landed commit: `override` (the action's input), else plan.land.author, else the user's git config, else waveplan. */
-async function identity(repo: string, plan: Plan, override?: string): Promise<Record<string, string> | undefined> {
-  const wanted = override || plan.land.author;
-  const author = wanted && /^(.+) <(.+)>$/.exec(wanted);
-  if (author)
-    return { GIT_AUTHOR_NAME: author[1], GIT_AUTHOR_EMAIL: author[2], GIT_COMMITTER_NAME: author[1], GIT_COMMITTER_EMAIL: author[2] };
-  const configured = await git(["var", "GIT_AUTHOR_IDENT"], { cwd: repo }).then(
-    () => true,
-    () => false,
-  );
-  return configured
-    ? {}
-    : {
-        GIT_AUTHOR_NAME: "waveplan",
-        GIT_AUTHOR_EMAIL: "waveplan@localhost",
-        GIT_COMMITTER_NAME: "waveplan",
-        GIT_COMMITTER_EMAIL: "waveplan@localhost",
-      };
-}
-
-/** Build the landing commit (not yet on any branch). `author` ("Name <email>") overrides the plan's. */
+/**
+ * Build the landing commit (not yet on any branch); with `onto` (`--allow-dirty`), the plan's change is
+ * moved onto that commit instead of the run's base.
+ */
 export async function landingCommit(
   repo: string,
   plan: Plan,
@@ -58,12 +25,9 @@ export async function landingCommit(
   all: VerifiedCheckpoint[],
   options: { author?: string; trees?: Map<string, Promise<string>>; onto?: string } = {},
 ): Promise<string> {
-  assertNoConflicts(plan, all);
-  const combined = await materializeCommit(repo, base, all, options.trees);
-  const who = await identity(repo, plan, options.author);
-  if (options.onto && options.onto !== base) return moveChange(repo, base, combined, options.onto, commitMessage(plan, runId), who);
-  const tree = await git(["rev-parse", `${combined}^{tree}`], { cwd: repo });
-  return commitTree(repo, tree, [base], commitMessage(plan, runId), who);
+  if (!options.onto || options.onto === base) return baseLandingCommit(repo, plan, runId, base, all, options);
+  const { combined, who } = await combinedChange(repo, plan, base, all, options);
+  return moveChange(repo, base, combined, options.onto, commitMessage(plan, runId), who);
 }
 
 /**
