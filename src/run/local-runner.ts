@@ -10,17 +10,17 @@ import { rm } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { LocalCheckpointStore } from "../checkpoint/local-store.js";
 import { SecretGuardStore } from "../checkpoint/secret-guard.js";
-import { CheckpointError, type VerifiedCheckpoint, verifyCheckpoint } from "../checkpoint/verify.js";
+import { CheckpointError, type VerifiedCheckpoint } from "../checkpoint/verify.js";
 import type { RunContext } from "../engine/context.js";
 import { inheritedEnv, namedSecrets } from "../engine/env.js";
-import { assertNoConflicts, expectationsFor, GateError, reuseCheckpoint } from "../engine/gate.js";
+import { assertNoConflicts, GateError, reuseCheckpoint, verifyChain } from "../engine/gate.js";
 import { InterruptedError, runTask, type TaskOutcome } from "../engine/task.js";
 import { WaveplanError } from "../errors.js";
 import { git, headCommit, repoRoot } from "../git/git.js";
 import { upstreamOf } from "../graph/upstream.js";
 import { planHash } from "../plan/hash.js";
 import { type LoadedPlan, loadPlanFile } from "../plan/load.js";
-import type { Plan, Task } from "../plan/model.js";
+import type { Plan, Task, Wave } from "../plan/model.js";
 import type { EventSink } from "./events.js";
 import { assertBranchName, land, landingCommit } from "./land.js";
 import { Layout, type RunInfo } from "./layout.js";
@@ -125,25 +125,7 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   run.status = "running";
   await layout.saveRun(run);
 
-  // a task that writes a secret's value into the repository must not land it
-  const store = new SecretGuardStore(new LocalCheckpointStore(layout.checkpoints(run.runId)), namedSecrets(plan.agent?.secrets ?? []));
-  const ctx: RunContext = {
-    plan,
-    planHash: planHash(plan),
-    runId: run.runId,
-    attempt: 1,
-    base: run.base,
-    // materialized trees and captured blobs go to waveplan's run repository, never the user's
-    repoDir: layout.runGitDir,
-    store,
-    logDir: layout.logs(run.runId),
-    scratchDir: layout.scratch(run.runId),
-    env: inheritedEnv(),
-    strictPlanHash: false,
-    verified: new Map(),
-    trees: new Map(),
-    signal: interrupt,
-  };
+  const ctx = runContext(plan, run, layout, interrupt);
   const pool = new SlotPool(repo, layout.runGitDir, layout.slots);
 
   const started = Date.now();
@@ -176,53 +158,9 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
       if (waveTasks.length === 0) continue;
       const waveStart = Date.now();
       emit({ type: "wave-start", wave: wave.id, name: wave.name, index: wave.index, mode: wave.mode, tasks: waveTasks.map((t) => t.id) });
-      const todo: Task[] = [];
-      for (const t of waveTasks) {
-        // In a chain, a task after one that must re-run has to re-run too: its upstream changed.
-        if (todo.length === 0 || wave.mode === "parallel") {
-          if ((await reuseCheckpoint(ctx, t)).reused) {
-            skipped.push(t);
-            emit({
-              type: "task-skip",
-              task: t.id,
-              instance: t.instance,
-              wave: wave.id,
-              reason: "verified checkpoint from an earlier attempt",
-            });
-            continue;
-          }
-        }
-        todo.push(t);
-      }
+      const todo = await toRun(ctx, wave, waveTasks, emit, skipped);
       const limit = wave.mode === "sequential" ? 1 : Math.max(1, opts.concurrency ?? todo.length);
-      const waveOutcomes = await runBounded(todo, limit, interrupt, async (t) => {
-        const slot = pool.acquire();
-        let sound = false;
-        try {
-          const outcome = await runTask(ctx, t, slot, {
-            onStart: () => emit({ type: "task-start", task: t.id, instance: t.instance, wave: wave.id, title: t.title }),
-          }).catch((e) => {
-            if (e instanceof InterruptedError || e instanceof GateError || e instanceof CheckpointError) throw e;
-            // git refusing, a slot the task deleted, a patch that does not apply: the run ends, naming the task
-            throw new TaskError(`task "${t.id}" (${t.instance}) failed: ${(e as Error).message}`);
-          });
-          sound = true;
-          emit({
-            type: "task-end",
-            task: t.id,
-            instance: t.instance,
-            wave: wave.id,
-            status: outcome.status,
-            durationMs: outcome.record.durationMs,
-            logFile: outcome.logFile,
-            error: outcome.error,
-          });
-          return outcome;
-        } finally {
-          if (sound) pool.release(slot);
-          else await pool.discard(slot.name);
-        }
-      });
+      const waveOutcomes = await runBounded(todo, limit, interrupt, (t) => runInSlot(ctx, pool, t, wave, emit));
       outcomes.push(...waveOutcomes.filter(Boolean));
       if (interrupt.aborted) break;
       const failed = waveOutcomes.filter((o) => o.status === "failure");
@@ -252,20 +190,7 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   let landed: string | undefined;
   if (status === "succeeded") {
     try {
-      const all = plan.tasks.map((t) => ctx.verified.get(t.id) as VerifiedCheckpoint);
-      // A run on a snapshot of uncommitted edits lands only the plan's change on the current branch;
-      // on a new branch, the snapshot commit stays in the history under the plan's commit.
-      const onto = run.targetBranch ? undefined : run.head;
-      // built in the user's repository from the verified patches: the first write to it is the landing
-      const commit = await landingCommit(repo, plan, run.runId, run.base, all, { onto });
-      // a plan whose tasks changed no file has nothing to land: no empty commit
-      const [after, before] = await Promise.all([commit, onto ?? run.base].map((c) => git(["rev-parse", `${c}^{tree}`], { cwd: repo })));
-      if (after !== before) {
-        const { branch, commit: landedCommit } = await land(repo, commit, onto ?? run.base, run.targetBranch);
-        landed = landedCommit;
-        run.landedCommit = landedCommit;
-        emit({ type: "land", commit: landedCommit, branch });
-      }
+      landed = await landRun(repo, plan, run, ctx, emit);
     } catch (e) {
       status = "failed";
       error = (e as Error).message;
@@ -321,6 +246,99 @@ async function newRun(layout: Layout, repo: string, plan: Plan, planFile: string
   });
 }
 
+/** Runs one task in a slot from the pool; a slot the task may have broken is discarded, never reused. */
+async function runInSlot(ctx: RunContext, pool: SlotPool, t: Task, wave: Wave, emit: EventSink): Promise<TaskOutcome> {
+  const slot = pool.acquire();
+  let sound = false;
+  try {
+    const outcome = await runTask(ctx, t, slot, {
+      onStart: () => emit({ type: "task-start", task: t.id, instance: t.instance, wave: wave.id, title: t.title }),
+    }).catch((e) => {
+      if (e instanceof InterruptedError || e instanceof GateError || e instanceof CheckpointError) throw e;
+      // git refusing, a slot the task deleted, a patch that does not apply: the run ends, naming the task
+      throw new TaskError(`task "${t.id}" (${t.instance}) failed: ${(e as Error).message}`);
+    });
+    sound = true;
+    emit({
+      type: "task-end",
+      task: t.id,
+      instance: t.instance,
+      wave: wave.id,
+      status: outcome.status,
+      durationMs: outcome.record.durationMs,
+      logFile: outcome.logFile,
+      error: outcome.error,
+    });
+    return outcome;
+  } finally {
+    if (sound) pool.release(slot);
+    else await pool.discard(slot.name);
+  }
+}
+
+/** The engine's view of a local run: checkpoints in the run folder, git work in waveplan's run repository. */
+function runContext(plan: Plan, run: RunInfo, layout: Layout, interrupt: AbortSignal): RunContext {
+  // a task that writes a secret's value into the repository must not land it
+  const store = new SecretGuardStore(new LocalCheckpointStore(layout.checkpoints(run.runId)), namedSecrets(plan.agent?.secrets ?? []));
+  return {
+    plan,
+    planHash: planHash(plan),
+    runId: run.runId,
+    attempt: 1,
+    base: run.base,
+    // materialized trees and captured blobs go to waveplan's run repository, never the user's
+    repoDir: layout.runGitDir,
+    store,
+    logDir: layout.logs(run.runId),
+    scratchDir: layout.scratch(run.runId),
+    env: inheritedEnv(),
+    strictPlanHash: false,
+    verified: new Map(),
+    trees: new Map(),
+    signal: interrupt,
+  };
+}
+
+/** The wave's tasks that must run; those whose checkpoint still verifies are reused (`--resume`). */
+async function toRun(ctx: RunContext, wave: Wave, waveTasks: Task[], emit: EventSink, skipped: Task[]): Promise<Task[]> {
+  const todo: Task[] = [];
+  for (const t of waveTasks) {
+    // In a chain, a task after one that must re-run has to re-run too: its upstream changed.
+    if (todo.length === 0 || wave.mode === "parallel") {
+      if ((await reuseCheckpoint(ctx, t)).reused) {
+        skipped.push(t);
+        emit({
+          type: "task-skip",
+          task: t.id,
+          instance: t.instance,
+          wave: wave.id,
+          reason: "verified checkpoint from an earlier attempt",
+        });
+        continue;
+      }
+    }
+    todo.push(t);
+  }
+  return todo;
+}
+
+/** Lands a run whose every checkpoint verified: one commit, unless the plan changed no file. */
+async function landRun(repo: string, plan: Plan, run: RunInfo, ctx: RunContext, emit: EventSink): Promise<string | undefined> {
+  const all = plan.tasks.map((t) => ctx.verified.get(t.id) as VerifiedCheckpoint);
+  // A run on a snapshot of uncommitted edits lands only the plan's change on the current branch;
+  // on a new branch, the snapshot commit stays in the history under the plan's commit.
+  const onto = run.targetBranch ? undefined : run.head;
+  // built in the user's repository from the verified patches: the first write to it is the landing
+  const commit = await landingCommit(repo, plan, run.runId, run.base, all, { onto });
+  // a plan whose tasks changed no file has nothing to land: no empty commit
+  const [after, before] = await Promise.all([commit, onto ?? run.base].map((c) => git(["rev-parse", `${c}^{tree}`], { cwd: repo })));
+  if (after === before) return undefined;
+  const { branch, commit: landedCommit } = await land(repo, commit, onto ?? run.base, run.targetBranch);
+  run.landedCommit = landedCommit;
+  emit({ type: "land", commit: landedCommit, branch });
+  return landedCommit;
+}
+
 /** The run to resume: the one named, else the latest of this plan (undefined when there is none). */
 async function findRun(layout: Layout, plan: Plan, planFile: string, resume: boolean | string): Promise<RunInfo | undefined> {
   if (typeof resume === "string") {
@@ -337,16 +355,7 @@ async function findRun(layout: Layout, plan: Plan, planFile: string, resume: boo
 }
 
 async function verifyWave(ctx: RunContext, tasks: Task[]): Promise<void> {
-  for (const t of tasks) {
-    if (ctx.verified.has(t.id)) continue;
-    const dir = await ctx.store.fetch(t.id);
-    if (!dir) throw new GateError(`task "${t.id}" finished without a checkpoint`);
-    ctx.verified.set(t.id, await verifyCheckpoint(dir, expectationsFor(ctx, t)));
-  }
-  assertNoConflicts(
-    ctx.plan,
-    tasks.map((t) => ctx.verified.get(t.id) as VerifiedCheckpoint),
-  );
+  assertNoConflicts(ctx.plan, await verifyChain(ctx, tasks, (t) => `task "${t.id}" finished without a checkpoint`));
 }
 
 /** Worktrees of versions before slots: removed (files and git's registration) the first time. */
