@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { waveplan as runWaveplan } from "./helpers.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const fixture = (name: string) => join(ROOT, "test/fixtures/markdown", name);
@@ -14,25 +14,12 @@ let dir: string;
 let out: string;
 let err: string;
 
+/** The shared in-process runner, keeping this file's `out`/`err` for its assertions. */
 async function waveplan(...args: string[]): Promise<number> {
-  out = "";
-  err = "";
-  process.exitCode = undefined;
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  try {
-    return await main(args);
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = undefined;
-  }
+  const r = await runWaveplan(...args);
+  out = r.out;
+  err = r.err;
+  return r.code;
 }
 
 beforeEach(() => {

@@ -26,7 +26,7 @@ import { spawn } from "node:child_process";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { basename, dirname, join } from "node:path";
-import { branchRefs } from "./refs.js";
+import { branchRefs } from "../repo.js";
 import { type ApiContext, tokenOf } from "./router.js";
 import { allows, describeHolder } from "./state.js";
 

@@ -5,16 +5,6 @@
 import { git } from "../../git/git.js";
 import { type ApiContext, error, type Route } from "./router.js";
 
-export async function branchRefs(repo: string): Promise<Record<string, string>> {
-  const out = await git(["for-each-ref", "--format=%(refname:short) %(objectname)", "refs/heads"], { cwd: repo });
-  return Object.fromEntries(
-    out
-      .split("\n")
-      .filter(Boolean)
-      .map((line) => line.split(" ") as [string, string]),
-  );
-}
-
 export async function branchSha(repo: string, branch: string): Promise<string | undefined> {
   const sha = await git(["rev-parse", "--verify", "-q", `refs/heads/${branch}^{commit}`], { cwd: repo }).catch(() => "");
   return sha.trim() || undefined;
