@@ -6,6 +6,7 @@ import { ArtifactCheckpointStore } from "../checkpoint/artifact-store.js";
 import { SecretGuardStore } from "../checkpoint/secret-guard.js";
 import type { RunContext } from "../engine/context.js";
 import { namedSecrets } from "../engine/env.js";
+import { TreeCache } from "../engine/materialize.js";
 import { planHash } from "../plan/hash.js";
 import type { Plan } from "../plan/model.js";
 import { checkpointInputs } from "./inputs.js";
@@ -46,7 +47,7 @@ export async function jobContext(r: JobEnv, plan: Plan): Promise<JobContext> {
     strictPlanHash: true,
     resumeFrom: resume && { runId: resume.runId, base: resume.base },
     verified: new Map(),
-    trees: new Map(),
+    trees: new TreeCache(),
   };
   await mkdir(ctx.scratchDir, { recursive: true });
   await mkdir(ctx.logDir, { recursive: true });

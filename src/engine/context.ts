@@ -2,6 +2,7 @@
 import type { CheckpointStore } from "../checkpoint/store.js";
 import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
 import type { Plan } from "../plan/model.js";
+import type { TreeCache } from "./materialize.js";
 
 export interface RunContext {
   plan: Plan;
@@ -28,7 +29,7 @@ export interface RunContext {
   /** verified checkpoints by task id, shared by every gate of the run (each is verified once) */
   verified: Map<string, VerifiedCheckpoint>;
   /** materialized commits by upstream chain, so each patch is applied once per run */
-  trees?: Map<string, Promise<string>>;
+  trees?: TreeCache;
   /** aborted when the run is interrupted (SIGINT/SIGTERM): running tasks are stopped */
   signal?: AbortSignal;
 }

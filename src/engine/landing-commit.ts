@@ -8,7 +8,7 @@ import { commitTree, git } from "../git/git.js";
 import { planHash } from "../plan/hash.js";
 import type { Plan } from "../plan/model.js";
 import { assertNoConflicts } from "./gate.js";
-import { materializeCommit } from "./materialize.js";
+import { materializeTree, type TreeCache } from "./materialize.js";
 
 export function commitMessage(plan: Plan, runId: string): string {
   const instances = [...new Set(plan.tasks.map((t) => t.instance))].map(
@@ -51,22 +51,21 @@ export async function landingCommit(
   runId: string,
   base: string,
   all: VerifiedCheckpoint[],
-  options: { author?: string; trees?: Map<string, Promise<string>> } = {},
+  options: { author?: string; trees?: TreeCache } = {},
 ): Promise<string> {
   const { combined, who } = await combinedChange(repo, plan, base, all, options);
-  const tree = await git(["rev-parse", `${combined}^{tree}`], { cwd: repo });
-  return commitTree(repo, tree, [base], commitMessage(plan, runId), who);
+  return commitTree(repo, combined, [base], commitMessage(plan, runId), who);
 }
 
-/** Every checkpoint's change applied onto `base` (refusing conflicts), and who will author the commit. */
+/** The tree of every checkpoint's change applied onto `base` (refusing conflicts), and who will author the commit. */
 export async function combinedChange(
   repo: string,
   plan: Plan,
   base: string,
   all: VerifiedCheckpoint[],
-  options: { author?: string; trees?: Map<string, Promise<string>> } = {},
+  options: { author?: string; trees?: TreeCache } = {},
 ): Promise<{ combined: string; who: Record<string, string> | undefined }> {
   assertNoConflicts(plan, all);
-  const combined = await materializeCommit(repo, base, all, options.trees);
-  return { combined, who: await identity(repo, plan, options.author) };
+  const [combined, who] = await Promise.all([materializeTree(repo, base, all, options.trees), identity(repo, plan, options.author)]);
+  return { combined, who };
 }

@@ -12,51 +12,110 @@ import { commitTree, git } from "../git/git.js";
 import { sha256 } from "../plan/hash.js";
 import type { Workspace } from "./workspace.js";
 
+/** A materialized tree, and an index file that holds it (so the next patches need no `read-tree`). */
+interface Built {
+  /** a tree-ish (`<base>^{tree}` when no patch changed anything) */
+  tree: string;
+  index?: string;
+  /** `base`, when the tree is base's own */
+  commit?: string;
+}
+
 /**
- * Commit (never on any branch) whose tree is base + patches. Upstream lists are always a prefix of
- * the plan order, so with a cache each patch is applied once per run: the longest cached prefix is the
- * starting point and the remaining patches go to one `git apply` call.
+ * What a run has materialized, by upstream chain: each patch is applied once per run, and parallel tasks
+ * of a wave share their upstream's tree (the first one builds it, the others await it). With a folder,
+ * each tree's index is kept there, so the next wave starts from it instead of reading its tree again.
  */
-export async function materializeCommit(
-  repoDir: string,
-  base: string,
-  upstream: VerifiedCheckpoint[],
-  cache?: Map<string, Promise<string>>,
-): Promise<string> {
+export class TreeCache {
+  readonly trees = new Map<string, Promise<Built>>();
+  readonly commits = new Map<string, Promise<string>>();
+  constructor(readonly indexDir?: string) {}
+
+  /** Remove the kept indexes (the trees and commits stay in the repository). */
+  async dispose(): Promise<void> {
+    if (this.indexDir) await rm(this.indexDir, { recursive: true, force: true });
+  }
+}
+
+/** The key of each prefix of `upstream`'s chain (the sha256 chain of record hashes, from `base`). */
+function chainKeys(base: string, upstream: VerifiedCheckpoint[]): string[] {
   const keys: string[] = [];
   let key = base;
   for (const cp of upstream) {
     key = sha256(`${key}\n${cp.recordSha256}`);
     keys.push(key);
   }
+  return keys;
+}
+
+/**
+ * The tree of base + patches. Upstream lists are always a prefix of the plan order, so with a cache the
+ * longest cached prefix is the starting point and the remaining patches go to one `git apply` call.
+ */
+export async function materializeTree(repoDir: string, base: string, upstream: VerifiedCheckpoint[], cache?: TreeCache): Promise<string> {
+  const keys = chainKeys(base, upstream);
+  const full = keys[keys.length - 1];
+  if (full === undefined) return `${base}^{tree}`;
+  return (await build(repoDir, base, upstream, keys, cache)).tree;
+}
+
+/** A commit (never on any branch, parent `base`) of base + patches; `base` itself when there are none. */
+export async function materializeCommit(repoDir: string, base: string, upstream: VerifiedCheckpoint[], cache?: TreeCache): Promise<string> {
+  const keys = chainKeys(base, upstream);
   const full = keys[keys.length - 1];
   if (full === undefined) return base;
-  // Parallel tasks of one wave share their upstream: the first one builds the tree, the others await it.
-  const cached = cache?.get(full);
+  const cached = cache?.commits.get(full);
+  if (cached) return cached;
+  const made = build(repoDir, base, upstream, keys, cache).then(
+    ({ tree, commit }) => commit ?? commitTree(repoDir, tree, [base], "waveplan: materialized upstream"),
+  );
+  cache?.commits.set(full, made);
+  made.catch(() => cache?.commits.delete(full));
+  return made;
+}
+
+function build(repoDir: string, base: string, upstream: VerifiedCheckpoint[], keys: string[], cache?: TreeCache): Promise<Built> {
+  const full = keys[keys.length - 1];
+  const cached = cache?.trees.get(full);
   if (cached) return cached;
   let start = 0;
-  let from: Promise<string> = Promise.resolve(base);
+  let from: Promise<Built | undefined> = Promise.resolve(undefined);
   for (let i = upstream.length - 1; i > 0 && cache; i--) {
-    const hit = cache.get(keys[i - 1]);
+    const hit = cache.trees.get(keys[i - 1]);
     if (hit) {
       start = i;
       from = hit;
       break;
     }
   }
-  const built = from.then((commit) => applyPatches(repoDir, base, commit, upstream.slice(start)));
-  cache?.set(full, built);
-  built.catch(() => cache?.delete(full));
+  const built = from.then((prefix) =>
+    applyPatches(repoDir, base, prefix, upstream.slice(start), cache?.indexDir && join(cache.indexDir, full)),
+  );
+  cache?.trees.set(full, built);
+  built.catch(() => cache?.trees.delete(full));
   return built;
 }
 
-async function applyPatches(repoDir: string, base: string, from: string, upstream: VerifiedCheckpoint[]): Promise<string> {
+/**
+ * `prefix` (or `base`) + the patches, in a private index: copied from the prefix's kept index when there
+ * is one, else read from its tree. `keep`: where to keep the resulting index.
+ */
+async function applyPatches(
+  repoDir: string,
+  base: string,
+  prefix: Built | undefined,
+  upstream: VerifiedCheckpoint[],
+  keep?: string,
+): Promise<Built> {
   const rest = upstream.filter((cp) => cp.record.patch.bytes > 0);
-  if (rest.length === 0) return from;
-  const tmp = await mkdtemp(join(tmpdir(), "waveplan-index-"));
-  const env = { GIT_INDEX_FILE: join(tmp, "index") };
+  if (rest.length === 0) return prefix ?? { tree: `${base}^{tree}`, commit: base };
+  const tmp = keep ? undefined : await mkdtemp(join(tmpdir(), "waveplan-index-"));
+  const index = keep ?? join(tmp as string, "index");
+  const env = { GIT_INDEX_FILE: index };
   try {
-    await git(["read-tree", from], { cwd: repoDir, env });
+    if (keep) await mkdir(dirname(keep), { recursive: true });
+    if (prefix?.index) await copyFile(prefix.index, index);
+    else await git(["read-tree", prefix?.tree ?? base], { cwd: repoDir, env });
     try {
       await git(["apply", "--cached", "--binary", "--whitespace=nowarn", ...rest.map((cp) => cp.patchFile)], { cwd: repoDir, env });
     } catch (e) {
@@ -65,15 +124,15 @@ async function applyPatches(repoDir: string, base: string, from: string, upstrea
       );
     }
     const tree = await git(["write-tree"], { cwd: repoDir, env });
-    return await commitTree(repoDir, tree, [base], "waveplan: materialized upstream");
+    return { tree, index: keep };
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    if (tmp) await rm(tmp, { recursive: true, force: true });
   }
 }
 
 /** Make the workspace exactly `commit` (no untracked or ignored leftovers), then add upstream outputs. */
-export async function checkoutClean(workspace: Workspace, commit: string, upstream: VerifiedCheckpoint[]): Promise<void> {
-  await workspace.prepare(commit);
+export async function checkoutClean(workspace: Workspace, commit: string | Promise<string>, upstream: VerifiedCheckpoint[]): Promise<void> {
+  await workspace.prepare(Promise.resolve(commit), upstream);
   await restoreOutputs(workspace.dir, upstream);
 }
 

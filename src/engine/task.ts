@@ -36,8 +36,11 @@ export interface TaskHooks {
 export async function runTask(ctx: RunContext, task: Task, where: string | Workspace, hooks: TaskHooks = {}): Promise<TaskOutcome> {
   const workspace = typeof where === "string" ? checkoutWorkspace(where) : where;
   const upstream = await gate(ctx, task);
-  const materialized = await materializeCommit(ctx.repoDir, ctx.base, upstream, ctx.trees);
-  await checkoutClean(workspace, materialized, upstream);
+  // the workspace may bring itself up to date from the upstream patches while the commit is being made
+  const making = materializeCommit(ctx.repoDir, ctx.base, upstream, ctx.trees);
+  making.catch(() => {});
+  await checkoutClean(workspace, making, upstream);
+  const materialized = await making;
 
   await mkdir(ctx.logDir, { recursive: true });
   const logFile = join(ctx.logDir, `${task.id}.log`);

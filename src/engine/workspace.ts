@@ -4,6 +4,7 @@
  * read the folder back (capture) — which, for a local slot, is waveplan's own repository and index,
  * so nothing the task does to the folder's `.git` can change what is captured.
  */
+import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
 import { git } from "../git/git.js";
 import type { ContainmentScope } from "./containment.js";
 
@@ -16,8 +17,12 @@ export interface Workspace {
   readonly taskEnv: Record<string, string>;
   /** which processes belong to the task running here */
   readonly contain?: ContainmentScope;
-  /** make `dir` exactly `commit`: tracked files only, nothing untracked or ignored left over */
-  prepare(commit: string): Promise<void>;
+  /**
+   * make `dir` exactly `commit`: tracked files only, nothing untracked or ignored left over. `commit` is
+   * base + `upstream`'s patches (still being made when this is called): a workspace that knows what it
+   * holds may apply the patches it lacks instead of comparing itself with the whole tree.
+   */
+  prepare(commit: Promise<string>, upstream: readonly VerifiedCheckpoint[]): Promise<void>;
 }
 
 /**
@@ -30,7 +35,7 @@ export function checkoutWorkspace(dir: string): Workspace {
     gitEnv: {},
     taskEnv: {},
     async prepare(commit) {
-      await git(["checkout", "-q", "-f", "--detach", commit], { cwd: dir });
+      await git(["checkout", "-q", "-f", "--detach", await commit], { cwd: dir });
       await git(["clean", "-q", "-ffdx"], { cwd: dir });
     },
   };

@@ -59,7 +59,8 @@ export function gitRaw(args: string[], opts: GitOptions): Promise<GitResult> {
     child.stdin.on("error", () => {});
     child.stdin.end(opts.input ?? "");
   }).finally(() => {
-    if (trace) process.stderr.write(`[git ${(performance.now() - started).toFixed(1)}ms] ${args.slice(0, 4).join(" ")}\n`);
+    if (trace)
+      process.stderr.write(`[git ${(performance.now() - started).toFixed(1)}ms] ${args.slice(0, 4).join(" ")} @${started.toFixed(0)}\n`);
   });
 }
 

@@ -4,6 +4,7 @@
  */
 import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
 import { landingCommit as baseLandingCommit, combinedChange, commitMessage } from "../engine/landing-commit.js";
+import type { TreeCache } from "../engine/materialize.js";
 import { WaveplanError } from "../errors.js";
 import { GitError, git, headCommit } from "../git/git.js";
 import type { Plan } from "../plan/model.js";
@@ -23,7 +24,7 @@ export async function landingCommit(
   runId: string,
   base: string,
   all: VerifiedCheckpoint[],
-  options: { author?: string; trees?: Map<string, Promise<string>>; onto?: string } = {},
+  options: { author?: string; trees?: TreeCache; onto?: string } = {},
 ): Promise<string> {
   if (!options.onto || options.onto === base) return baseLandingCommit(repo, plan, runId, base, all, options);
   const { combined, who } = await combinedChange(repo, plan, base, all, options);

@@ -7,13 +7,14 @@
  */
 import { appendFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
-import { relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { LocalCheckpointStore } from "../checkpoint/local-store.js";
 import { SecretGuardStore } from "../checkpoint/secret-guard.js";
 import { CheckpointError, type VerifiedCheckpoint } from "../checkpoint/verify.js";
 import type { RunContext } from "../engine/context.js";
 import { inheritedEnv, namedSecrets } from "../engine/env.js";
 import { assertNoConflicts, GateError, reuseCheckpoint, verifyChain } from "../engine/gate.js";
+import { TreeCache } from "../engine/materialize.js";
 import { InterruptedError, runTask, type TaskOutcome } from "../engine/task.js";
 import { WaveplanError } from "../errors.js";
 import { git, headCommit, repoRoot } from "../git/git.js";
@@ -126,6 +127,8 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   await layout.saveRun(run);
 
   const ctx = runContext(plan, run, layout, interrupt);
+  // kept indexes (and git's lock files) of an attempt that was killed are not trusted: made again
+  await ctx.trees?.dispose();
   const pool = new SlotPool(repo, layout.runGitDir, layout.slots);
 
   const started = Date.now();
@@ -201,9 +204,9 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   run.status = interrupted ? "interrupted" : status === "failed" ? "failed" : landed ? "landed" : "succeeded";
   run.finishedAt = new Date().toISOString();
   run.wallMs = wallMs;
-  // Slots are cheap to keep while a run can still be resumed; a finished run leaves none behind.
-  // They go before the run is recorded as finished: a run killed in between is resumed, and cleans up.
-  if (status !== "failed") await pool.removeAll();
+  // The slots stay for the next run, tidied (a new run adopts them and compares every file once);
+  // what this run wrote into the run repository goes.
+  await Promise.all([pool.park(), ctx.trees?.dispose()]);
   await layout.saveRun(run);
   emit({ type: "run-end", runId: run.runId, status: interrupted ? "interrupted" : status, wallMs, taskMs, error, landed });
   return { run, plan, outcomes, skipped, status, landed, error, wallMs };
@@ -271,7 +274,8 @@ async function runInSlot(ctx: RunContext, pool: SlotPool, t: Task, wave: Wave, e
     });
     return outcome;
   } finally {
-    if (sound) pool.release(slot);
+    // the slot now holds the task's upstream and its change (capture added it to the slot's index)
+    if (sound) pool.release(slot, [...upstreamOf(ctx.plan, t).map((u) => u.id), t.id]);
     else await pool.discard(slot.name);
   }
 }
@@ -294,7 +298,8 @@ function runContext(plan: Plan, run: RunInfo, layout: Layout, interrupt: AbortSi
     env: inheritedEnv(),
     strictPlanHash: false,
     verified: new Map(),
-    trees: new Map(),
+    // the index of each materialized tree is kept, so the next wave applies its patches without reading the tree again
+    trees: new TreeCache(join(layout.scratch(run.runId), "trees")),
     signal: interrupt,
   };
 }

@@ -21,9 +21,10 @@
  */
 import { chmod, copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
 import { type ContainmentScope, killContained } from "../engine/containment.js";
 import type { Workspace } from "../engine/workspace.js";
-import { git } from "../git/git.js";
+import { GitError, git } from "../git/git.js";
 
 export const SLOT_ENV = "WAVEPLAN_SLOT";
 
@@ -32,9 +33,24 @@ export interface Slot extends Workspace {
   readonly index: string;
 }
 
+/**
+ * What waveplan knows of a slot between two tasks. `synced`: the slot's index describes its folder
+ * exactly (the last task's change was added by capture, then `clean` removed what the index does not
+ * hold and the folder's `.git` was made afresh), so the next checkout only writes what differs.
+ */
+interface SlotState {
+  synced: boolean;
+  /** the tidying started when the slot was released; the next task waits for it */
+  ready: Promise<void>;
+  /** the folder's `.git` is already made (but for HEAD and the index) */
+  dotGitMade: boolean;
+  /** the tasks whose changes the slot's files hold, in plan order: the last task's upstream, then itself */
+  holds?: readonly string[];
+}
+
 export class SlotPool {
   private idle: string[] = [];
-  private all = new Set<string>();
+  private states = new Map<string, SlotState>();
   private next = 0;
   private identity = "";
 
@@ -50,16 +66,21 @@ export class SlotPool {
   ) {}
 
   /**
-   * Make the run repository and adopt the slots left by earlier runs. The caller holds the repository
-   * lock, so anything here belongs to a run that is gone: its leftover processes are killed, stale
-   * lock files removed, and a slot without its index (killed while being made) is discarded.
+   * Make the run repository and adopt the slots left by earlier runs (a finished run keeps its slots,
+   * so the next run does not check out every file again). The caller holds the repository lock, so
+   * anything here belongs to a run that is gone: its leftover processes are killed, stale lock files
+   * removed, and a slot without its index (killed while being made) is discarded. An adopted slot is
+   * never trusted to match its index: its first checkout compares every file (see prepare).
    */
   async adopt(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    await killContained({ env: SLOT_ENV, value: `${this.dir}/`, prefix: true, dir: this.dir });
-    await initRunRepository(this.repo, this.runGitDir);
-    this.identity = await userIdentity(this.repo);
-    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const [, , identity, names] = await Promise.all([
+      killContained({ env: SLOT_ENV, value: `${this.dir}/`, prefix: true, dir: this.dir }),
+      initRunRepository(this.repo, this.runGitDir),
+      userIdentity(this.repo),
+      readdir(this.dir).catch(() => [] as string[]),
+    ]);
+    this.identity = identity;
     for (const name of names.sort()) {
       if (name.endsWith(".lock")) {
         await rm(join(this.dir, name), { force: true });
@@ -79,21 +100,44 @@ export class SlotPool {
       const m = /^(s-\d+)\.index$/.exec(name);
       if (m && !names.includes(m[1])) await rm(join(this.dir, name), { force: true });
     }
+    // lowest numbers first out of the pool, so a narrower run reuses the same slots every time
+    this.idle.reverse();
   }
 
   acquire(): Slot {
     const name = this.idle.pop() ?? `s-${this.next++}`;
-    this.all.add(name);
     return this.slot(name);
   }
 
-  release(slot: Slot): void {
+  /**
+   * The task that used `slot` ended and its change was captured (`add -A` into the slot's index): the
+   * slot is tidied for the next task while the rest of the wave goes on — `clean` removes what the
+   * index does not hold (ignored files, empty folders) and the folder's `.git` is made afresh.
+   */
+  release(slot: Slot, holds: readonly string[]): void {
+    const state = this.state(slot.name);
+    state.holds = holds;
+    state.ready = this.tidy(slot).then(
+      () => {
+        state.synced = true;
+        state.dotGitMade = true;
+      },
+      () => {
+        state.synced = false;
+        state.dotGitMade = false;
+      },
+    );
     this.idle.push(slot.name);
   }
 
-  /** A slot that failed in waveplan's own hands is not trusted again: removed, remade on demand. */
+  /** Every tidying started by release() has ended (before the run lands, or gives up its lock). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.states.values()].map((s) => s.ready));
+  }
+
+  /** A slot that failed in waveplan's hands is not trusted again: removed, remade on demand. */
   async discard(name: string): Promise<void> {
-    this.all.delete(name);
+    this.states.delete(name);
     this.idle = this.idle.filter((n) => n !== name);
     await killContained({ env: SLOT_ENV, value: `${join(this.dir, name)}/`, dir: join(this.dir, name) });
     await forceRemove(join(this.dir, name));
@@ -101,12 +145,49 @@ export class SlotPool {
     await rm(join(this.dir, `${name}.index.lock`), { force: true });
   }
 
-  /** Remove every slot and the run repository (at the end of a finished run). */
+  /**
+   * After a finished run: the slots stay for the next run (`waveplan clean` removes them); the objects
+   * this run wrote into the run repository (materialized trees, captured changes) are referenced by
+   * nothing any more and are removed. The slots' indexes may still name some of them, which is harmless:
+   * an adopted slot's first checkout (`read-tree --reset`) replaces every entry that differs from the
+   * new tree without reading the old entry's object.
+   */
+  async park(): Promise<void> {
+    await this.settle();
+    const objects = join(this.runGitDir, "objects");
+    const names = await readdir(objects).catch(() => [] as string[]);
+    await Promise.all(
+      names.filter((n) => /^[0-9a-f]{2}$/.test(n) || n === "pack").map((n) => rm(join(objects, n), { recursive: true, force: true })),
+    );
+    await mkdir(join(objects, "pack"), { recursive: true });
+  }
+
+  /** Remove every slot and the run repository (`waveplan clean`). */
   async removeAll(): Promise<void> {
+    await this.settle();
+    await killContained({ env: SLOT_ENV, value: `${this.dir}/`, prefix: true, dir: this.dir });
     await forceRemove(this.dir);
     await rm(this.runGitDir, { recursive: true, force: true });
-    this.all.clear();
+    this.states.clear();
     this.idle = [];
+  }
+
+  private state(name: string): SlotState {
+    let state = this.states.get(name);
+    if (!state) {
+      state = { synced: false, ready: Promise.resolve(), dotGitMade: false };
+      this.states.set(name, state);
+    }
+    return state;
+  }
+
+  private tidy(slot: Slot): Promise<void> {
+    return Promise.all([
+      // the index holds every file the task left that is not ignored (capture added them): what clean
+      // removes is exactly what the next task must not see
+      git(["clean", "-q", "-ffdx"], { cwd: slot.dir, env: slot.gitEnv }),
+      makeGitDir(slot.dir, this.runGitDir, this.identity),
+    ]).then(() => {});
   }
 
   private slot(name: string): Slot {
@@ -114,7 +195,25 @@ export class SlotPool {
     const index = `${dir}.index`;
     const gitEnv = { GIT_DIR: this.runGitDir, GIT_WORK_TREE: dir, GIT_INDEX_FILE: index };
     const contain: ContainmentScope = { env: SLOT_ENV, value: `${dir}/`, dir };
-    const { runGitDir, identity } = this;
+    const { runGitDir } = this;
+    const state = this.state(name);
+    const identity = () => this.identity;
+    // --reset -u: rewrite what differs from the index, comparing every file with it (whatever the
+    // folder holds), then clean removes whatever the index does not hold (untracked, ignored, nested
+    // repositories); the folder's own .git is never touched by either and is made fresh meanwhile
+    const fullCheckout = async (commit: string) => {
+      await mkdir(dir, { recursive: true });
+      await rm(`${index}.lock`, { force: true });
+      await git(["read-tree", "--reset", "-u", commit], { cwd: dir, env: gitEnv });
+      // clean only reads the index and update-index swaps it atomically (same entries, fresher stat
+      // info), so the two run at once: one git process less on every task's critical path
+      await Promise.all([
+        git(["clean", "-q", "-ffdx"], { cwd: dir, env: gitEnv }),
+        // fresh stat info in the index: without it `read-tree --reset` leaves racily-clean entries that
+        // every later `add -A` hashes again (measured 2x per task at 10k files, bench/isolation.mjs)
+        git(["update-index", "-q", "--refresh"], { cwd: dir, env: gitEnv, okCodes: [1] }),
+      ]);
+    };
     return {
       name,
       dir,
@@ -124,43 +223,76 @@ export class SlotPool {
       // git discovery stops at the slots folder: a task that deletes its .git finds no repository
       // rather than the user's one above it
       taskEnv: { GIT_CEILING_DIRECTORIES: this.dir },
-      async prepare(commit: string) {
+      async prepare(making: Promise<string>, upstream: readonly VerifiedCheckpoint[]) {
         // (no process of an earlier task is left here: each task's are killed when it ends, and those
         // of a runner that died are killed by adopt())
-        // --reset -u: rewrite what differs from the index (waveplan's own, so it is what the previous
-        // task left), then clean removes whatever the index does not hold (untracked, ignored, nested
-        // repositories); the folder's own .git is never touched by either and is made fresh below
-        const checkout = async () => {
-          await mkdir(dir, { recursive: true });
-          await rm(`${index}.lock`, { force: true });
-          await git(["read-tree", "--reset", "-u", commit], { cwd: dir, env: gitEnv });
-          // clean only reads the index and update-index swaps it atomically (same entries, fresher stat
-          // info), so the two run at once: one git process less on every task's critical path
-          await Promise.all([
-            git(["clean", "-q", "-ffdx"], { cwd: dir, env: gitEnv }),
-            // fresh stat info in the index: without it `read-tree --reset` leaves racily-clean entries that
-            // every later `add -A` hashes again (measured 2x per task at 10k files, bench/isolation.mjs)
-            git(["update-index", "-q", "--refresh"], { cwd: dir, env: gitEnv, okCodes: [1] }),
-          ]);
-        };
-        // the folder's own .git is made meanwhile: read-tree and clean never enter a top-level .git
-        const dotGit = freshGitDir(dir, runGitDir, commit, identity);
+        await state.ready;
+        const { synced, dotGitMade, holds } = state;
+        // whatever happens next, the folder is the task's until it is released and tidied again
+        state.synced = false;
+        state.dotGitMade = false;
+        state.holds = undefined;
+        const dotGit = dotGitMade ? Promise.resolve() : makeGitDir(dir, runGitDir, identity());
+        dotGit.catch(() => {}); // awaited below; remade there if it failed
+        const missing = synced && holds ? patchesToCatchUp(holds, upstream) : undefined;
         try {
-          await checkout();
-        } catch {
+          // a synced slot catches up by applying the patches it lacks (`apply --index` writes and checks
+          // only their paths; no tree is read), or else by a one-way merge with the new tree (writes only
+          // the paths whose entry differs). Anything unexpected (a racily-clean entry git will not vouch
+          // for) falls back to comparing every file.
+          const caughtUp =
+            missing !== undefined &&
+            (missing.length === 0 ||
+              (await git(["apply", "--index", "--binary", "--whitespace=nowarn", ...missing.map((cp) => cp.patchFile)], {
+                cwd: dir,
+                env: gitEnv,
+              }).then(
+                () => true,
+                () => false,
+              )));
+          const merged =
+            caughtUp ||
+            (synced &&
+              (await git(["read-tree", "-m", "-u", await making], { cwd: dir, env: gitEnv }).then(
+                () => true,
+                () => false,
+              )));
+          if (!merged) await fullCheckout(await making);
+        } catch (e) {
+          if (!(e instanceof GitError)) throw e; // the materialized commit could not be made: the task fails
           // a slot the previous task broke (permissions, a corrupt index): discard it, start from nothing
           await dotGit.catch(() => {});
           await forceRemove(dir);
           await rm(index, { force: true });
-          await checkout();
-          await freshGitDir(dir, runGitDir, commit, identity);
+          await fullCheckout(await making);
+          await makeGitDir(dir, runGitDir, identity());
         }
-        await dotGit.catch(() => freshGitDir(dir, runGitDir, commit, identity));
-        // waveplan's index, now matching the folder, so `git status` in the task does not re-read every file
-        await copyFile(index, join(dir, ".git", "index"));
+        await dotGit.catch(() => makeGitDir(dir, runGitDir, identity()));
+        // HEAD at the materialized commit, and waveplan's index, now matching the folder, so `git status`
+        // in the task does not re-read every file
+        await Promise.all([writeFile(join(dir, ".git", "HEAD"), `${await making}\n`), copyFile(index, join(dir, ".git", "index"))]);
       },
     };
   }
+}
+
+/**
+ * The patches a slot that holds `holds` (the last task's upstream, then that task) lacks to be its
+ * upstream's tree, in plan order; undefined when it cannot catch up by applying patches. It can when
+ * the last task's upstream is a prefix of the new upstream and the last task is in it, and every task
+ * between them changed other files than the last task (its parallel siblings: their patches commute
+ * with its own). A sequential chain's next task lacks nothing.
+ */
+export function patchesToCatchUp(holds: readonly string[], upstream: readonly VerifiedCheckpoint[]): VerifiedCheckpoint[] | undefined {
+  const own = holds[holds.length - 1];
+  const prefix = holds.length - 1;
+  if (own === undefined || upstream.length <= prefix) return undefined;
+  for (let i = 0; i < prefix; i++) if (upstream[i].record.task.id !== holds[i]) return undefined;
+  const at = upstream.findIndex((cp, i) => i >= prefix && cp.record.task.id === own);
+  if (at === -1) return undefined;
+  const ownFiles = new Set(upstream[at].record.patch.files);
+  for (let i = prefix; i < at; i++) if (upstream[i].record.patch.files.some((f) => ownFiles.has(f))) return undefined;
+  return upstream.filter((cp, i) => i >= prefix && i !== at && cp.record.patch.bytes > 0);
 }
 
 /** rm -rf, also through folders a task made unreadable or unwritable. */
@@ -202,10 +334,10 @@ async function userIdentity(repo: string): Promise<string> {
 }
 
 /**
- * The slot's own `.git`, written directly (no git process): HEAD detached at `commit`, empty refs,
- * objects borrowed from the run repository (waveplan's index is copied in once the checkout is done).
+ * The slot's own `.git`, written directly (no git process): empty refs, objects borrowed from the run
+ * repository. HEAD (detached at the materialized commit) and waveplan's index are written by prepare.
  */
-async function freshGitDir(dir: string, runGitDir: string, commit: string, identity: string): Promise<void> {
+async function makeGitDir(dir: string, runGitDir: string, identity: string): Promise<void> {
   const dotGit = join(dir, ".git");
   await forceRemove(dotGit);
   await mkdir(join(dotGit, "objects/info"), { recursive: true });
@@ -214,7 +346,6 @@ async function freshGitDir(dir: string, runGitDir: string, commit: string, ident
     mkdir(join(dotGit, "info")),
     mkdir(join(dotGit, "refs/heads"), { recursive: true }),
     mkdir(join(dotGit, "refs/tags"), { recursive: true }),
-    writeFile(join(dotGit, "HEAD"), `${commit}\n`),
     writeFile(
       join(dotGit, "config"),
       `[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n\tlogallrefupdates = true\n${identity}`,

@@ -3,13 +3,13 @@
  * materialized commit; materialize rebuilds base + upstream patches, in plan order, without touching
  * any ref, index or working tree of the repository.
  */
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CheckpointRecord } from "../../src/checkpoint/record.js";
 import type { VerifiedCheckpoint } from "../../src/checkpoint/verify.js";
 import { captureChange } from "../../src/engine/capture.js";
-import { materializeCommit } from "../../src/engine/materialize.js";
+import { materializeCommit, materializeTree, TreeCache } from "../../src/engine/materialize.js";
 import { checkoutWorkspace } from "../../src/engine/workspace.js";
 import type { Task } from "../../src/plan/model.js";
 import { git, makeRepo, tempDir } from "../support/repo.js";
@@ -105,17 +105,24 @@ describe("materializeCommit", () => {
     );
   });
 
-  it("no upstream is the base itself; with a cache, tasks sharing an upstream share its commit, and a longer upstream extends it to the same commit as without", async () => {
+  it("no upstream is the base itself; with a cache, tasks sharing an upstream share its commit, and a longer upstream extends it (from the kept index) to the same commit as without", async () => {
     const repo = makeRepo({ "list.txt": "one\n" });
     const base = git(repo, "rev-parse", "HEAD");
     expect(await materializeCommit(repo, base, [])).toBe(base);
     const a = await capture(repo, base, "a", (d) => writeFileSync(join(d, "a.txt"), "A\n"));
     const b = await capture(repo, base, "b", (d) => writeFileSync(join(d, "b.txt"), "B\n"));
-    const cache = new Map<string, Promise<string>>();
+    const indexDir = join(tempDir(), "trees");
+    const cache = new TreeCache(indexDir);
     const [x, y] = await Promise.all([materializeCommit(repo, base, [a.cp], cache), materializeCommit(repo, base, [a.cp], cache)]);
     expect(x).toBe(y);
+    expect(readdirSync(indexDir)).toHaveLength(1); // [a]'s index, kept for the next wave
     const ab = await materializeCommit(repo, base, [a.cp, b.cp], cache);
     expect(ab).toBe(await materializeCommit(repo, base, [a.cp, b.cp]));
     expect(git(repo, "ls-tree", "--name-only", ab).split("\n")).toEqual(["a.txt", "b.txt", "list.txt"]);
+    expect(readdirSync(indexDir)).toHaveLength(2);
+    // the tree alone (landing) is the same tree, from the cache
+    expect(await materializeTree(repo, base, [a.cp, b.cp], cache)).toBe(git(repo, "rev-parse", `${ab}^{tree}`));
+    await cache.dispose();
+    expect(existsSync(indexDir)).toBe(false);
   });
 });

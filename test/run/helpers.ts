@@ -1,4 +1,5 @@
 /** Plans, run state and repository snapshots for the runner's integration tests. */
+import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { expect } from "vitest";
@@ -108,14 +109,32 @@ function readFileSafe(p: string): string {
   }
 }
 
-/** A finished run leaves no slots, no run repository, no worktrees and no lock behind. */
-export function expectNoLeftovers(repo: string, context?: string): void {
+/**
+ * A finished run leaves no worktree, lock or object of its own behind; its slots stay for the next run,
+ * each with its index and tidy (nothing in the folder that the index does not hold). After runs killed
+ * with SIGKILL (`killed`), a slot the final run did not use may still hold what its killed task left:
+ * the next run that adopts it compares every file (run/slots.ts), so only its index is required.
+ */
+export function expectNoLeftovers(repo: string, context?: string, { killed = false } = {}): void {
   const worktrees = git(repo, "worktree", "list", "--porcelain")
     .split("\n")
     .filter((l) => l.startsWith("worktree "));
   expect(worktrees, context).toEqual([`worktree ${repo}`]);
-  for (const left of ["slots", "git", "worktrees", "lock", "lock.takeover"])
+  for (const left of ["worktrees", "lock", "lock.takeover"])
     expect(existsSync(join(repo, ".waveplan", left)), `${context ?? ""} .waveplan/${left}`).toBe(false);
+  const runGit = join(repo, ".waveplan", "git");
+  const objects = existsSync(join(runGit, "objects")) ? readdirSync(join(runGit, "objects")).filter((n) => /^[0-9a-f]{2}$/.test(n)) : [];
+  expect(objects, `${context ?? ""} objects left in the run repository`).toEqual([]);
+  const slotsDir = join(repo, ".waveplan", "slots");
+  const entries = existsSync(slotsDir) ? readdirSync(slotsDir) : [];
+  for (const name of entries) {
+    expect(name, `${context ?? ""} .waveplan/slots/${name}`).toMatch(/^s-\d+(\.index)?$/);
+    if (name.endsWith(".index") || killed) continue;
+    expect(entries, `${context ?? ""} ${name} without its index`).toContain(`${name}.index`);
+    const env = { GIT_DIR: runGit, GIT_WORK_TREE: join(slotsDir, name), GIT_INDEX_FILE: join(slotsDir, `${name}.index`) };
+    const untidy = execFileSync("git", ["clean", "-n", "-ffdx"], { cwd: join(slotsDir, name), env: { ...process.env, ...env } }).toString();
+    expect(untidy, `${context ?? ""} ${name} not tidied`).toBe("");
+  }
 }
 
 /** Files of a commit: path → content (utf8). */

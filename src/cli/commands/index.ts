@@ -1,5 +1,6 @@
 /** Every CLI command, in the order `waveplan --help` lists them. */
 import type { Command } from "commander";
+import { registerClean } from "./clean.js";
 import { registerCompile } from "./compile.js";
 import { registerGraph } from "./graph.js";
 import { registerImport } from "./import.js";
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerPrompts(program);
   registerRun(program);
   registerStatus(program);
+  registerClean(program);
   registerSchema(program);
   registerImport(program);
   registerCompile(program);
