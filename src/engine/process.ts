@@ -157,7 +157,17 @@ export class Redactor {
   /** Bytes that are safe to write now. */
   push(chunk: Buffer): Buffer {
     if (this.needles.length === 0) return chunk;
-    const data = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    return this.scan(this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk, false);
+  }
+
+  /** The held-back tail, at the end of the stream (a secret in it is redacted: nothing can extend it now). */
+  flush(): Buffer {
+    const rest = this.pending;
+    this.pending = Buffer.alloc(0);
+    return rest.length ? this.scan(rest, true) : rest;
+  }
+
+  private scan(data: Buffer, final: boolean): Buffer {
     const out: Buffer[] = [];
     let from = 0;
     for (;;) {
@@ -171,8 +181,19 @@ export class Redactor {
         }
       }
       if (at === -1) break;
+      // a longer secret may start here and continue in the next chunk ("abc" now, "abcdef" once "def"
+      // arrives): wait for it rather than print its tail in clear
+      if (!final && this.longerMayFollow(data, at, len)) {
+        out.push(data.subarray(from, at));
+        this.pending = Buffer.from(data.subarray(at));
+        return Buffer.concat(out);
+      }
       out.push(data.subarray(from, at), Buffer.from(REDACTED));
       from = at + len;
+    }
+    if (final) {
+      out.push(data.subarray(from));
+      return Buffer.concat(out);
     }
     // a secret starting in the last holdBack bytes may continue in the next chunk
     const keepFrom = Math.max(from, data.length - this.holdBack);
@@ -181,10 +202,8 @@ export class Redactor {
     return Buffer.concat(out);
   }
 
-  /** The held-back tail, at the end of the stream: it holds no complete secret. */
-  flush(): Buffer {
-    const rest = this.pending;
-    this.pending = Buffer.alloc(0);
-    return rest;
+  private longerMayFollow(data: Buffer, at: number, len: number): boolean {
+    const rest = data.subarray(at);
+    return this.needles.some((n) => n.length > len && n.length > rest.length && n.subarray(0, rest.length).equals(rest));
   }
 }

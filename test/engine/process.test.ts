@@ -246,7 +246,7 @@ describe("secrets in the output", () => {
   // KNOWN BUG (reported to the lead, src/engine/process.ts Redactor.push): a match of the shorter
   // secret at the end of a chunk is accepted before the next chunk shows the longer one continues,
   // so the longer secret's tail ("def") is printed. Remove `.fails` once push holds such a match back.
-  it.fails("of two secrets where one starts the other, the longer is replaced whole also when split after the shorter", () => {
+  it("of two secrets where one starts the other, the longer is replaced whole also when split after the shorter", () => {
     expect(through(new Redactor(["abc", "abcdef"]), "x abcdef y", 1)).toBe("x *** y");
   });
 
