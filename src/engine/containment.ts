@@ -89,11 +89,12 @@ export async function signalContained(scope: ContainmentScope, signal: NodeJS.Si
  * their environ and cwd are gone, they run nothing and hold no file open.
  */
 export async function killContained(scope: ContainmentScope): Promise<number> {
-  let killed = 0;
+  // a process still being torn down at the next scan is seen (and signalled) again: counted once
+  const killed = new Set<number>();
   for (let pass = 0; pass < 200; pass++) {
     const pids = await findContained(scope);
-    if (pids.length === 0) return killed;
-    for (const pid of pids) if (tryKill(pid, "SIGKILL")) killed++;
+    if (pids.length === 0) return killed.size;
+    for (const pid of pids) if (tryKill(pid, "SIGKILL")) killed.add(pid);
     // give the kernel a moment to tear them down before the next scan
     await new Promise((r) => setTimeout(r, pass < 5 ? 2 : 20));
   }
