@@ -23,6 +23,13 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * --norc: the task's stdin is a socket (node's pipes are socket pairs), which bash takes for a remote
+ * shell: without --norc a `bash -c` at SHLVL < 2 sources ~/.bashrc (bash's shell.c, run_startup_files),
+ * so the user's shell set-up would change what a task runs.
+ */
+const BASH = ["--norc", "-eo", "pipefail"];
+
 export function taskEnv(o: ExecuteOptions): Record<string, string> {
   const { plan, task } = o;
   const role = plan.instances.find((i) => i.id === task.instance)?.role ?? "";
@@ -49,7 +56,7 @@ export async function executeTask(o: ExecuteOptions): Promise<ProcessResult> {
     await writeFile(script, o.task.body);
     return runProcess({
       command: "bash",
-      args: ["-eo", "pipefail", script],
+      args: [...BASH, script],
       cwd: o.workspace,
       env,
       timeoutMs: o.task.timeoutMs,
@@ -64,7 +71,7 @@ export async function executeTask(o: ExecuteOptions): Promise<ProcessResult> {
   if (!command) throw new Error(`task "${o.task.id}" is a prompt task but the plan has no agent.command`);
   return runProcess({
     command: "bash",
-    args: ["-eo", "pipefail", "-c", command],
+    args: [...BASH, "-c", command],
     cwd: o.workspace,
     env,
     stdin: o.task.body,
