@@ -95,7 +95,7 @@ describe("checkoutWorkspace", () => {
   it("prepare(commit) makes the folder exactly the commit: modified files restored, untracked, ignored and nested files and folders removed", async () => {
     const { repo, old, head } = twoCommits();
     dirty(repo);
-    await checkoutWorkspace(repo).prepare(old);
+    await checkoutWorkspace(repo).prepare(Promise.resolve(old), []);
     expect(snapshot(repo)).toEqual(treeOf(repo, old));
     expect(snapshot(repo)["run.sh"]).toBe("x #!/bin/sh\necho old\n");
     expect(git(repo, "status", "--porcelain", "--ignored", "--untracked-files=all")).toBe("");
@@ -111,9 +111,9 @@ describe("checkoutWorkspace", () => {
     dirty(repo);
     // an untracked file where the target commit has a tracked one of the same name
     const ws = checkoutWorkspace(repo);
-    await ws.prepare(old);
+    await ws.prepare(Promise.resolve(old), []);
     writeFileSync(join(repo, "later.txt"), "untracked, in the way\n");
-    await ws.prepare(head);
+    await ws.prepare(Promise.resolve(head), []);
     expect(snapshot(repo)).toEqual(treeOf(repo, head));
     expect(git(repo, "rev-parse", "HEAD")).toBe(head);
     expect(git(repo, "status", "--porcelain", "--ignored", "--untracked-files=all")).toBe("");
@@ -122,13 +122,13 @@ describe("checkoutWorkspace", () => {
   it("prepare of the commit already checked out still removes everything the task left", async () => {
     const { repo, head } = twoCommits();
     dirty(repo);
-    await checkoutWorkspace(repo).prepare(head);
+    await checkoutWorkspace(repo).prepare(Promise.resolve(head), []);
     expect(snapshot(repo)).toEqual(treeOf(repo, head));
     expect(git(repo, "diff", "--cached", "--name-only")).toBe("");
   });
 
   it("a commit the repository does not have fails with a GitError", async () => {
     const { repo } = twoCommits();
-    await expect(checkoutWorkspace(repo).prepare("0123456789abcdef0123456789abcdef01234567")).rejects.toBeInstanceOf(GitError);
+    await expect(checkoutWorkspace(repo).prepare(Promise.resolve("0123456789abcdef0123456789abcdef01234567"), [])).rejects.toBeInstanceOf(GitError);
   });
 });
