@@ -6,7 +6,7 @@ import { copyFile, lstat, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { OUTPUTS_DIR, type OutputRecord, PATCH_FILE } from "../checkpoint/record.js";
 import { sha256File } from "../checkpoint/verify.js";
-import { git, gitRaw } from "../git/git.js";
+import { gitRaw, gitScript } from "../git/git.js";
 import type { Task } from "../plan/model.js";
 import type { Workspace } from "./workspace.js";
 
@@ -30,11 +30,31 @@ export async function captureChange(workspace: Workspace, materialized: string, 
   const gitOpts = { cwd: workspace.dir, env: workspace.gitEnv };
   if (!(await lstat(workspace.dir).catch(() => undefined))?.isDirectory())
     throw new CaptureError(`task "${task.id}" removed its own folder ${workspace.dir}; its change cannot be captured`);
-  await git(["add", "-A"], gitOpts);
+
+  // declared outputs first: copying them changes nothing in the folder, and a workspace may remove
+  // ignored files once the change is read
+  const outputs: OutputRecord[] = [];
+  const missing: string[] = [];
+  for (const path of task.outputs) {
+    const src = join(workspace.dir, path);
+    const st = await lstat(src).catch(() => undefined);
+    if (!st?.isFile()) {
+      missing.push(st ? `${path} (not a regular file)` : path);
+      continue;
+    }
+    const dest = join(checkpointDir, OUTPUTS_DIR, path);
+    await mkdir(dirname(dest), { recursive: true });
+    await copyFile(src, dest);
+    outputs.push({ path, sha256: await sha256File(dest), bytes: st.size });
+  }
+
+  // one process: add everything (new files too) to the workspace's index, then one `git diff` for the
+  // list and the patch: with -z, the raw and numstat entries (NUL-ended, none empty) come first, then one
+  // more NUL, then the patch exactly as without --raw --numstat -z
   const diffArgs = ["diff", "--cached", "--no-renames", "--no-ext-diff", "--no-textconv", materialized];
-  // one git process for the list and the patch: with -z, the raw and numstat entries (NUL-ended, none
-  // empty) come first, then one more NUL, then the patch exactly as without --raw --numstat -z
-  const both = (await gitRaw([...diffArgs, "--raw", "--numstat", "--binary", "--full-index", "-z"], gitOpts)).stdout;
+  const both = (
+    await gitScript('git add -A && exec git "$@"', [...diffArgs, "--raw", "--numstat", "--binary", "--full-index", "-z"], gitOpts)
+  ).stdout;
   const split = both.indexOf("\0\0");
   const raw = (split === -1 ? both : both.subarray(0, split + 1)).toString("utf8");
   const { files, insertions, deletions, gitlinks } = parseRawNumstat(raw);
@@ -51,20 +71,6 @@ export async function captureChange(workspace: Workspace, materialized: string, 
   const patchFile = join(checkpointDir, PATCH_FILE);
   await writeFile(patchFile, patch);
 
-  const outputs: OutputRecord[] = [];
-  const missing: string[] = [];
-  for (const path of task.outputs) {
-    const src = join(workspace.dir, path);
-    const st = await lstat(src).catch(() => undefined);
-    if (!st?.isFile()) {
-      missing.push(st ? `${path} (not a regular file)` : path);
-      continue;
-    }
-    const dest = join(checkpointDir, OUTPUTS_DIR, path);
-    await mkdir(dirname(dest), { recursive: true });
-    await copyFile(src, dest);
-    outputs.push({ path, sha256: await sha256File(dest), bytes: st.size });
-  }
   return {
     patch: { sha256: await sha256File(patchFile), bytes: patch.length, files, insertions, deletions },
     outputs,

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { OUTPUTS_DIR } from "../checkpoint/record.js";
 import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
-import { commitTree, git } from "../git/git.js";
+import { commitTree, GitError, gitScript, INTERNAL_IDENTITY } from "../git/git.js";
 import { sha256 } from "../plan/hash.js";
 import type { Workspace } from "./workspace.js";
 
@@ -66,15 +66,22 @@ export async function materializeCommit(repoDir: string, base: string, upstream:
   if (full === undefined) return base;
   const cached = cache?.commits.get(full);
   if (cached) return cached;
-  const made = build(repoDir, base, upstream, keys, cache).then(
-    ({ tree, commit }) => commit ?? commitTree(repoDir, tree, [base], "waveplan: materialized upstream"),
+  const made = build(repoDir, base, upstream, keys, cache, true).then(
+    ({ tree, commit }) => commit ?? commitTree(repoDir, tree, [base], MATERIALIZED),
   );
   cache?.commits.set(full, made);
   made.catch(() => cache?.commits.delete(full));
   return made;
 }
 
-function build(repoDir: string, base: string, upstream: VerifiedCheckpoint[], keys: string[], cache?: TreeCache): Promise<Built> {
+function build(
+  repoDir: string,
+  base: string,
+  upstream: VerifiedCheckpoint[],
+  keys: string[],
+  cache?: TreeCache,
+  withCommit = false,
+): Promise<Built> {
   const full = keys[keys.length - 1];
   const cached = cache?.trees.get(full);
   if (cached) return cached;
@@ -89,42 +96,58 @@ function build(repoDir: string, base: string, upstream: VerifiedCheckpoint[], ke
     }
   }
   const built = from.then((prefix) =>
-    applyPatches(repoDir, base, prefix, upstream.slice(start), cache?.indexDir && join(cache.indexDir, full)),
+    applyPatches(repoDir, base, prefix, upstream.slice(start), cache?.indexDir && join(cache.indexDir, full), withCommit),
   );
   cache?.trees.set(full, built);
   built.catch(() => cache?.trees.delete(full));
   return built;
 }
 
+const MATERIALIZED = "waveplan: materialized upstream";
+
 /**
  * `prefix` (or `base`) + the patches, in a private index: copied from the prefix's kept index when there
- * is one, else read from its tree. `keep`: where to keep the resulting index.
+ * is one, else read from its tree. `keep`: where to keep the resulting index. One process (git.ts
+ * gitScript) reads the tree, applies, writes the tree and, `withCommit`, makes the commit.
  */
 async function applyPatches(
   repoDir: string,
   base: string,
   prefix: Built | undefined,
   upstream: VerifiedCheckpoint[],
-  keep?: string,
+  keep: string | undefined,
+  withCommit: boolean,
 ): Promise<Built> {
   const rest = upstream.filter((cp) => cp.record.patch.bytes > 0);
   if (rest.length === 0) return prefix ?? { tree: `${base}^{tree}`, commit: base };
   const tmp = keep ? undefined : await mkdtemp(join(tmpdir(), "waveplan-index-"));
   const index = keep ?? join(tmp as string, "index");
-  const env = { GIT_INDEX_FILE: index };
+  const readFrom = prefix?.index ? "" : 'git read-tree "$WAVEPLAN_FROM" || exit 98; ';
+  const commit = withCommit ? ' && printf "%s\\n" "$WAVEPLAN_MESSAGE" | git commit-tree "$t" -p "$WAVEPLAN_BASE"' : "";
+  const script = `${readFrom}git apply --cached --binary --whitespace=nowarn "$@" || exit 99; t=$(git write-tree) && echo "$t"${commit}`;
   try {
     if (keep) await mkdir(dirname(keep), { recursive: true });
     if (prefix?.index) await copyFile(prefix.index, index);
-    else await git(["read-tree", prefix?.tree ?? base], { cwd: repoDir, env });
-    try {
-      await git(["apply", "--cached", "--binary", "--whitespace=nowarn", ...rest.map((cp) => cp.patchFile)], { cwd: repoDir, env });
-    } catch (e) {
-      throw new Error(
-        `the changes of tasks ${rest.map((cp) => `"${cp.record.task.id}"`).join(", ")} do not apply on top of their upstream: ${(e as Error).message}`,
-      );
-    }
-    const tree = await git(["write-tree"], { cwd: repoDir, env });
-    return { tree, index: keep };
+    const env = {
+      ...INTERNAL_IDENTITY,
+      GIT_INDEX_FILE: index,
+      WAVEPLAN_FROM: prefix?.tree ?? base,
+      WAVEPLAN_BASE: base,
+      WAVEPLAN_MESSAGE: MATERIALIZED,
+    };
+    const out = await gitScript(
+      script,
+      rest.map((cp) => cp.patchFile),
+      { cwd: repoDir, env },
+    ).catch((e) => {
+      if (e instanceof GitError && e.code === 99)
+        throw new Error(
+          `the changes of tasks ${rest.map((cp) => `"${cp.record.task.id}"`).join(", ")} do not apply on top of their upstream: ${e.stderr.trim()}`,
+        );
+      throw e;
+    });
+    const [tree, made] = out.stdout.toString().trim().split("\n");
+    return { tree, index: keep, commit: withCommit ? made : undefined };
   } finally {
     if (tmp) await rm(tmp, { recursive: true, force: true });
   }

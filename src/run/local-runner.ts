@@ -17,7 +17,7 @@ import { assertNoConflicts, GateError, reuseCheckpoint, verifyChain } from "../e
 import { TreeCache } from "../engine/materialize.js";
 import { InterruptedError, runTask, type TaskOutcome } from "../engine/task.js";
 import { WaveplanError } from "../errors.js";
-import { git, headCommit, repoRoot } from "../git/git.js";
+import { git, headCommit, repoRoot, useShellPool } from "../git/git.js";
 import { upstreamOf } from "../graph/upstream.js";
 import { planHash } from "../plan/hash.js";
 import { type LoadedPlan, loadPlanFile } from "../plan/load.js";
@@ -91,6 +91,17 @@ export async function prepareRepo(cwd: string): Promise<string> {
 }
 
 export async function runPlan(opts: RunOptions): Promise<RunResult> {
+  // a run makes a few git calls per task on its critical path: through long-lived sh helpers, not a
+  // node spawn each (git/shell-pool.ts)
+  const stopShells = useShellPool();
+  try {
+    return await runPlanWithShells(opts);
+  } finally {
+    stopShells();
+  }
+}
+
+async function runPlanWithShells(opts: RunOptions): Promise<RunResult> {
   const loaded: LoadedPlan = loadPlanFile(opts.planFile);
   const repo = await prepareRepo(opts.cwd);
   if (opts.branch) await assertBranchName(repo, opts.branch);

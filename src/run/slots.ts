@@ -24,7 +24,7 @@ import { join } from "node:path";
 import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
 import { type ContainmentScope, killContained } from "../engine/containment.js";
 import type { Workspace } from "../engine/workspace.js";
-import { GitError, git } from "../git/git.js";
+import { GitError, git, gitScript } from "../git/git.js";
 
 export const SLOT_ENV = "WAVEPLAN_SLOT";
 
@@ -34,9 +34,9 @@ export interface Slot extends Workspace {
 }
 
 /**
- * What waveplan knows of a slot between two tasks. `synced`: the slot's index describes its folder
- * exactly (the last task's change was added by capture, then `clean` removed what the index does not
- * hold and the folder's `.git` was made afresh), so the next checkout only writes what differs.
+ * What waveplan knows of a slot between two tasks. `synced`: the slot's index describes its folder but
+ * for ignored files (capture added the last task's change to it; `clean` removes the rest when the
+ * next task prepares), so the next checkout only writes what differs.
  */
 interface SlotState {
   synced: boolean;
@@ -111,8 +111,7 @@ export class SlotPool {
 
   /**
    * The task that used `slot` ended and its change was captured (`add -A` into the slot's index): the
-   * slot is tidied for the next task while the rest of the wave goes on — `clean` removes what the
-   * index does not hold (ignored files, empty folders) and the folder's `.git` is made afresh.
+   * slot is tidied for the next task while the rest of the wave goes on.
    */
   release(slot: Slot, holds: readonly string[]): void {
     const state = this.state(slot.name);
@@ -181,13 +180,13 @@ export class SlotPool {
     return state;
   }
 
+  /**
+   * The folder's `.git` made afresh for the next task. (What the task left that capture did not add to
+   * the index — ignored files, empty folders — is removed by the next task's prepare, in the same
+   * process as its catch-up.)
+   */
   private tidy(slot: Slot): Promise<void> {
-    return Promise.all([
-      // the index holds every file the task left that is not ignored (capture added them): what clean
-      // removes is exactly what the next task must not see
-      git(["clean", "-q", "-ffdx"], { cwd: slot.dir, env: slot.gitEnv }),
-      makeGitDir(slot.dir, this.runGitDir, this.identity),
-    ]).then(() => {});
+    return makeGitDir(slot.dir, this.runGitDir, this.identity);
   }
 
   private slot(name: string): Slot {
@@ -204,15 +203,14 @@ export class SlotPool {
     const fullCheckout = async (commit: string) => {
       await mkdir(dir, { recursive: true });
       await rm(`${index}.lock`, { force: true });
-      await git(["read-tree", "--reset", "-u", commit], { cwd: dir, env: gitEnv });
-      // clean only reads the index and update-index swaps it atomically (same entries, fresher stat
-      // info), so the two run at once: one git process less on every task's critical path
-      await Promise.all([
-        git(["clean", "-q", "-ffdx"], { cwd: dir, env: gitEnv }),
-        // fresh stat info in the index: without it `read-tree --reset` leaves racily-clean entries that
-        // every later `add -A` hashes again (measured 2x per task at 10k files, bench/isolation.mjs)
-        git(["update-index", "-q", "--refresh"], { cwd: dir, env: gitEnv, okCodes: [1] }),
-      ]);
+      // one process: read-tree, then clean removes whatever the index does not hold (untracked, ignored,
+      // nested repositories), then fresh stat info in the index: without it `read-tree --reset` leaves
+      // racily-clean entries that every later `add -A` hashes again (measured 2x per task at 10k files,
+      // bench/isolation.mjs); a refresh that finds nothing to vouch for is not an error
+      await gitScript('git read-tree --reset -u "$1" && git clean -q -ffdx && { git update-index -q --refresh || :; }', [commit], {
+        cwd: dir,
+        env: gitEnv,
+      });
     };
     return {
       name,
@@ -240,20 +238,22 @@ export class SlotPool {
           // only their paths; no tree is read), or else by a one-way merge with the new tree (writes only
           // the paths whose entry differs). Anything unexpected (a racily-clean entry git will not vouch
           // for) falls back to comparing every file.
+          // (clean first: it removes what the last task left that capture did not add — ignored files,
+          // empty folders — and is chained with the catch-up in one process)
           const caughtUp =
             missing !== undefined &&
-            (missing.length === 0 ||
-              (await git(["apply", "--index", "--binary", "--whitespace=nowarn", ...missing.map((cp) => cp.patchFile)], {
-                cwd: dir,
-                env: gitEnv,
-              }).then(
-                () => true,
-                () => false,
-              )));
+            (await gitScript(
+              missing.length ? 'git clean -q -ffdx && exec git apply --index --binary --whitespace=nowarn "$@"' : "exec git clean -q -ffdx",
+              missing.map((cp) => cp.patchFile),
+              { cwd: dir, env: gitEnv },
+            ).then(
+              () => true,
+              () => false,
+            ));
           const merged =
             caughtUp ||
             (synced &&
-              (await git(["read-tree", "-m", "-u", await making], { cwd: dir, env: gitEnv }).then(
+              (await gitScript('git clean -q -ffdx && exec git read-tree -m -u "$1"', [await making], { cwd: dir, env: gitEnv }).then(
                 () => true,
                 () => false,
               )));

@@ -111,9 +111,10 @@ function readFileSafe(p: string): string {
 
 /**
  * A finished run leaves no worktree, lock or object of its own behind; its slots stay for the next run,
- * each with its index and tidy (nothing in the folder that the index does not hold). After runs killed
- * with SIGKILL (`killed`), a slot the final run did not use may still hold what its killed task left:
- * the next run that adopts it compares every file (run/slots.ts), so only its index is required.
+ * each with its index, which describes the folder but for ignored files (removed by the next task's
+ * prepare). After runs killed with SIGKILL (`killed`), a slot the final run did not use may still hold
+ * what its killed task left: the next run that adopts it compares every file (run/slots.ts), so only
+ * its index is required.
  */
 export function expectNoLeftovers(repo: string, context?: string, { killed = false } = {}): void {
   const worktrees = git(repo, "worktree", "list", "--porcelain")
@@ -132,8 +133,12 @@ export function expectNoLeftovers(repo: string, context?: string, { killed = fal
     if (name.endsWith(".index") || killed) continue;
     expect(entries, `${context ?? ""} ${name} without its index`).toContain(`${name}.index`);
     const env = { GIT_DIR: runGit, GIT_WORK_TREE: join(slotsDir, name), GIT_INDEX_FILE: join(slotsDir, `${name}.index`) };
-    const untidy = execFileSync("git", ["clean", "-n", "-ffdx"], { cwd: join(slotsDir, name), env: { ...process.env, ...env } }).toString();
-    expect(untidy, `${context ?? ""} ${name} not tidied`).toBe("");
+    // modified, deleted or untracked (not ignored) files: what the index does not describe
+    const undescribed = execFileSync("git", ["ls-files", "-m", "-d", "-o", "--exclude-standard", "--directory"], {
+      cwd: join(slotsDir, name),
+      env: { ...process.env, ...env },
+    }).toString();
+    expect(undescribed, `${context ?? ""} ${name}: files its index does not describe`).toBe("");
   }
 }
 
