@@ -224,10 +224,12 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
 }
 
 async function newRun(layout: Layout, repo: string, plan: Plan, planFile: string, branch?: string, allowDirty?: boolean): Promise<RunInfo> {
-  const dirty = await git(["status", "--porcelain", "--untracked-files=normal"], { cwd: repo });
-  const head = await headCommit(repo);
+  const [dirty, head, current] = await Promise.all([
+    git(["status", "--porcelain", "--untracked-files=normal"], { cwd: repo }),
+    headCommit(repo),
+    git(["symbolic-ref", "-q", "--short", "HEAD"], { cwd: repo, okCodes: [1] }),
+  ]);
   if (dirty && allowDirty) {
-    const current = await git(["symbolic-ref", "-q", "--short", "HEAD"], { cwd: repo, okCodes: [1] });
     const base = await snapshotWorkingTree(repo, head);
     return layout.createRun({
       planFile,
@@ -249,7 +251,6 @@ async function newRun(layout: Layout, repo: string, plan: Plan, planFile: string
     );
   }
   const base = head;
-  const current = await git(["symbolic-ref", "-q", "--short", "HEAD"], { cwd: repo, okCodes: [1] });
   return layout.createRun({
     planFile,
     planName: plan.name,
