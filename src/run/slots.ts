@@ -19,7 +19,7 @@
  * is used again (engine/containment.ts); processes left by a runner killed with SIGKILL are killed
  * when the next run adopts the pool.
  */
-import { chmod, copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
 import { type ContainmentScope, killContained } from "../engine/containment.js";
@@ -203,14 +203,15 @@ export class SlotPool {
     const fullCheckout = async (commit: string) => {
       await mkdir(dir, { recursive: true });
       await rm(`${index}.lock`, { force: true });
+      // a slot made now has every file written by this read-tree, all in the same second as its index:
+      // racily clean entries that every later `add -A` would hash again (measured 2x per task at 10k
+      // files, bench/isolation.mjs) unless the index gets fresh stat info once. An adopted slot keeps
+      // the stat info of the files it does not rewrite, so it needs no such pass over every file.
+      const fresh = !(await stat(index).catch(() => undefined));
       // one process: read-tree, then clean removes whatever the index does not hold (untracked, ignored,
-      // nested repositories), then fresh stat info in the index: without it `read-tree --reset` leaves
-      // racily-clean entries that every later `add -A` hashes again (measured 2x per task at 10k files,
-      // bench/isolation.mjs); a refresh that finds nothing to vouch for is not an error
-      await gitScript('git read-tree --reset -u "$1" && git clean -q -ffdx && { git update-index -q --refresh || :; }', [commit], {
-        cwd: dir,
-        env: gitEnv,
-      });
+      // nested repositories), then (fresh) the refresh; one that finds nothing to vouch for is no error
+      const refresh = fresh ? " && { git update-index -q --refresh || :; }" : "";
+      await gitScript(`git read-tree --reset -u "$1" && git clean -q -ffdx${refresh}`, [commit], { cwd: dir, env: gitEnv });
     };
     return {
       name,
