@@ -14,12 +14,13 @@
  * Stores move bytes, they are not trusted: a downloaded tree is checked here for its shape (only
  * record.json, change.patch and regular files under outputs/) and then verified by verify.ts.
  */
-import { lstat, mkdir, mkdtemp, readdir, readFile } from "node:fs/promises";
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import type { Artifact, ArtifactClient } from "@actions/artifact";
 import { artifactName, OUTPUTS_DIR, PATCH_FILE, parseArtifactName, RECORD_FILE } from "./record.js";
 import type { CheckpointStore } from "./store.js";
+import { extractCheckpointZip, ZipRefused } from "./unzip.js";
 import { CheckpointError } from "./verify.js";
 
 /** Downloads at once: enough to hide per-request latency, few enough not to trip rate limits. */
@@ -118,15 +119,33 @@ export class ArtifactCheckpointStore implements CheckpointStore {
     const parent = this.options.tempDir ?? tmpdir();
     await mkdir(parent, { recursive: true });
     const dir = await mkdtemp(join(parent, `${taskId}-`));
+    // the zip as it was uploaded, beside the folder it is extracted into
+    const zipDir = `${dir}.zip`;
     let result: Awaited<ReturnType<ArtifactClient["downloadArtifact"]>>;
     try {
       const { findBy } = this.options;
-      result = await client.downloadArtifact(artifact.id, { path: dir, expectedHash: artifact.digest, ...(findBy ? { findBy } : {}) });
+      result = await client.downloadArtifact(artifact.id, {
+        path: zipDir,
+        expectedHash: artifact.digest,
+        // extracted here (unzip.ts), and only once the digest matched
+        skipDecompress: true,
+        ...(findBy ? { findBy } : {}),
+      });
     } catch (e) {
       throw new CheckpointError(taskId, `artifact ${artifact.name} cannot be downloaded: ${(e as Error).message}`);
     }
     if (result.digestMismatch)
       throw new CheckpointError(taskId, `artifact ${artifact.name} does not match the digest it was uploaded with`);
+    const [zip, ...more] = await readdir(zipDir);
+    if (!zip || more.length) throw new CheckpointError(taskId, `artifact ${artifact.name} did not download as one file`);
+    try {
+      await extractCheckpointZip(join(zipDir, zip), dir);
+    } catch (e) {
+      if (e instanceof ZipRefused) throw new CheckpointError(taskId, `artifact ${artifact.name} ${e.message}`);
+      throw e;
+    } finally {
+      await rm(zipDir, { recursive: true, force: true });
+    }
     await checkTree(taskId, artifact.name, dir, this.options.findBy ? undefined : this.options.runId);
     return dir;
   }
@@ -154,11 +173,10 @@ export class ArtifactCheckpointStore implements CheckpointStore {
 
 /**
  * A checkpoint artifact holds record.json, change.patch and regular files under outputs/, nothing
- * else. The client's unzip rewrites `..` components and absolute paths into the target folder and
- * turns symlink entries into files rather than refusing them, so an entry that tried to escape shows
- * up here as a file with an unexpected name — and is refused with it. A record of `runId` (when
- * given) must be of the attempt the artifact is named for; one reused from a resumed run keeps its
- * own run and attempt (verify.ts decides whether that run is acceptable).
+ * else. unzip.ts already refused any other entry by its name; this checks the tree on disk again
+ * (cheap, and independent of how it was extracted). A record of `runId` (when given) must be of the
+ * attempt the artifact is named for; one reused from a resumed run keeps its own run and attempt
+ * (verify.ts decides whether that run is acceptable).
  */
 export async function checkTree(taskId: string, name: string, dir: string, runId?: string): Promise<void> {
   const reject = (why: string): never => {

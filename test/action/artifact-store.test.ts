@@ -3,13 +3,14 @@
  * shape check of a downloaded tree, and that downloads run in parallel within their bound with one
  * listing per job. (The real client against the emulated service is covered by task.test.ts.)
  */
-import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Artifact, ArtifactClient } from "@actions/artifact";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArtifactCheckpointStore, checkTree, selectCheckpointArtifacts } from "../../src/checkpoint/artifact-store.js";
 import { artifactName, parseArtifactName } from "../../src/checkpoint/record.js";
+import { craftZip } from "../support/zip.js";
 
 let work: string;
 beforeAll(async () => {
@@ -101,13 +102,19 @@ describe("fetching many checkpoints", () => {
         lists++;
         return { artifacts: names.map((n, i) => art(n, i + 1)) };
       },
-      async downloadArtifact(id: number, options?: { path?: string }) {
+      async downloadArtifact(id: number, options?: { path?: string; skipDecompress?: boolean }) {
         active++;
         peak = Math.max(peak, active);
         await new Promise((r) => setTimeout(r, 20));
+        // the zip as the client saves it with skipDecompress: one file under the path, named by the blob
         const dir = options?.path as string;
-        await writeFile(join(dir, "record.json"), JSON.stringify({ run: { attempt: 1 }, id }));
-        await writeFile(join(dir, "change.patch"), "");
+        expect(options?.skipDecompress).toBe(true);
+        await mkdir(dir, { recursive: true });
+        const zip = craftZip([
+          { name: "record.json", data: JSON.stringify({ run: { attempt: 1 }, id }) },
+          { name: "change.patch", data: "" },
+        ]);
+        await writeFile(join(dir, `waveplan-t${id - 1}.1.zip`), zip);
         active--;
         return { downloadPath: dir, digestMismatch: false };
       },
@@ -116,6 +123,7 @@ describe("fetching many checkpoints", () => {
     const dirs = await Promise.all([...names.map((_, i) => store.fetch(`t${i}`)), store.fetch("absent")]);
     expect(dirs.slice(0, 10).every((d) => typeof d === "string")).toBe(true);
     expect(new Set(dirs.slice(0, 10)).size).toBe(10); // each in a fresh folder
+    expect(JSON.parse(await readFile(join(dirs[3] as string, "record.json"), "utf8")).id).toBe(4);
     expect(dirs[10]).toBeUndefined();
     expect(lists).toBe(1);
     expect(peak).toBe(3);
