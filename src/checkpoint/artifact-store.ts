@@ -14,11 +14,12 @@
  * Stores move bytes, they are not trusted: a downloaded tree is checked here for its shape (only
  * record.json, change.patch and regular files under outputs/) and then verified by verify.ts.
  */
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { lstat, mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import type { Artifact, ArtifactClient } from "@actions/artifact";
 import { artifactName, OUTPUTS_DIR, PATCH_FILE, parseArtifactName, RECORD_FILE } from "./record.js";
+import { onGhes, ResultsServiceReader } from "./results-reader.js";
 import type { CheckpointStore } from "./store.js";
 import { extractCheckpointZip, ZipRefused } from "./unzip.js";
 import { CheckpointError } from "./verify.js";
@@ -69,9 +70,16 @@ export function selectCheckpointArtifacts(artifacts: readonly Artifact[], attemp
   return new Map([...best].map(([task, v]) => [task, v.artifact]));
 }
 
+/** Where checkpoints are read from: a listing once, then each artifact's zip saved to a file. */
+interface ArtifactReader {
+  list(): Promise<Artifact[]>;
+  download(artifact: Artifact, zip: string): Promise<{ digestMismatch: boolean }>;
+}
+
 export class ArtifactCheckpointStore implements CheckpointStore {
   private listing?: Promise<Map<string, Artifact>>;
   private client?: Promise<ArtifactClient>;
+  private readerPromise?: Promise<ArtifactReader>;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -102,52 +110,77 @@ export class ArtifactCheckpointStore implements CheckpointStore {
   private list(): Promise<Map<string, Artifact>> {
     // One listing per job: every upstream task is looked up in it, and the upstream jobs finished
     // before this one started, so nothing relevant appears later.
-    this.listing ??= this.artifactClient().then(async (client) => {
+    this.listing ??= (async () => {
       try {
-        const { findBy } = this.options;
-        return selectCheckpointArtifacts((await client.listArtifacts(findBy ? { findBy } : undefined)).artifacts, this.options.attempt);
+        return selectCheckpointArtifacts(await (await this.reader()).list(), this.options.attempt);
       } catch (e) {
         const which = this.options.findBy ? `run ${this.options.findBy.workflowRunId}` : "this run";
         throw new Error(`cannot list the artifacts of ${which}: ${(e as Error).message}`);
       }
-    });
+    })();
     return this.listing;
   }
 
   private async download(taskId: string, artifact: Artifact): Promise<string> {
-    const client = await this.artifactClient();
+    const reader = await this.reader();
     const parent = this.options.tempDir ?? tmpdir();
     await mkdir(parent, { recursive: true });
     const dir = await mkdtemp(join(parent, `${taskId}-`));
     // the zip as it was uploaded, beside the folder it is extracted into
-    const zipDir = `${dir}.zip`;
-    let result: Awaited<ReturnType<ArtifactClient["downloadArtifact"]>>;
+    const zip = `${dir}.zip`;
     try {
-      const { findBy } = this.options;
-      result = await client.downloadArtifact(artifact.id, {
-        path: zipDir,
-        expectedHash: artifact.digest,
-        // extracted here (unzip.ts), and only once the digest matched
-        skipDecompress: true,
-        ...(findBy ? { findBy } : {}),
+      let result: { digestMismatch: boolean };
+      try {
+        result = await reader.download(artifact, zip);
+      } catch (e) {
+        throw new CheckpointError(taskId, `artifact ${artifact.name} cannot be downloaded: ${(e as Error).message}`);
+      }
+      if (result.digestMismatch)
+        throw new CheckpointError(taskId, `artifact ${artifact.name} does not match the digest it was uploaded with`);
+      // extracted only once the digest matched
+      await extractCheckpointZip(zip, dir).catch((e) => {
+        throw e instanceof ZipRefused ? new CheckpointError(taskId, `artifact ${artifact.name} ${e.message}`) : e;
       });
-    } catch (e) {
-      throw new CheckpointError(taskId, `artifact ${artifact.name} cannot be downloaded: ${(e as Error).message}`);
-    }
-    if (result.digestMismatch)
-      throw new CheckpointError(taskId, `artifact ${artifact.name} does not match the digest it was uploaded with`);
-    const [zip, ...more] = await readdir(zipDir);
-    if (!zip || more.length) throw new CheckpointError(taskId, `artifact ${artifact.name} did not download as one file`);
-    try {
-      await extractCheckpointZip(join(zipDir, zip), dir);
-    } catch (e) {
-      if (e instanceof ZipRefused) throw new CheckpointError(taskId, `artifact ${artifact.name} ${e.message}`);
-      throw e;
     } finally {
-      await rm(zipDir, { recursive: true, force: true });
+      await rm(zip, { recursive: true, force: true });
     }
     await checkTree(taskId, artifact.name, dir, this.options.findBy ? undefined : this.options.runId);
     return dir;
+  }
+
+  /**
+   * This run's artifacts are read from the results service directly (results-reader.ts); another
+   * run's (REST API), GHES and an injected client go through the artifact client.
+   */
+  private reader(): Promise<ArtifactReader> {
+    this.readerPromise ??= (async () => {
+      if (!this.options.client && !this.options.findBy && !onGhes()) return new ResultsServiceReader();
+      const client = await this.artifactClient();
+      const { findBy } = this.options;
+      return {
+        list: async () => (await client.listArtifacts(findBy ? { findBy } : undefined)).artifacts,
+        download: async (artifact, zip) => {
+          // skipDecompress: the client saves the zip as one file in `path`, named after the blob
+          const into = `${zip}.d`;
+          try {
+            const { digestMismatch } = await client.downloadArtifact(artifact.id, {
+              path: into,
+              expectedHash: artifact.digest,
+              skipDecompress: true,
+              ...(findBy ? { findBy } : {}),
+            });
+            if (digestMismatch) return { digestMismatch };
+            const [file, ...more] = await readdir(into);
+            if (!file || more.length) throw new Error("it did not download as one file");
+            await rename(join(into, file), zip);
+            return { digestMismatch: false };
+          } finally {
+            await rm(into, { recursive: true, force: true });
+          }
+        },
+      };
+    })();
+    return this.readerPromise;
   }
 
   private artifactClient(): Promise<ArtifactClient> {
