@@ -73,10 +73,11 @@ export class ResultsServiceReader {
   }
 
   /**
-   * Saves the artifact's zip to `file` as uploaded and says whether its sha256 differs from the
-   * digest it was listed with (download-artifact.ts: `expectedHash` → `digestMismatch`).
+   * The artifact's zip as uploaded — its bytes when small, else saved to `file` — and whether its
+   * sha256 differs from the digest it was listed with (download-artifact.ts: `expectedHash` →
+   * `digestMismatch`).
    */
-  async download(artifact: Artifact, file: string): Promise<{ digestMismatch: boolean }> {
+  async download(artifact: Artifact, file: string): Promise<{ digestMismatch: boolean; bytes?: Buffer }> {
     // The signed URL is asked for with the backend ids of the job that uploaded the artifact, as
     // download-artifact.ts does — taken from the job's one listing rather than a listing per artifact.
     const found = this.listed.get(artifact.id) ?? (await this.listById(artifact.id));
@@ -89,8 +90,8 @@ export class ResultsServiceReader {
     let lastError: unknown;
     for (let attempt = 1; attempt <= BLOB_ATTEMPTS; attempt++) {
       try {
-        const sha = await getToFile(url, file);
-        return { digestMismatch: artifact.digest !== undefined && artifact.digest !== `sha256:${sha}` };
+        const { sha256, bytes } = await getBlob(url, file);
+        return { digestMismatch: artifact.digest !== undefined && artifact.digest !== `sha256:${sha256}`, ...(bytes ? { bytes } : {}) };
       } catch (e) {
         lastError = e;
         if (attempt < BLOB_ATTEMPTS) await sleep(BLOB_RETRY_MS);
@@ -189,22 +190,32 @@ async function send(url: string, options: { method: string; headers?: Record<str
   return { status: res.statusCode ?? 0, body: Buffer.concat(chunks) };
 }
 
-/** GETs a blob into `file` (following redirects, as the client's HttpClient does); its sha256 in hex. */
-async function getToFile(url: string, file: string, redirects = 10): Promise<string> {
+/** Blobs up to this size are kept in memory; larger ones are written to their file as they arrive. */
+const IN_MEMORY_BLOB_BYTES = 16 * 1024 * 1024;
+
+/** GETs a blob (following redirects, as the client's HttpClient does): its sha256 in hex, and its bytes or `file` written. */
+async function getBlob(url: string, file: string, redirects = 10): Promise<{ sha256: string; bytes?: Buffer }> {
   const res = await open(url, { method: "GET", headers: { "user-agent": USER_AGENT } });
   const location = res.headers.location;
   if (res.statusCode && res.statusCode >= 300 && res.statusCode < 400 && location && redirects > 0) {
     res.resume();
-    return getToFile(new URL(location, url).href, file, redirects - 1);
+    return getBlob(new URL(location, url).href, file, redirects - 1);
   }
   if (res.statusCode !== 200) {
     res.resume();
     throw new Error(`Unexpected HTTP response from blob storage: ${res.statusCode} ${res.statusMessage}`);
   }
   const hash = createHash("sha256");
+  const length = Number(res.headers["content-length"] ?? Number.NaN);
+  if (length <= IN_MEMORY_BLOB_BYTES) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    const bytes = Buffer.concat(chunks);
+    return { sha256: hash.update(bytes).digest("hex"), bytes };
+  }
   res.on("data", (chunk: Buffer) => hash.update(chunk));
   await pipeline(res, createWriteStream(file));
-  return hash.digest("hex");
+  return { sha256: hash.digest("hex") };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

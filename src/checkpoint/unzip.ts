@@ -14,7 +14,7 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, open, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { Transform } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { crc32, createInflateRaw, inflateRawSync } from "node:zlib";
 import { OUTPUTS_DIR, PATCH_FILE, RECORD_FILE } from "./record.js";
@@ -37,12 +37,52 @@ interface Entry {
 /** Thrown with the reason an archive is refused; the store words it as the artifact's. */
 export class ZipRefused extends Error {}
 
-/** Extracts `zipFile` into the empty folder `dir`, or throws ZipRefused naming the first bad entry. */
-export async function extractCheckpointZip(zipFile: string, dir: string, inMemoryBytes = IN_MEMORY_ENTRY_BYTES): Promise<void> {
-  const fh = await open(zipFile, "r");
+/** A zip read at random: a file on disk, or the bytes of one downloaded into memory. */
+interface ZipSource {
+  size: number;
+  read(position: number, length: number): Promise<Buffer>;
+  stream(start: number, length: number): Readable;
+  close(): Promise<void>;
+}
+
+async function sourceOf(zip: string | Buffer): Promise<ZipSource> {
+  if (Buffer.isBuffer(zip))
+    return {
+      size: zip.length,
+      read: async (position, length) => {
+        if (position + length > zip.length) throw new ZipRefused("is not a zip archive (truncated)");
+        return zip.subarray(position, position + length);
+      },
+      stream: (start, length) => Readable.from([zip.subarray(start, start + length)]),
+      close: async () => {},
+    };
+  const fh = await open(zip, "r");
+  return {
+    size: (await fh.stat()).size,
+    read: async (position, length) => {
+      const buf = Buffer.alloc(length);
+      const { bytesRead } = await fh.read(buf, 0, length, position);
+      if (bytesRead !== length) throw new ZipRefused("is not a zip archive (truncated)");
+      return buf;
+    },
+    stream: (start, length) => createReadStream(zip, { start, end: start + length - 1 }),
+    close: () => fh.close(),
+  };
+}
+
+export interface Extracted {
+  /** the files written, relative to the folder, in posix form */
+  files: string[];
+  /** the bytes of record.json, when the archive has one small enough to be read in memory */
+  record?: Buffer;
+}
+
+/** Extracts a zip (a file, or its bytes) into the empty folder `dir`, or throws ZipRefused naming the first bad entry. */
+export async function extractCheckpointZip(zip: string | Buffer, dir: string, inMemoryBytes = IN_MEMORY_ENTRY_BYTES): Promise<Extracted> {
+  const src = await sourceOf(zip);
+  const out: Extracted = { files: [] };
   try {
-    const { size } = await fh.stat();
-    const entries = await centralDirectory(fh, size);
+    const entries = await centralDirectory(src);
     const targets = entries.map((e) => ({ e, path: checkedName(e) }));
     const made = new Set<string>([dir]);
     const mkdirOnce = async (d: string) => {
@@ -57,10 +97,9 @@ export async function extractCheckpointZip(zipFile: string, dir: string, inMemor
         continue;
       }
       await mkdirOnce(dirname(target));
-      const start = await dataStart(fh, e, size);
+      const start = await dataStart(src, e);
       if (e.size <= inMemoryBytes) {
-        const raw = Buffer.alloc(e.compressed);
-        if (e.compressed > 0) await fh.read(raw, 0, e.compressed, start);
+        const raw = e.compressed > 0 ? await src.read(start, e.compressed) : Buffer.alloc(0);
         let data: Buffer;
         try {
           data = e.method === 0 ? raw : inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size) });
@@ -70,12 +109,15 @@ export async function extractCheckpointZip(zipFile: string, dir: string, inMemor
         checkContent(e, data.length, crc32(data));
         // "wx": never through anything already there (there is nothing: the folder is fresh)
         await writeFile(target, data, { flag: "wx" });
+        if (path === RECORD_FILE) out.record = data;
       } else {
-        await streamEntry(zipFile, e, start, target);
+        await streamEntry(src, e, start, target);
       }
+      out.files.push(path);
     }
+    return out;
   } finally {
-    await fh.close();
+    await src.close();
   }
 }
 
@@ -84,7 +126,7 @@ function checkContent(e: Entry, length: number, crc: number): void {
   if (crc !== e.crc) throw new ZipRefused(`entry ${e.name} does not match its CRC-32`);
 }
 
-async function streamEntry(zipFile: string, e: Entry, start: number, target: string): Promise<void> {
+async function streamEntry(src: ZipSource, e: Entry, start: number, target: string): Promise<void> {
   let length = 0;
   let crc = 0;
   const count = new Transform({
@@ -95,7 +137,7 @@ async function streamEntry(zipFile: string, e: Entry, start: number, target: str
       done(null, chunk);
     },
   });
-  const source = createReadStream(zipFile, { start, end: start + e.compressed - 1 });
+  const source = src.stream(start, e.compressed);
   const stages = e.method === 0 ? [source, count] : [source, createInflateRaw(), count];
   try {
     await pipeline([...stages, createWriteStream(target, { flags: "wx" })]);
@@ -129,19 +171,11 @@ function checkedName(e: Entry): string {
   return path;
 }
 
-type Handle = Awaited<ReturnType<typeof open>>;
-
-async function readAt(fh: Handle, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.alloc(length);
-  const { bytesRead } = await fh.read(buf, 0, length, position);
-  if (bytesRead !== length) throw new ZipRefused("is not a zip archive (truncated)");
-  return buf;
-}
-
-async function centralDirectory(fh: Handle, size: number): Promise<Entry[]> {
+async function centralDirectory(src: ZipSource): Promise<Entry[]> {
+  const { size } = src;
   // end of central directory record: 22 bytes plus a comment of at most 65,535
   const tailLength = Math.min(size, 22 + 0xffff);
-  const tail = await readAt(fh, size - tailLength, tailLength);
+  const tail = await src.read(size - tailLength, tailLength);
   let eocd = -1;
   for (let i = tail.length - 22; i >= 0; i--) {
     if (tail.readUInt32LE(i) === 0x06054b50) {
@@ -156,16 +190,16 @@ async function centralDirectory(fh: Handle, size: number): Promise<Entry[]> {
   if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
     // ZIP64 end of central directory locator, right before the record (4.3.15)
     const at = size - tailLength + eocd - 20;
-    const locator = at >= 0 ? await readAt(fh, at, 20) : undefined;
-    if (!locator || locator.readUInt32LE(0) !== 0x07064b50) throw new ZipRefused("is not a zip archive (ZIP64 locator missing)");
-    const record = await readAt(fh, Number(locator.readBigUInt64LE(8)), 56);
+    const locator = at >= 0 ? await src.read(at, 20) : undefined;
+    if (locator?.readUInt32LE(0) !== 0x07064b50) throw new ZipRefused("is not a zip archive (ZIP64 locator missing)");
+    const record = await src.read(Number(locator.readBigUInt64LE(8)), 56);
     if (record.readUInt32LE(0) !== 0x06064b50) throw new ZipRefused("is not a zip archive (ZIP64 record missing)");
     count = Number(record.readBigUInt64LE(32));
     cdSize = Number(record.readBigUInt64LE(40));
     cdOffset = Number(record.readBigUInt64LE(48));
   }
   if (cdOffset + cdSize > size) throw new ZipRefused("is not a zip archive (central directory out of range)");
-  const cd = await readAt(fh, cdOffset, cdSize);
+  const cd = await src.read(cdOffset, cdSize);
   const entries: Entry[] = [];
   const seen = new Set<string>();
   let p = 0;
@@ -219,10 +253,10 @@ function readZip64Extra(e: Entry, extra: Buffer): void {
 }
 
 /** Where an entry's data starts: after its local header, whose name and extra lengths may differ from the central ones. */
-async function dataStart(fh: Handle, e: Entry, size: number): Promise<number> {
-  const local = await readAt(fh, e.localOffset, 30);
+async function dataStart(src: ZipSource, e: Entry): Promise<number> {
+  const local = await src.read(e.localOffset, 30);
   if (local.readUInt32LE(0) !== 0x04034b50) throw new ZipRefused(`entry ${e.name} has no local header`);
   const start = e.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-  if (start + e.compressed > size) throw new ZipRefused(`entry ${e.name} lies outside the archive`);
+  if (start + e.compressed > src.size) throw new ZipRefused(`entry ${e.name} lies outside the archive`);
   return start;
 }
