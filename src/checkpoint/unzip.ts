@@ -84,6 +84,14 @@ export async function extractCheckpointZip(zip: string | Buffer, dir: string, in
   try {
     const entries = await centralDirectory(src);
     const targets = entries.map((e) => ({ e, path: checkedName(e) }));
+    // a name used both as a file and as a folder ("outputs/a" and "outputs/a/b") cannot be written
+    const folders = new Set<string>();
+    for (const { path } of targets) {
+      const parts = path.replace(/\/$/, "").split("/");
+      for (let i = 1; i <= parts.length; i++) if (i < parts.length || path.endsWith("/")) folders.add(parts.slice(0, i).join("/"));
+    }
+    for (const { path } of targets)
+      if (!path.endsWith("/") && folders.has(path)) throw new ZipRefused(`contains ${path} both as a file and as a folder`);
     const made = new Set<string>([dir]);
     const mkdirOnce = async (d: string) => {
       if (made.has(d)) return;

@@ -85,7 +85,7 @@ describe("extracting a checkpoint zip", () => {
     }
   });
 
-  it("refuses a symbolic link, a name given twice, and bytes that do not match their CRC-32", async () => {
+  it("refuses a symbolic link, a name given twice or as file and folder, and bytes that do not match their CRC-32", async () => {
     const link = await zipFile(
       craftZip([
         { name: "record.json", data: "{}" },
@@ -102,6 +102,17 @@ describe("extracting a checkpoint zip", () => {
       ]),
     );
     await expect(extractCheckpointZip(twice.zip, twice.into)).rejects.toThrow("contains record.json twice");
+
+    for (const other of ["outputs/a/b", "outputs/a/"]) {
+      const clash = await zipFile(
+        craftZip([
+          { name: "outputs/a", data: "file" },
+          { name: other, data: "" },
+        ]),
+      );
+      await expect(extractCheckpointZip(clash.zip, clash.into)).rejects.toThrow("contains outputs/a both as a file and as a folder");
+      expect(await readdir(clash.into)).toEqual([]);
+    }
 
     const bytes = craftZip([{ name: "record.json", data: "{good}" }]);
     bytes.write("{evil}", 30 + "record.json".length); // the stored data, CRC left as it was
