@@ -19,20 +19,18 @@ const repeat = Number(process.env.BENCH_REPEAT ?? 3);
 const fixed = (n: number, d = 2) => Number(n.toFixed(d));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
+/**
+ * N parallel upstream tasks, each on its own instance (one instance for all of them is a plan that
+ * validates with N−1 "instance-overbooked" warnings, whose source positions every job would compute),
+ * and the downstream task that consumes them all.
+ */
 function planFor(n: number): string {
-  const lines = [
-    "version: 1",
-    `name: action cost ${n}`,
-    "instances:",
-    "  I1: { role: Worker }",
-    "  I2: { role: Finisher }",
-    "waves:",
-    "  - id: W0",
-    "    tasks:",
-  ];
+  const lines = [`version: 1`, `name: action cost ${n}`, "instances:", "  F: { role: Finisher }"];
+  for (let i = 0; i < n; i++) lines.push(`  W${i}: { role: Worker }`);
+  lines.push("waves:", "  - id: W0", "    tasks:");
   for (let i = 0; i < n; i++)
-    lines.push(`      - id: up${i}`, "        instance: I1", `        run: mkdir -p out && echo ${i} > out/${i}.txt`);
-  lines.push("  - id: W1", "    tasks:", "      - id: down", "        instance: I2", "        run: ls out | wc -l > count.txt");
+    lines.push(`      - id: up${i}`, `        instance: W${i}`, `        run: mkdir -p out && echo ${i} > out/${i}.txt`);
+  lines.push("  - id: W1", "    tasks:", "      - id: down", "        instance: F", "        run: ls out | wc -l > count.txt");
   return `${lines.join("\n")}\n`;
 }
 

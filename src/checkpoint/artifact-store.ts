@@ -14,12 +14,14 @@
  * Stores move bytes, they are not trusted: a downloaded tree is checked here for its shape (only
  * record.json, change.patch and regular files under outputs/) and then verified by verify.ts.
  */
-import { lstat, mkdir, mkdtemp, readdir, readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
 import type { Artifact, ArtifactClient } from "@actions/artifact";
 import { artifactName, OUTPUTS_DIR, PATCH_FILE, parseArtifactName, RECORD_FILE } from "./record.js";
+import { onGhes, ResultsServiceReader } from "./results-reader.js";
 import type { CheckpointStore } from "./store.js";
+import { type Extracted, extractCheckpointZip, ZipRefused } from "./unzip.js";
 import { CheckpointError } from "./verify.js";
 
 /** Downloads at once: enough to hide per-request latency, few enough not to trip rate limits. */
@@ -68,9 +70,17 @@ export function selectCheckpointArtifacts(artifacts: readonly Artifact[], attemp
   return new Map([...best].map(([task, v]) => [task, v.artifact]));
 }
 
+/** Where checkpoints are read from: a listing once, then each artifact's zip saved to a file. */
+interface ArtifactReader {
+  list(): Promise<Artifact[]>;
+  /** the zip's bytes, or (without `bytes`) the zip written to `zip` */
+  download(artifact: Artifact, zip: string): Promise<{ digestMismatch: boolean; bytes?: Buffer }>;
+}
+
 export class ArtifactCheckpointStore implements CheckpointStore {
   private listing?: Promise<Map<string, Artifact>>;
   private client?: Promise<ArtifactClient>;
+  private readerPromise?: Promise<ArtifactReader>;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -101,34 +111,79 @@ export class ArtifactCheckpointStore implements CheckpointStore {
   private list(): Promise<Map<string, Artifact>> {
     // One listing per job: every upstream task is looked up in it, and the upstream jobs finished
     // before this one started, so nothing relevant appears later.
-    this.listing ??= this.artifactClient().then(async (client) => {
+    this.listing ??= (async () => {
       try {
-        const { findBy } = this.options;
-        return selectCheckpointArtifacts((await client.listArtifacts(findBy ? { findBy } : undefined)).artifacts, this.options.attempt);
+        return selectCheckpointArtifacts(await (await this.reader()).list(), this.options.attempt);
       } catch (e) {
         const which = this.options.findBy ? `run ${this.options.findBy.workflowRunId}` : "this run";
         throw new Error(`cannot list the artifacts of ${which}: ${(e as Error).message}`);
       }
-    });
+    })();
     return this.listing;
   }
 
   private async download(taskId: string, artifact: Artifact): Promise<string> {
-    const client = await this.artifactClient();
+    const reader = await this.reader();
     const parent = this.options.tempDir ?? tmpdir();
     await mkdir(parent, { recursive: true });
     const dir = await mkdtemp(join(parent, `${taskId}-`));
-    let result: Awaited<ReturnType<ArtifactClient["downloadArtifact"]>>;
+    // the zip as it was uploaded, beside the folder it is extracted into
+    const zip = `${dir}.zip`;
+    let extracted: Extracted;
     try {
-      const { findBy } = this.options;
-      result = await client.downloadArtifact(artifact.id, { path: dir, expectedHash: artifact.digest, ...(findBy ? { findBy } : {}) });
-    } catch (e) {
-      throw new CheckpointError(taskId, `artifact ${artifact.name} cannot be downloaded: ${(e as Error).message}`);
+      let result: { digestMismatch: boolean; bytes?: Buffer };
+      try {
+        result = await reader.download(artifact, zip);
+      } catch (e) {
+        throw new CheckpointError(taskId, `artifact ${artifact.name} cannot be downloaded: ${(e as Error).message}`);
+      }
+      if (result.digestMismatch)
+        throw new CheckpointError(taskId, `artifact ${artifact.name} does not match the digest it was uploaded with`);
+      // extracted only once the digest matched
+      extracted = await extractCheckpointZip(result.bytes ?? zip, dir).catch((e) => {
+        throw e instanceof ZipRefused ? new CheckpointError(taskId, `artifact ${artifact.name} ${e.message}`) : e;
+      });
+    } finally {
+      await rm(zip, { force: true });
     }
-    if (result.digestMismatch)
-      throw new CheckpointError(taskId, `artifact ${artifact.name} does not match the digest it was uploaded with`);
-    await checkTree(taskId, artifact.name, dir, this.options.findBy ? undefined : this.options.runId);
+    const record = extracted.record ?? (await readFile(join(dir, RECORD_FILE)).catch(() => undefined));
+    checkContents(taskId, artifact.name, extracted.files, record, this.options.findBy ? undefined : this.options.runId);
     return dir;
+  }
+
+  /**
+   * This run's artifacts are read from the results service directly (results-reader.ts); another
+   * run's (REST API), GHES and an injected client go through the artifact client.
+   */
+  private reader(): Promise<ArtifactReader> {
+    this.readerPromise ??= (async () => {
+      if (!this.options.client && !this.options.findBy && !onGhes()) return new ResultsServiceReader();
+      const client = await this.artifactClient();
+      const { findBy } = this.options;
+      return {
+        list: async () => (await client.listArtifacts(findBy ? { findBy } : undefined)).artifacts,
+        download: async (artifact, zip) => {
+          // skipDecompress: the client saves the zip as one file in `path`, named after the blob
+          const into = `${zip}.d`;
+          try {
+            const { digestMismatch } = await client.downloadArtifact(artifact.id, {
+              path: into,
+              expectedHash: artifact.digest,
+              skipDecompress: true,
+              ...(findBy ? { findBy } : {}),
+            });
+            if (digestMismatch) return { digestMismatch };
+            const [file, ...more] = await readdir(into);
+            if (!file || more.length) throw new Error("it did not download as one file");
+            await rename(join(into, file), zip);
+            return { digestMismatch: false };
+          } finally {
+            await rm(into, { recursive: true, force: true });
+          }
+        },
+      };
+    })();
+    return this.readerPromise;
   }
 
   private artifactClient(): Promise<ArtifactClient> {
@@ -154,41 +209,26 @@ export class ArtifactCheckpointStore implements CheckpointStore {
 
 /**
  * A checkpoint artifact holds record.json, change.patch and regular files under outputs/, nothing
- * else. The client's unzip rewrites `..` components and absolute paths into the target folder and
- * turns symlink entries into files rather than refusing them, so an entry that tried to escape shows
- * up here as a file with an unexpected name — and is refused with it. A record of `runId` (when
- * given) must be of the attempt the artifact is named for; one reused from a resumed run keeps its
- * own run and attempt (verify.ts decides whether that run is acceptable).
+ * else: unzip.ts refused any other entry by its name before writing; here the two files must be
+ * among those written (`files`). A record of `runId` (when given) must be of the attempt the
+ * artifact is named for; one reused from a resumed run keeps its own run and attempt (verify.ts
+ * decides whether that run is acceptable).
  */
-export async function checkTree(taskId: string, name: string, dir: string, runId?: string): Promise<void> {
+export function checkContents(taskId: string, name: string, files: readonly string[], record: Buffer | undefined, runId?: string): void {
   const reject = (why: string): never => {
     throw new CheckpointError(taskId, `artifact ${name} ${why}`);
   };
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    const path = relative(dir, join(entry.parentPath, entry.name)).split(sep).join("/");
-    const inOutputs = path.startsWith(`${OUTPUTS_DIR}/`);
-    if (entry.isDirectory()) {
-      if (path !== OUTPUTS_DIR && !inOutputs) reject(`contains an unexpected folder ${path}`);
-    } else if (!entry.isFile()) {
-      reject(`contains ${path}, which is not a regular file`);
-    } else if (path !== RECORD_FILE && path !== PATCH_FILE && !inOutputs) {
-      reject(`contains an unexpected file ${path} (only ${RECORD_FILE}, ${PATCH_FILE} and ${OUTPUTS_DIR}/ belong in a checkpoint)`);
-    }
-  }
-  for (const required of [RECORD_FILE, PATCH_FILE]) {
-    const st = await lstat(join(dir, required)).catch(() => undefined);
-    if (!st?.isFile()) reject(`has no ${required}`);
-  }
+  for (const required of [RECORD_FILE, PATCH_FILE]) if (!files.includes(required)) reject(`has no ${required}`);
   const attempt = parseArtifactName(name)?.attempt;
-  let record: { run?: { id?: unknown; attempt?: unknown } } | undefined;
+  let parsed: { run?: { id?: unknown; attempt?: unknown } } | undefined;
   try {
-    record = JSON.parse(await readFile(join(dir, RECORD_FILE), "utf8"));
+    parsed = JSON.parse(record?.toString("utf8") ?? "");
   } catch {
-    record = undefined; // not JSON: verify.ts refuses it with the reason
+    parsed = undefined; // not JSON: verify.ts refuses it with the reason
   }
   // verify.ts judges the record itself; this only ties the artifact's name to its content.
-  if (record?.run && (runId === undefined || record.run.id === runId) && record.run.attempt !== attempt)
-    reject(`is named for attempt ${attempt} but holds a record of attempt ${JSON.stringify(record.run.attempt)}`);
+  if (parsed?.run && (runId === undefined || parsed.run.id === runId) && parsed.run.attempt !== attempt)
+    reject(`is named for attempt ${attempt} but holds a record of attempt ${JSON.stringify(parsed.run.attempt)}`);
 }
 
 async function filesUnder(root: string): Promise<string[]> {

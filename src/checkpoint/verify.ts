@@ -3,8 +3,7 @@
  * and the reason, so a forged or stale checkpoint is refused with an explanation.
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { lstat, readdir, readFile } from "node:fs/promises";
+import { lstat, open, readdir, readFile } from "node:fs/promises";
 import { join, posix, relative, sep } from "node:path";
 import { WaveplanError } from "../errors.js";
 import { CHECKPOINT_SCHEMA, type CheckpointRecord, OUTPUTS_DIR, PATCH_FILE, RECORD_FILE } from "./record.js";
@@ -47,10 +46,21 @@ export interface VerifiedCheckpoint {
   patchFile: string;
 }
 
+/** Files up to this size are hashed from one read; larger ones are streamed. */
+const ONE_READ_BYTES = 8 * 1024 * 1024;
+
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
+  // Most checkpoint files are small: one open, fstat and read cost a fraction of a read stream,
+  // which shows with a job verifying 60 upstream checkpoints (two files each).
+  const fh = await open(file, "r");
+  try {
+    if ((await fh.stat()).size <= ONE_READ_BYTES) return hash.update(await fh.readFile()).digest("hex");
+    for await (const chunk of fh.createReadStream({ autoClose: false })) hash.update(chunk as Buffer);
+    return hash.digest("hex");
+  } finally {
+    await fh.close();
+  }
 }
 
 export async function verifyCheckpoint(dir: string, want: Expectations): Promise<VerifiedCheckpoint> {

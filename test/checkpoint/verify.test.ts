@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CHECKPOINT_SCHEMA, type CheckpointRecord } from "../../src/checkpoint/record.js";
-import { CheckpointError, type Expectations, safeRelative, verifyCheckpoint } from "../../src/checkpoint/verify.js";
+import { CheckpointError, type Expectations, safeRelative, sha256File, verifyCheckpoint } from "../../src/checkpoint/verify.js";
 import { tempDir } from "../support/repo.js";
 
 const sha = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
@@ -189,5 +189,20 @@ describe("safeRelative", () => {
     expect(safeRelative("a/./b/../c.txt")).toBe("a/c.txt");
     for (const bad of ["", ".", "..", "../x", "a/../../x", "/etc/passwd", "C:x", "a\\b", "a\0b"])
       expect(safeRelative(bad), bad).toBeUndefined();
+  });
+});
+
+describe("sha256File", () => {
+  it("hashes small files in one read and large ones streamed, to the same digest as the bytes", async () => {
+    const dir = tempDir();
+    for (const [name, size] of [
+      ["empty", 0],
+      ["small", 1000],
+      ["large", 9 * 1024 * 1024 + 7],
+    ] as const) {
+      const bytes = Buffer.alloc(size, name);
+      writeFileSync(join(dir, name), bytes);
+      expect(await sha256File(join(dir, name))).toBe(createHash("sha256").update(bytes).digest("hex"));
+    }
   });
 });

@@ -9,7 +9,6 @@ import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll } from "vitest";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** The bundle `npm test` builds first; WAVEPLAN_TEST_CLI may point at another build of bin/waveplan.js's target. */
@@ -30,9 +29,13 @@ export function requireBundle(): void {
 }
 
 const made: string[] = [];
-afterAll(() => {
+const removeMade = () => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+};
+// Under vitest: after each test file. A script using these helpers (bench/action-cost.ts, run by
+// vite-node) cannot import vitest at all (it throws outside a test worker), so it cleans up on exit.
+if (process.env.VITEST) (await import("vitest")).afterAll(removeMade);
+else process.on("exit", removeMade);
 
 /** A fresh folder under the OS temp dir, removed when the test file ends. */
 export function tempDir(prefix = "waveplan-test-"): string {
