@@ -32,6 +32,8 @@ interface Helper {
   /** the caller waiting for this helper's current command */
   waiting?: { resolve: (code: number) => void; reject: (e: Error) => void };
   buffered: string;
+  /** the helper exited: nothing written to it is ever answered */
+  dead: boolean;
 }
 
 /** POSIX sh single quoting: any bytes but NUL survive. */
@@ -73,6 +75,8 @@ export class ShellPool {
       // cd back to / afterwards: a helper must never sit in a task's folder (containment would kill it)
       const line = `{ cd ${shQuote(cwd)} && ${[...assignments, shQuote(command), ...args.map(shQuote)].join(" ")}; } <${shQuote(helper.files.in)} >${shQuote(helper.files.out)} 2>${shQuote(helper.files.err)}; s=$?; cd /; echo "$s"`;
       const code = await new Promise<number>((resolve, reject) => {
+        // it may have died while the input was written (a Ctrl-C reaches the whole process group)
+        if (helper.dead) return reject(new Error("git shell helper ended before the command was sent"));
         helper.waiting = { resolve, reject };
         helper.child.stdin?.write(`${line}\n`);
       });
@@ -126,7 +130,7 @@ export class ShellPool {
     const files = { in: join(this.dir, `${n}.in`), out: join(this.dir, `${n}.out`), err: join(this.dir, `${n}.err`) };
     // eval runs each line as one command list; read -r keeps backslashes; a closed stdin ends the loop
     const child = spawn("sh", ["-c", 'while IFS= read -r line; do eval "$line"; done'], { cwd: "/", stdio: ["pipe", "pipe", "ignore"] });
-    const helper: Helper = { child, files, busy: false, buffered: "" };
+    const helper: Helper = { child, files, busy: false, buffered: "", dead: false };
     child.stdout?.setEncoding("utf8");
     child.stdout?.on("data", (chunk: string) => {
       helper.buffered += chunk;
@@ -137,6 +141,7 @@ export class ShellPool {
       helper.waiting?.resolve(code);
     });
     const gone = (why: string) => {
+      helper.dead = true;
       this.helpers = this.helpers.filter((h) => h !== helper);
       helper.waiting?.reject(new Error(`git shell helper ended (${why})`));
     };
