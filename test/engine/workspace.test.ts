@@ -129,6 +129,8 @@ describe("checkoutWorkspace", () => {
 
   it("a commit the repository does not have fails with a GitError", async () => {
     const { repo } = twoCommits();
-    await expect(checkoutWorkspace(repo).prepare(Promise.resolve("0123456789abcdef0123456789abcdef01234567"), [])).rejects.toBeInstanceOf(GitError);
+    await expect(checkoutWorkspace(repo).prepare(Promise.resolve("0123456789abcdef0123456789abcdef01234567"), [])).rejects.toBeInstanceOf(
+      GitError,
+    );
   });
 });
