@@ -17,7 +17,7 @@ interface Built {
   /** a tree-ish (`<base>^{tree}` when no patch changed anything) */
   tree: string;
   index?: string;
-  /** `base`, when the tree is base's own */
+  /** its commit (parent `base`) when it was made with the tree; `base` when no patch changed anything */
   commit?: string;
 }
 
@@ -28,7 +28,6 @@ interface Built {
  */
 export class TreeCache {
   readonly trees = new Map<string, Promise<Built>>();
-  readonly commits = new Map<string, Promise<string>>();
   constructor(readonly indexDir?: string) {}
 
   /** Remove the kept indexes (the trees and commits stay in the repository). */
@@ -64,14 +63,10 @@ export async function materializeCommit(repoDir: string, base: string, upstream:
   const keys = chainKeys(base, upstream);
   const full = keys[keys.length - 1];
   if (full === undefined) return base;
-  const cached = cache?.commits.get(full);
-  if (cached) return cached;
-  const made = build(repoDir, base, upstream, keys, cache, true).then(
-    ({ tree, commit }) => commit ?? commitTree(repoDir, tree, [base], MATERIALIZED),
-  );
-  cache?.commits.set(full, made);
-  made.catch(() => cache?.commits.delete(full));
-  return made;
+  // the commit is made with the tree (and cached with it); a tree built without one gets it here
+  // (commit-tree is deterministic: same tree, parent, message and dates, same commit)
+  const { tree, commit } = await build(repoDir, base, upstream, keys, cache, true);
+  return commit ?? commitTree(repoDir, tree, [base], MATERIALIZED);
 }
 
 function build(

@@ -34,16 +34,14 @@ export interface Slot extends Workspace {
 }
 
 /**
- * What waveplan knows of a slot between two tasks. `synced`: the slot's index describes its folder but
- * for ignored files (capture added the last task's change to it; `clean` removes the rest when the
- * next task prepares), so the next checkout only writes what differs.
+ * What waveplan knows of a slot between two tasks. `tidied`: the task that used it was captured (its
+ * change added to the slot's index, so the index describes the folder but for ignored files, which the
+ * next prepare's `clean` removes) and the folder's `.git` was made afresh for the next task.
  */
 interface SlotState {
-  synced: boolean;
+  tidied: boolean;
   /** the tidying started when the slot was released; the next task waits for it */
   ready: Promise<void>;
-  /** the folder's `.git` is already made (but for HEAD and the index) */
-  dotGitMade: boolean;
   /** the tasks whose changes the slot's files hold, in plan order: the last task's upstream, then itself */
   holds?: readonly string[];
 }
@@ -118,12 +116,10 @@ export class SlotPool {
     state.holds = holds;
     state.ready = this.tidy(slot).then(
       () => {
-        state.synced = true;
-        state.dotGitMade = true;
+        state.tidied = true;
       },
       () => {
-        state.synced = false;
-        state.dotGitMade = false;
+        state.tidied = false;
       },
     );
     this.idle.push(slot.name);
@@ -174,7 +170,7 @@ export class SlotPool {
   private state(name: string): SlotState {
     let state = this.states.get(name);
     if (!state) {
-      state = { synced: false, ready: Promise.resolve(), dotGitMade: false };
+      state = { tidied: false, ready: Promise.resolve() };
       this.states.set(name, state);
     }
     return state;
@@ -213,6 +209,26 @@ export class SlotPool {
       const refresh = fresh ? " && { git update-index -q --refresh || :; }" : "";
       await gitScript(`git read-tree --reset -u "$1" && git clean -q -ffdx${refresh}`, [commit], { cwd: dir, env: gitEnv });
     };
+    // A tidied slot catches up in one process: `clean` (what capture did not add: ignored files, empty
+    // folders), then `apply --index` of the patches it lacks (writes and checks only their paths; no
+    // tree is read), or else a one-way merge with the new tree (writes only the paths whose entry
+    // differs). False when git refuses anything (a racily-clean entry it will not vouch for): the
+    // caller then compares every file.
+    const catchUp = async (holds: readonly string[] | undefined, upstream: readonly VerifiedCheckpoint[], making: Promise<string>) => {
+      const missing = holds && patchesToCatchUp(holds, upstream);
+      const applied =
+        missing &&
+        (await succeeds(
+          gitScript(
+            missing.length ? 'git clean -q -ffdx && exec git apply --index --binary --whitespace=nowarn "$@"' : "exec git clean -q -ffdx",
+            missing.map((cp) => cp.patchFile),
+            { cwd: dir, env: gitEnv },
+          ),
+        ));
+      return (
+        applied || succeeds(gitScript('git clean -q -ffdx && exec git read-tree -m -u "$1"', [await making], { cwd: dir, env: gitEnv }))
+      );
+    };
     return {
       name,
       dir,
@@ -226,39 +242,14 @@ export class SlotPool {
         // (no process of an earlier task is left here: each task's are killed when it ends, and those
         // of a runner that died are killed by adopt())
         await state.ready;
-        const { synced, dotGitMade, holds } = state;
+        const { tidied, holds } = state;
         // whatever happens next, the folder is the task's until it is released and tidied again
-        state.synced = false;
-        state.dotGitMade = false;
+        state.tidied = false;
         state.holds = undefined;
-        const dotGit = dotGitMade ? Promise.resolve() : makeGitDir(dir, runGitDir, identity());
+        const dotGit = tidied ? Promise.resolve() : makeGitDir(dir, runGitDir, identity());
         dotGit.catch(() => {}); // awaited below; remade there if it failed
-        const missing = synced && holds ? patchesToCatchUp(holds, upstream) : undefined;
         try {
-          // a synced slot catches up by applying the patches it lacks (`apply --index` writes and checks
-          // only their paths; no tree is read), or else by a one-way merge with the new tree (writes only
-          // the paths whose entry differs). Anything unexpected (a racily-clean entry git will not vouch
-          // for) falls back to comparing every file.
-          // (clean first: it removes what the last task left that capture did not add — ignored files,
-          // empty folders — and is chained with the catch-up in one process)
-          const caughtUp =
-            missing !== undefined &&
-            (await gitScript(
-              missing.length ? 'git clean -q -ffdx && exec git apply --index --binary --whitespace=nowarn "$@"' : "exec git clean -q -ffdx",
-              missing.map((cp) => cp.patchFile),
-              { cwd: dir, env: gitEnv },
-            ).then(
-              () => true,
-              () => false,
-            ));
-          const merged =
-            caughtUp ||
-            (synced &&
-              (await gitScript('git clean -q -ffdx && exec git read-tree -m -u "$1"', [await making], { cwd: dir, env: gitEnv }).then(
-                () => true,
-                () => false,
-              )));
-          if (!merged) await fullCheckout(await making);
+          if (!(tidied && (await catchUp(holds, upstream, making)))) await fullCheckout(await making);
         } catch (e) {
           if (!(e instanceof GitError)) throw e; // the materialized commit could not be made: the task fails
           // a slot the previous task broke (permissions, a corrupt index): discard it, start from nothing
@@ -294,6 +285,14 @@ export function patchesToCatchUp(holds: readonly string[], upstream: readonly Ve
   const ownFiles = new Set(upstream[at].record.patch.files);
   for (let i = prefix; i < at; i++) if (upstream[i].record.patch.files.some((f) => ownFiles.has(f))) return undefined;
   return upstream.filter((cp, i) => i >= prefix && i !== at && cp.record.patch.bytes > 0);
+}
+
+/** Whether a git call succeeded (its failure is an answer here, not an error). */
+function succeeds(call: Promise<unknown>): Promise<boolean> {
+  return call.then(
+    () => true,
+    () => false,
+  );
 }
 
 /** rm -rf, also through folders a task made unreadable or unwritable. */
