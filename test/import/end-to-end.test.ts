@@ -5,12 +5,14 @@
  * Then a real GSD phase and a real Task Master graph (../shared/real-plans, when present) run to one
  * landed commit with `waveplan run`.
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { localRunTree, simulateCli } from "../simulate/helpers.js";
+import { cleanEnv } from "../support/repo.js";
 import { ROOT } from "./helpers.js";
 import { standInAgentPath } from "./stand-in-agent.js";
 
@@ -25,11 +27,7 @@ beforeAll(() => {
 });
 
 /** Environment for the CLI: the stand-in agent first on PATH, nothing of an outer git or Actions run. */
-function env(): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(GIT_|GITHUB_|ACTIONS_|RUNNER_|INPUT_)/.test(k)) out[k] = v;
-  return { ...out, PATH, GIT_CONFIG_NOSYSTEM: "1" };
-}
+const env = () => cleanEnv({ PATH });
 
 const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, env: env(), encoding: "utf8" }).trim();
 const cli = (cwd: string, ...args: string[]) => spawnSync("node", [CLI, ...args], { cwd, env: env(), encoding: "utf8" });
@@ -55,41 +53,6 @@ function importedRepo(name: string, source: string, flags: string[] = []): { wor
   const bare = join(root, "origin.git");
   git(root, "clone", "-q", "--bare", work, bare);
   return { work, bare, plan: parse(readFileSync(join(work, "plan.yml"), "utf8")) };
-}
-
-function simulate(work: string, bare: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      "node",
-      [CLI, "simulate", ".github/workflows/plan.yml", "--repo", bare, "--out", join(work, "..", "sim-out"), "--concurrency", "4"],
-      {
-        cwd: work,
-        env: env(),
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b: Buffer) => {
-      stdout += b;
-    });
-    child.stderr.on("data", (b: Buffer) => {
-      stderr += b;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** The tree `waveplan run` lands for the same plan (in a clone, on a side branch). */
-function localRunTree(work: string): string {
-  const clone = join(work, "..", "local");
-  git(join(work, ".."), "clone", "-q", work, clone);
-  git(clone, "config", "user.name", "Local Runner");
-  git(clone, "config", "user.email", "local@example.com");
-  const ran = cli(clone, "run", "plan.yml", "--branch", "local-result");
-  expect(ran.status, ran.stdout + ran.stderr).toBe(0);
-  return git(clone, "rev-parse", "local-result^{tree}");
 }
 
 const cases = [
@@ -121,12 +84,16 @@ describe.skipIf(!built)("import → compile → simulate → one landed commit",
   it.each(cases)("$name", { timeout: 240_000 }, async ({ name, source, files }) => {
     const { work, bare } = importedRepo(name, source);
     const before = git(bare, "rev-parse", "main");
-    const run = await simulate(work, bare);
+    const run = await simulateCli(
+      work,
+      [".github/workflows/plan.yml", "--repo", bare, "--out", join(work, "..", "sim-out"), "--concurrency", "4"],
+      { PATH },
+    );
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const landed = git(bare, "rev-parse", "main");
     expect(git(bare, "rev-parse", `${landed}^`)).toBe(before);
     for (const [path, text] of Object.entries(files)) expect(git(bare, "show", `${landed}:${path}`)).toBe(text.trimEnd());
-    expect(git(bare, "rev-parse", `${landed}^{tree}`)).toBe(localRunTree(work));
+    expect(git(bare, "rev-parse", `${landed}^{tree}`)).toBe(localRunTree({ work, plan: "plan.yml" }, { PATH }));
   });
 });
 

@@ -94,12 +94,12 @@ export function vendorAction(work: string): void {
 }
 
 /** The tree `waveplan run` lands for the same plan on the same commit (in a clone, on a side branch). */
-export function localRunTree(s: Scratch): string {
+export function localRunTree(s: Pick<Scratch, "work" | "plan">, extraEnv: Record<string, string> = {}): string {
   const clone = join(tempDir(), "local");
   git(dirname(clone), "clone", "-q", s.work, clone);
   git(clone, "config", "user.name", "Local Runner");
   git(clone, "config", "user.email", "local@example.com");
-  execFileSync("node", [CLI, "run", s.plan, "--branch", "local-result"], { cwd: clone, env: env(), stdio: "pipe" });
+  execFileSync("node", [CLI, "run", s.plan, "--branch", "local-result"], { cwd: clone, env: cleanEnv(extraEnv), stdio: "pipe" });
   return git(clone, "rev-parse", "local-result^{tree}");
 }
 
@@ -128,10 +128,10 @@ export interface CliRun {
   stderr: string;
 }
 
-/** `waveplan simulate …` through the bundled CLI, as a user runs it. */
-export function simulateCli(cwd: string, args: string[]): Promise<CliRun> {
+/** `waveplan simulate …` through the bundled CLI, as a user runs it (`extraEnv`: e.g. a PATH with a stand-in agent). */
+export function simulateCli(cwd: string, args: string[], extraEnv: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn("node", [CLI, "simulate", ...args], { cwd, env: env(), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("node", [CLI, "simulate", ...args], { cwd, env: cleanEnv(extraEnv), stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (b: Buffer) => {
