@@ -108,15 +108,15 @@ export class Layout {
     }
   }
 
-  /** All runs, newest first (run ids start with a timestamp). */
+  /**
+   * All runs, newest first: by start time (milliseconds), then id. Run ids start with a timestamp in
+   * seconds only, so two runs started within one second (a failed run resumed at once, a script) would
+   * otherwise come in the order of their random suffixes.
+   */
   async listRuns(): Promise<RunInfo[]> {
     const ids = await readdir(join(this.root, "runs")).catch(() => [] as string[]);
-    const runs = await Promise.all(
-      ids
-        .sort()
-        .reverse()
-        .map((id) => this.readRun(id)),
-    );
-    return runs.filter((r): r is RunInfo => r !== undefined);
+    const runs = (await Promise.all(ids.map((id) => this.readRun(id)))).filter((r): r is RunInfo => r !== undefined);
+    const key = (r: RunInfo) => `${r.startedAt}\0${r.runId}`;
+    return runs.sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));
   }
 }

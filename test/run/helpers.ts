@@ -49,8 +49,18 @@ export function expectNoStackTrace(r: CliResult): void {
   expect(r.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 }
 
+/** Run ids, oldest first: by start time (run.json), as `waveplan status` orders them, then id. */
 export function runIds(repo: string): string[] {
-  return readdirSync(join(repo, ".waveplan/runs")).sort();
+  const dir = join(repo, ".waveplan/runs");
+  const startedAt = (id: string) => {
+    try {
+      return JSON.parse(readFileSync(join(dir, id, "run.json"), "utf8")).startedAt as string;
+    } catch {
+      return "";
+    }
+  };
+  const key = (id: string) => `${startedAt(id)}\0${id}`;
+  return readdirSync(dir).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 export function latestRun(repo: string): string {
