@@ -20,6 +20,20 @@ export interface OutputRecord {
   bytes: number;
 }
 
+/** What an agent CLI reported about a prompt task, read from its own machine output (never guessed). */
+export interface AgentFigures {
+  preset: string;
+  model?: string;
+  /** USD as the CLI reported it; absent when the CLI reports tokens only ("n/a", never a guessed price) */
+  costUsd?: number;
+  turns?: number;
+  tokens: { input: number; output: number; cacheRead: number; cacheWrite: number };
+  /** tool calls the agent was refused (by name, with the input it tried where the CLI says) */
+  denied: { tool: string; input?: string }[];
+  /** why the agent stopped when it gave up: max turns, budget, API error */
+  gaveUp?: string;
+}
+
 export interface CheckpointRecord {
   schema: typeof CHECKPOINT_SCHEMA;
   plan: { name: string; hash: string };
@@ -37,6 +51,8 @@ export interface CheckpointRecord {
   patch: { sha256: string; bytes: number; files: string[]; insertions: number; deletions: number };
   outputs: OutputRecord[];
   upstream: { task: string; record: string }[];
+  /** prompt tasks: the agent's own figures */
+  agent?: AgentFigures;
 }
 
 /** GitHub artifact name of a task's checkpoint in one run attempt (artifacts are immutable per name). */
