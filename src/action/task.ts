@@ -6,11 +6,11 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as core from "@actions/core";
-import { SETUP_MINUTES } from "../compile/jobs.js";
 import type { RunContext } from "../engine/context.js";
 import { gate, reuseCheckpoint } from "../engine/gate.js";
 import { runProcess } from "../engine/process.js";
 import { runTask } from "../engine/task.js";
+import { SETUP_MINUTES } from "../plan/github-limits.js";
 import type { LoadedPlan } from "../plan/load.js";
 import { findTask, type Task } from "../plan/model.js";
 import { renderTaskNotStarted, renderTaskSummary } from "../report/summary.js";

@@ -13,15 +13,10 @@
  * `secrets.*` on the action step of prompt tasks only; a matrix mixing prompt and script tasks gets
  * two action steps, selected by `matrix.kind`, so script tasks never see the secrets.
  */
-import { MATRIX_LIMIT } from "../plan/github-limits.js";
+import { JOB_OVERHEAD_MINUTES, MATRIX_LIMIT, SETUP_MINUTES } from "../plan/github-limits.js";
 import { instanceOf, type Plan, type Task, type Wave } from "../plan/model.js";
 import { expr, type JobIds, jobIdBase, literalText } from "./ids.js";
 import { PINS, pinnedRef } from "./pins.js";
-
-/** Minutes added to the longest task for checkout, upstream checkpoints and the checkpoint upload. */
-export const JOB_OVERHEAD_MINUTES = 5;
-/** Minutes added when the job runs `agent.setup` before a prompt task. */
-export const SETUP_MINUTES = 10;
 
 export type Job = Record<string, unknown>;
 

@@ -9,3 +9,13 @@
  * `jobs.<job_id>.strategy.matrix`.
  */
 export const MATRIX_LIMIT = 256;
+
+/**
+ * The job time a task's job needs besides the task itself; the plan checks compare it with GitHub's
+ * job limit and `compile` adds it to `timeout-minutes`. Here, not in compile/, because the plan layer
+ * must not depend on the compiler above it.
+ */
+/** Minutes added to the longest task for checkout, upstream checkpoints and the checkpoint upload. */
+export const JOB_OVERHEAD_MINUTES = 5;
+/** Minutes added when the job runs `agent.setup` before a prompt task. */
+export const SETUP_MINUTES = 10;

@@ -1,8 +1,7 @@
 /** Semantic rules that a schema cannot express: references, ordering, paths, smells. */
 import { posix } from "node:path";
-import { JOB_OVERHEAD_MINUTES, SETUP_MINUTES } from "../compile/jobs.js";
 import type { DiagnosticList, Position } from "./diagnostics.js";
-import { MATRIX_LIMIT } from "./github-limits.js";
+import { JOB_OVERHEAD_MINUTES, MATRIX_LIMIT, SETUP_MINUTES } from "./github-limits.js";
 import type { Plan, SourcePath, Task } from "./model.js";
 import type { PlanInput, TaskInput } from "./schema.js";
 import { didYouMean } from "./suggest.js";
