@@ -18,6 +18,7 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Artifact, ArtifactClient } from "@actions/artifact";
+import { type ArtifactReader, withFallback } from "./reader-fallback.js";
 import { artifactName, OUTPUTS_DIR, PATCH_FILE, parseArtifactName, RECORD_FILE } from "./record.js";
 import { onGhes, ResultsServiceReader } from "./results-reader.js";
 import type { CheckpointStore } from "./store.js";
@@ -46,6 +47,8 @@ export interface ArtifactStoreOptions {
    * `listArtifactsPublic`, download/download-artifact.ts `downloadArtifactPublic`).
    */
   findBy?: FindBy;
+  /** how a switch from the direct reader to the artifact client is logged (default: a warning annotation) */
+  warn?: (message: string) => void;
 }
 
 export interface FindBy {
@@ -68,13 +71,6 @@ export function selectCheckpointArtifacts(artifacts: readonly Artifact[], attemp
       best.set(parsed.taskId, { artifact, attempt: parsed.attempt });
   }
   return new Map([...best].map(([task, v]) => [task, v.artifact]));
-}
-
-/** Where checkpoints are read from: a listing once, then each artifact's zip saved to a file. */
-interface ArtifactReader {
-  list(): Promise<Artifact[]>;
-  /** the zip's bytes, or (without `bytes`) the zip written to `zip` */
-  download(artifact: Artifact, zip: string): Promise<{ digestMismatch: boolean; bytes?: Buffer }>;
 }
 
 export class ArtifactCheckpointStore implements CheckpointStore {
@@ -152,38 +148,44 @@ export class ArtifactCheckpointStore implements CheckpointStore {
   }
 
   /**
-   * This run's artifacts are read from the results service directly (results-reader.ts); another
-   * run's (REST API), GHES and an injected client go through the artifact client.
+   * This run's artifacts are read from the results service directly (results-reader.ts), falling
+   * back to the artifact client on any unexpected answer (reader-fallback.ts); another run's (REST
+   * API), GHES and an injected client go through the artifact client.
    */
   private reader(): Promise<ArtifactReader> {
     this.readerPromise ??= (async () => {
-      if (!this.options.client && !this.options.findBy && !onGhes()) return new ResultsServiceReader();
-      const client = await this.artifactClient();
-      const { findBy } = this.options;
-      return {
-        list: async () => (await client.listArtifacts(findBy ? { findBy } : undefined)).artifacts,
-        download: async (artifact, zip) => {
-          // skipDecompress: the client saves the zip as one file in `path`, named after the blob
-          const into = `${zip}.d`;
-          try {
-            const { digestMismatch } = await client.downloadArtifact(artifact.id, {
-              path: into,
-              expectedHash: artifact.digest,
-              skipDecompress: true,
-              ...(findBy ? { findBy } : {}),
-            });
-            if (digestMismatch) return { digestMismatch };
-            const [file, ...more] = await readdir(into);
-            if (!file || more.length) throw new Error("it did not download as one file");
-            await rename(join(into, file), zip);
-            return { digestMismatch: false };
-          } finally {
-            await rm(into, { recursive: true, force: true });
-          }
-        },
-      };
+      if (!this.options.client && !this.options.findBy && !onGhes())
+        return withFallback(new ResultsServiceReader(), () => this.clientReader(), this.options.warn ?? warnInLog);
+      return this.clientReader();
     })();
     return this.readerPromise;
+  }
+
+  private async clientReader(): Promise<ArtifactReader> {
+    const client = await this.artifactClient();
+    const { findBy } = this.options;
+    return {
+      list: async () => (await client.listArtifacts(findBy ? { findBy } : undefined)).artifacts,
+      download: async (artifact, zip) => {
+        // skipDecompress: the client saves the zip as one file in `path`, named after the blob
+        const into = `${zip}.d`;
+        try {
+          const { digestMismatch } = await client.downloadArtifact(artifact.id, {
+            path: into,
+            expectedHash: artifact.digest,
+            skipDecompress: true,
+            ...(findBy ? { findBy } : {}),
+          });
+          if (digestMismatch) return { digestMismatch };
+          const [file, ...more] = await readdir(into);
+          if (!file || more.length) throw new Error("it did not download as one file");
+          await rename(join(into, file), zip);
+          return { digestMismatch: false };
+        } finally {
+          await rm(into, { recursive: true, force: true });
+        }
+      },
+    };
   }
 
   private artifactClient(): Promise<ArtifactClient> {
@@ -234,4 +236,9 @@ export function checkContents(taskId: string, name: string, files: readonly stri
 async function filesUnder(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+/** A `::warning::` line, escaped as @actions/core's command.ts escapeData does. */
+function warnInLog(message: string): void {
+  process.stdout.write(`::warning::${message.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A")}\n`);
 }

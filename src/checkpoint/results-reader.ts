@@ -63,7 +63,14 @@ export class ResultsServiceReader {
   /** Every artifact of this run (list-artifacts.ts listArtifactsInternal, without `latest`). */
   async list(): Promise<Artifact[]> {
     const body = (await this.twirp("ListArtifacts", this.ids)) as { artifacts?: Record<string, unknown>[] };
-    for (const a of body.artifacts ?? []) this.listed.set(Number(a.database_id), a);
+    // an answer of another shape is a protocol this reader does not know: fail, so the job falls
+    // back to the artifact client (reader-fallback.ts) instead of reading names as "undefined"
+    if (body.artifacts !== undefined && !Array.isArray(body.artifacts)) throw new Error("ListArtifacts answered without an artifacts list");
+    for (const a of body.artifacts ?? []) {
+      if (typeof a.name !== "string" || !/^\d+$/.test(String(a.database_id)))
+        throw new Error(`ListArtifacts answered with an artifact of unknown shape (fields ${Object.keys(a).join(", ")})`);
+      this.listed.set(Number(a.database_id), a);
+    }
     return (body.artifacts ?? []).map((a) => ({
       name: String(a.name),
       id: Number(a.database_id),
