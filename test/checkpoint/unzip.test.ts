@@ -120,6 +120,26 @@ describe("extracting a checkpoint zip", () => {
     await expect(extractCheckpointZip(corrupt.zip, corrupt.into)).rejects.toThrow("entry record.json does not match its CRC-32");
   });
 
+  it("refuses an entry that inflates past the size its headers declare (a zip bomb), in memory and streamed", async () => {
+    for (const limit of [undefined, 0]) {
+      const bomb = await zipFile(
+        craftZip([
+          { name: "record.json", data: "{}" },
+          { name: "outputs/big.bin", data: Buffer.alloc(4 << 20), deflate: true, declaredSize: 1024 },
+        ]),
+      );
+      const refused = await extractCheckpointZip(bomb.zip, bomb.into, limit).catch((e) => e);
+      expect(refused).toBeInstanceOf(ZipRefused);
+      expect(refused.message).toMatch(
+        /entry outputs\/big\.bin (inflates past the 1024 bytes its header says|cannot be inflated: too many bytes in the stream)/,
+      );
+    }
+    // a truthful deflated entry, for contrast, extracts
+    const fine = await zipFile(craftZip([{ name: "record.json", data: '{"ok":1}', deflate: true }]));
+    await extractCheckpointZip(fine.zip, fine.into);
+    expect(await tree(fine.into)).toEqual({ "record.json": '{"ok":1}' });
+  });
+
   it("refuses what is not a zip", async () => {
     const { zip, into } = await zipFile(Buffer.from("record.json\n"));
     await expect(extractCheckpointZip(zip, into)).rejects.toThrow("is not a zip archive");
