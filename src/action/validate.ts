@@ -19,7 +19,8 @@ export function headerCommand(text: string): string | undefined {
     const line = raw.trim();
     if (line === "") continue;
     if (!line.startsWith("#")) return undefined;
-    const m = /^#\s+(npx waveplan compile \S.*)$/.exec(line);
+    // `npx waveplan compile` in headers written before the CLI said plain `waveplan`
+    const m = /^#\s+((?:npx )?waveplan compile \S.*)$/.exec(line);
     if (m) return m[1].trim();
   }
   return undefined;
@@ -39,7 +40,7 @@ export async function validate(): Promise<void> {
     throw new ActionError(`workflow file ${workflow} does not exist in the checkout`);
   });
   const compiled = readWorkflowPlanHash(text);
-  const fix = headerCommand(text) ?? `npx waveplan compile ${loaded.file} -o ${workflow}`;
+  const fix = headerCommand(text) ?? `waveplan compile ${loaded.file} -o ${workflow}`;
   if (compiled === undefined) {
     annotate(`${workflow} has no waveplan header with the plan hash; regenerate it: run \`${fix}\` and commit the result`, {
       file: workflow,

@@ -11,10 +11,14 @@ export const DEFAULT_ACTION_REF = `./${VENDORED_ACTION_DIR}`;
 /** Where waveplan's action is published (`--action-ref waveplan/waveplan@<sha>`). */
 export const PUBLISHED_ACTION = "waveplan/waveplan";
 
-/** `npx waveplan compile <plan> -o <file>`, with `--action-ref` when it is not the default. */
+/**
+ * `waveplan compile <plan> -o <file>`, with `--action-ref` when it is not the default. Not `npx
+ * waveplan`: the package is not on the registry, so that command would fetch nothing or someone
+ * else's package (README, "Get the CLI into your repository").
+ */
 export function compileCommand(planPath: string, workflowPath: string, actionRef: string): string {
   const ref = actionRef === DEFAULT_ACTION_REF ? "" : ` --action-ref ${actionRef}`;
-  return `npx waveplan compile ${planPath} -o ${workflowPath}${ref}`;
+  return `waveplan compile ${planPath} -o ${workflowPath}${ref}`;
 }
 
 export function headerComment(planPath: string, hash: string, command: string): string {

@@ -85,7 +85,7 @@ describe("validate", () => {
     expect(r.code).toBe(1);
     const [error] = commands(r.stdout, "error");
     expect(error.props.file).toBe(WORKFLOW_FILE);
-    expect(error.message).toContain(`run \`npx waveplan compile ${PLAN_FILE} -o ${WORKFLOW_FILE} --action-ref ./\``);
+    expect(error.message).toContain(`run \`waveplan compile ${PLAN_FILE} -o ${WORKFLOW_FILE} --action-ref ./\``);
     expect(error.message).toContain("compiled from another version of plans/demo.yml");
   });
 

@@ -46,8 +46,10 @@ describe("headerCommand", () => {
   it("reads the regenerate command the compiler wrote, action ref included", () => {
     const { plan } = requirePlan(checkPlan(PLAN, PLAN_FILE));
     const text = compileWorkflow(plan, { planPath: PLAN_FILE, workflowPath: ".github/workflows/x.yml", actionRef: "./" });
-    expect(headerCommand(text)).toBe(`npx waveplan compile ${PLAN_FILE} -o .github/workflows/x.yml --action-ref ./`);
-    expect(headerCommand("name: hand written\n# npx waveplan compile later.yml\n")).toBeUndefined();
+    expect(headerCommand(text)).toBe(`waveplan compile ${PLAN_FILE} -o .github/workflows/x.yml --action-ref ./`);
+    expect(headerCommand("name: hand written\n# waveplan compile later.yml\n")).toBeUndefined();
+    // a header written by an earlier version, which said `npx waveplan`
+    expect(headerCommand("# waveplan-plan: p.yml\n#   npx waveplan compile p.yml -o w.yml\nname: x\n")).toBe("npx waveplan compile p.yml -o w.yml");
   });
 });
 

@@ -67,7 +67,7 @@ describe("waveplan compile", () => {
     expect(r.stdout).toContain("2 waves, 4 tasks");
     const text = readFileSync(out, "utf8");
     expect(text).toContain("# waveplan-plan: plans/small.yml\n");
-    expect(text).toContain("#   npx waveplan compile plans/small.yml -o .github/workflows/small.yml\n");
+    expect(text).toContain("#   waveplan compile plans/small.yml -o .github/workflows/small.yml\n");
     expect(text).toContain("          plan: plans/small.yml\n");
     expect(text).toContain("          workflow: .github/workflows/small.yml\n");
     expect(readWorkflowPlanHash(text)).toMatch(/^[0-9a-f]{64}$/);
@@ -98,7 +98,7 @@ describe("waveplan compile", () => {
     writeFileSync(planFile, PLAN.replace("timeout: 10m", "timeout: 20m"));
     const stale = await cli("compile", planFile, "-o", out, "--check");
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toBe(`error: ${out} is stale: run \`npx waveplan compile ${planFile} -o ${out}\`\n`);
+    expect(stale.stderr).toBe(`error: ${out} is stale: run \`waveplan compile ${planFile} -o ${out}\`\n`);
 
     // Someone edits the compiled file by hand.
     writeFileSync(planFile, PLAN);
@@ -124,7 +124,7 @@ describe("waveplan compile", () => {
     expect(stale.code).toBe(1);
     expect(stale.stderr).toMatch(
       new RegExp(
-        `^error: \\.github/actions/waveplan/index\\.mjs: missing or not what this waveplan writes \\(waveplan [0-9.]+\\): run \`npx waveplan compile ${planFile} -o ${out}\``,
+        `^error: \\.github/actions/waveplan/index\\.mjs: missing or not what this waveplan writes \\(waveplan [0-9.]+\\): run \`waveplan compile ${planFile} -o ${out}\``,
       ),
     );
     rmSync(join(vendored, "action.yml"));
@@ -160,7 +160,7 @@ describe("waveplan compile", () => {
     expect((await cli("compile", planFile, "--action-ref", "not a ref")).code).toBe(2);
     const missing = await cli("compile", planFile, "-o", out, "--check");
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain("does not exist: run `npx waveplan compile");
+    expect(missing.stderr).toContain("does not exist: run `waveplan compile");
     writeFileSync(planFile, PLAN.replace("version: 1", "version: 2"));
     expect((await cli("compile", planFile, "-o", out)).code).toBe(1);
   });

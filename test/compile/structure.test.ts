@@ -241,7 +241,7 @@ describe("options", () => {
     const text = compileWorkflow(plan, { ...base, actionRef: "./" });
     expect(text).not.toContain("./.github/actions/waveplan");
     expect(text.match(/uses: \.\/$/gm)?.length).toBe(Object.keys(compileFixture("edge").workflow.jobs).length);
-    expect(text).toContain("npx waveplan compile p.yml -o .github/workflows/p.yml --action-ref ./");
+    expect(text).toContain("waveplan compile p.yml -o .github/workflows/p.yml --action-ref ./");
   });
   it("github.token-secret: the secret's token lands, GITHUB_TOKEN keeps only contents: read and statuses: write; github.dispatch adds actions: write", () => {
     const custom = { ...plan, github: { ...plan.github, tokenSecret: "LANDING_TOKEN", dispatch: ["ci.yml"] } };
@@ -255,7 +255,7 @@ describe("options", () => {
   it("uses the vendored action by default and warns about a published copy that is not SHA-pinned", () => {
     const text = compileWorkflow(plan, base);
     expect(text.match(/uses: \.\/\.github\/actions\/waveplan$/gm)?.length).toBe(Object.keys(compileFixture("edge").workflow.jobs).length);
-    expect(text).toContain("npx waveplan compile p.yml -o .github/workflows/p.yml\n");
+    expect(text).toContain("waveplan compile p.yml -o .github/workflows/p.yml\n");
     expect(actionRefWarning("./")).toBeUndefined();
     expect(actionRefWarning("./.github/actions/waveplan")).toBeUndefined();
     expect(actionRefWarning("waveplan/waveplan@0123456789abcdef0123456789abcdef01234567")).toBeUndefined();

@@ -82,7 +82,7 @@ describe("a workflow compiled from another version of the plan", () => {
     });
     const planErrors = run.state.jobs.plan.instances[0].annotations.map((a) => `${a.file}: ${a.message}`).join("\n");
     expect(planErrors).toContain(".github/workflows/plan.yml: .github/workflows/plan.yml was compiled from another version of");
-    expect(planErrors).toContain(`run \`npx waveplan compile ${PLAN} -o .github/workflows/plan.yml\``);
+    expect(planErrors).toContain(`run \`waveplan compile ${PLAN} -o .github/workflows/plan.yml\``);
     expect(run.output).toContain("Annotations");
     expect(run.pushed).toEqual({});
     expect(git(s.bare, "rev-parse", "main")).toBe(base);
