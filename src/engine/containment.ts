@@ -29,14 +29,30 @@ export interface ContainmentScope {
  * reads cost ~1–5 ms this way, while the same reads through the libuv thread pool cost 10× that.
  */
 export async function findContained(scope: ContainmentScope): Promise<number[]> {
+  return scan(scope).found;
+}
+
+interface Scan {
+  found: number[];
+  /**
+   * Processes whose environment cannot be told yet: in the middle of an `execve`, between the switch
+   * to the new address space and the set-up of its arguments, the kernel reports an empty environ and
+   * cmdline (fs/proc/base.c, environ_read: `if (!mm->env_end) return 0`). A task's child caught there
+   * by the last scan would be missed, and show up with the marker a moment later.
+   */
+  unsettled: number[];
+}
+
+function scan(scope: ContainmentScope): Scan {
   let entries: string[];
   try {
     entries = readdirSync("/proc");
   } catch {
-    return [];
+    return { found: [], unsettled: [] };
   }
   const needle = Buffer.from(`${scope.env}=${scope.value}`);
   const found: number[] = [];
+  const unsettled: number[] = [];
   for (const name of entries) {
     const pid = Number(name);
     if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) continue;
@@ -48,9 +64,25 @@ export async function findContained(scope: ContainmentScope): Promise<number[]> 
       }
     }
     const environ = readOr(`/proc/${pid}/environ`);
-    if (environ && holds(environ, needle, scope.prefix ?? false)) found.push(pid);
+    if (environ?.length === 0 && inExec(pid)) unsettled.push(pid);
+    else if (environ && holds(environ, needle, scope.prefix ?? false)) found.push(pid);
   }
-  return found;
+  return { found, unsettled };
+}
+
+/** PF_KTHREAD in /proc/<pid>/stat's flags (include/linux/sched.h): kernel threads have no environ at all. */
+const PF_KTHREAD = 0x00200000;
+
+/**
+ * A live user process with neither environ nor cmdline is between two programs (execve). Zombies and
+ * kernel threads have neither either, for good, and are not waited for.
+ */
+function inExec(pid: number): boolean {
+  const stat = readOr(`/proc/${pid}/stat`)?.toString("latin1");
+  if (!stat) return false;
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  if (fields[0] === "Z" || fields[0] === "X" || (Number(fields[6]) & PF_KTHREAD) !== 0) return false;
+  return readOr(`/proc/${pid}/cmdline`)?.length === 0;
 }
 
 /** `needle` as a whole NUL-separated entry of an environ block (or its start, with `prefix`). */
@@ -84,21 +116,40 @@ export async function signalContained(scope: ContainmentScope, signal: NodeJS.Si
 }
 
 /**
- * SIGKILL every process of the scope until a scan finds none (a process may fork while it is being
- * killed, so one pass is not enough). Returns how many processes were killed. Zombies do not count:
- * their environ and cwd are gone, they run nothing and hold no file open.
+ * SIGKILL every process of the scope until a scan finds none. One pass is not enough: a process may
+ * fork between the scan and its kill, and the child may be in the middle of an exec when the next scan
+ * looks (see `Scan.unsettled`). So each pass waits for events, not for time: for the processes it
+ * killed to be gone, and for every process caught mid-exec to finish it or die, before scanning again.
+ * Once the processes it killed are gone, nothing of the scope is left to fork, so a scan that finds
+ * nothing and nothing unsettled is final. Zombies do not count: their environ and cwd are gone, they
+ * run nothing and hold no file open. Returns how many processes were killed.
  */
 export async function killContained(scope: ContainmentScope): Promise<number> {
   // a process still being torn down at the next scan is seen (and signalled) again: counted once
   const killed = new Set<number>();
-  for (let pass = 0; pass < 200; pass++) {
-    const pids = await findContained(scope);
-    if (pids.length === 0) return killed.size;
-    for (const pid of pids) if (tryKill(pid, "SIGKILL")) killed.add(pid);
-    // give the kernel a moment to tear them down before the next scan
-    await new Promise((r) => setTimeout(r, pass < 5 ? 2 : 20));
+  // safety net for a broken kernel or a process stuck between two programs, not a timing assumption
+  const giveUpAt = Date.now() + 60_000;
+  for (;;) {
+    const { found, unsettled } = scan(scope);
+    if (found.length === 0 && unsettled.length === 0) return killed.size;
+    for (const pid of found) if (tryKill(pid, "SIGKILL")) killed.add(pid);
+    await until(() => found.every(gone) && unsettled.every((pid) => !inExec(pid)), giveUpAt, scope);
   }
-  throw new Error(`processes of ${scope.env}=${scope.value} keep appearing after 200 kill passes`);
+}
+
+/** The process no longer runs anything: no /proc entry, or a zombie waiting for its parent. */
+function gone(pid: number): boolean {
+  const stat = readOr(`/proc/${pid}/stat`)?.toString("latin1");
+  if (!stat) return true;
+  const state = stat[stat.lastIndexOf(")") + 2];
+  return state === "Z" || state === "X";
+}
+
+async function until(check: () => boolean, giveUpAt: number, scope: ContainmentScope): Promise<void> {
+  for (let n = 0; !check(); n++) {
+    if (Date.now() > giveUpAt) throw new Error(`processes of ${scope.env}=${scope.value} are still running after a minute of SIGKILLs`);
+    await new Promise((r) => setTimeout(r, n < 10 ? 1 : 10));
+  }
 }
 
 function tryKill(pid: number, signal: NodeJS.Signals): boolean {
