@@ -78,7 +78,7 @@ describe("changes flow through the plan", () => {
     expectNoLeftovers(repo);
   });
 
-  it("stops on two parallel tasks changing one path: names both and the path, lands nothing, exits 1", async () => {
+  it("stops on two parallel tasks changing the same line: names both, the path and the lines, lands nothing, exits 1", async () => {
     const repo = makeRepo({ "shared/x.txt": "base\n" });
     const before = snapshot(repo);
     const plan = writePlan(repo, [
@@ -95,7 +95,8 @@ describe("changes flow through the plan", () => {
     const r = await run(repo, plan);
     expect(r.code).toBe(1);
     expectNoStackTrace(r);
-    expect(r.stderr).toMatch(/conflict: parallel tasks "left" and "right" of wave "W1" both change shared\/x\.txt/);
+    expect(r.stderr).toMatch(/conflict: parallel tasks "left" and "right" of wave "W1" change shared\/x\.txt in ways that do not merge/);
+    expect(r.stderr).toContain('shared/x.txt: "left" line 1, "right" line 1');
     expect(r.stderr).toContain("nothing landed");
     expect(snapshot(repo)).toEqual(before);
     expect(startedInLastAttempt(repo)).not.toContain("after");
