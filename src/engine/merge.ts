@@ -220,34 +220,32 @@ async function conflictError(
   const theirs = siblings[i].record.task.id;
   const wave = siblings[i].record.task.wave;
   const conflicted = conflictPaths(combined);
-  const touches = (cp: VerifiedCheckpoint, path: string) =>
-    cp.record.patch.files.some((f) => f === path || f.startsWith(`${path}/`) || path.startsWith(`${f}/`));
   for (let j = 0; j < i; j++) {
-    if (!conflicted.some((p) => touches(siblings[j], p))) continue;
+    if (!conflicted.some((p) => touches(siblings[j].record.patch.files, p))) continue;
     const pair = await mergeTree(env, scratch, commits[j], commits[i]);
     if (pair.clean) continue;
     const ours = siblings[j].record.task.id;
-    const labels = new Map([
-      [commits[j], ours],
-      [commits[i], theirs],
-    ]);
+    const sides: [Side, Side] = [
+      { name: ours, files: siblings[j].record.patch.files },
+      { name: theirs, files: siblings[i].record.patch.files },
+    ];
     return new MergeConflictError(
-      conflictMessage({ wave, ours, theirs, conflicts: await describe(env, scratch, pair, commits[j], commits[i], labels) }),
+      conflictMessage({ wave, ours, theirs, conflicts: await describe(env, scratch, pair, commits[j], commits[i], sides) }),
     );
   }
-  const earlier = siblings.slice(0, i).filter((cp) => conflicted.some((p) => touches(cp, p)));
+  const earlier = siblings.slice(0, i).filter((cp) => conflicted.some((p) => touches(cp.record.patch.files, p)));
   const ours = earlier.map((cp) => cp.record.task.id).join(" + ");
-  const labels = new Map([
-    [combinedCommit, ours],
-    [commits[i], theirs],
-  ]);
+  const sides: [Side, Side] = [
+    { name: ours, files: earlier.flatMap((cp) => cp.record.patch.files) },
+    { name: theirs, files: siblings[i].record.patch.files },
+  ];
   return new MergeConflictError(
     conflictMessage({
       wave,
       ours,
       theirs,
       combined: earlier.map((cp) => cp.record.task.id),
-      conflicts: await describe(env, scratch, combined, combinedCommit, commits[i], labels),
+      conflicts: await describe(env, scratch, combined, combinedCommit, commits[i], sides),
     }),
   );
 }
@@ -257,21 +255,40 @@ function conflictPaths(r: MergeResult): string[] {
   return [...new Set([...r.paths, ...fromMessages])].sort();
 }
 
-/** Each conflicting path: its regions when git left markers in it, else git's message. */
+/** A side of a conflict: its task name(s) and the paths its change touches. */
+interface Side {
+  name: string;
+  files: string[];
+}
+
+/** Whether a change to `files` touches `path` (the path itself, something in it as a folder, or a file it is in). */
+function touches(files: string[], path: string): boolean {
+  return files.some((f) => f === path || f.startsWith(`${path}/`) || path.startsWith(`${f}/`));
+}
+
+/**
+ * Each conflicting path the two sides changed (not the side paths git invents, such as `x~<commit>`
+ * for a file moved out of a folder's way): its regions when git left markers in it, else what clashed.
+ */
 async function describe(
   env: GitEnv,
   scratch: string,
   r: MergeResult,
   ours: string,
   theirs: string,
-  labels: Map<string, string>,
+  sides: [Side, Side],
 ): Promise<PathConflict[]> {
+  const labels = new Map([
+    [ours, sides[0].name],
+    [theirs, sides[1].name],
+  ]);
   const named = (text: string) => text.replace(/\b[0-9a-f]{40,64}\b/g, (id) => (labels.has(id) ? `"${labels.get(id)}"` : id));
+  const all = conflictPaths(r);
+  const changed = all.filter((p) => sides.some((side) => touches(side.files, p)));
   const out: PathConflict[] = [];
-  for (const path of conflictPaths(r)) {
+  for (const path of changed.length ? changed : all) {
     const notes = r.messages.filter((m) => m.paths.includes(path) && /CONFLICT/.test(`${m.type} ${m.text}`));
-    const content = notes.some((m) => /^CONFLICT \(contents?\)/.test(m.type) || /Merge conflict in/.test(m.text));
-    if (content) {
+    if (notes.some((m) => /^CONFLICT \(contents?\)/.test(m.type) || /Merge conflict in/.test(m.text))) {
       const blob = await git(["cat-file", "blob", `${r.tree}:${path}`], { cwd: scratch, env }).catch(() => "");
       const hunks = conflictHunks(blob, ours, theirs);
       if (hunks.length) {
@@ -279,7 +296,13 @@ async function describe(
         continue;
       }
     }
-    out.push({ path, message: notes.map((m) => named(m.text)).join("; ") || "both change it" });
+    const asFile = sides.find((side) => side.files.includes(path));
+    const asFolder = sides.find((side) => side !== asFile && side.files.some((f) => f.startsWith(`${path}/`)));
+    if (notes.some((m) => m.type === "CONFLICT (file/directory)") && asFile && asFolder) {
+      out.push({ path, message: `a file in "${asFile.name}", a folder in "${asFolder.name}" (CONFLICT (file/directory))` });
+      continue;
+    }
+    out.push({ path, message: [...new Set(notes.map((m) => named(m.text)))].join("; ") || "both change it" });
   }
   return out;
 }

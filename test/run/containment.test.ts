@@ -287,6 +287,7 @@ describe("every failure ends the run as failed, naming the task", () => {
     expect(r.code, r.stderr).toBe(1);
     expectNoStackTrace(r);
     expect(r.stderr).toMatch(/conflict: parallel tasks "file" and "folder" of wave "W1" change x in ways that do not merge/);
+    expect(r.stderr).toContain('x: a file in "file", a folder in "folder"');
     expect(runState(repo)).toBe("failed");
     expect(snapshot(repo)).toEqual(before);
   });
