@@ -1,6 +1,6 @@
 /**
  * Gate: a task may start only when every upstream checkpoint is present, verified along the whole
- * chain, successful, and no two parallel tasks changed the same path.
+ * chain and successful (parallel tasks' changes are then merged by materialize).
  */
 
 import { join } from "node:path";
@@ -109,39 +109,26 @@ export async function reuseCheckpoint(
 }
 
 /**
- * Parallel tasks never see each other's changes, so two of them touching one path is a plan bug —
- * also when one changes a file where the other changes something inside a folder of that name (their
- * patches cannot both apply), and when both declare the same output (which copy would downstream get?).
+ * Parallel tasks never see each other's changes; their changes to files are combined by a three-way
+ * merge when materialized (engine/merge.ts), which names the conflicts git finds. What no merge can
+ * settle is two of them declaring the same output with different contents that is not in the tree
+ * (git-ignored): which copy would downstream get? Identical copies are one output.
  */
 export function assertNoConflicts(plan: Plan, checkpoints: VerifiedCheckpoint[]): void {
-  const owner = new Map<string, string>();
-  const folders = new Map<string, { task: string; file: string }>();
-  const outputs = new Map<string, string>();
+  const outputs = new Map<string, { task: string; sha256: string; tracked: boolean }>();
   for (const cp of checkpoints) {
     const t = plan.tasks.find((x) => x.id === cp.record.task.id);
     if (!t || plan.waves[t.waveIndex].mode !== "parallel") continue;
-    const clash = (other: string, what: string) =>
-      new GateError(`conflict: parallel tasks "${other}" and "${t.id}" of wave "${t.waveId}" both change ${what}`);
-    for (const file of cp.record.patch.files) {
-      const key = `${t.waveIndex}\0${file}`;
-      const other = owner.get(key) ?? folders.get(key)?.task;
-      if (other && other !== t.id) throw clash(other, owner.has(key) ? file : `${file} (a folder in "${other}", a file in "${t.id}")`);
-      owner.set(key, t.id);
-      const parts = file.split("/");
-      for (let i = 1; i < parts.length; i++) {
-        const dir = parts.slice(0, i).join("/");
-        const dirKey = `${t.waveIndex}\0${dir}`;
-        const fileOwner = owner.get(dirKey);
-        if (fileOwner && fileOwner !== t.id) throw clash(fileOwner, `${dir} (a file in "${fileOwner}", a folder in "${t.id}")`);
-        if (!folders.has(dirKey)) folders.set(dirKey, { task: t.id, file });
-      }
-    }
+    const changed = new Set(cp.record.patch.files);
     for (const out of cp.record.outputs) {
       const key = `${t.waveIndex}\0${out.path}`;
       const other = outputs.get(key);
-      if (other && other !== t.id)
-        throw new GateError(`conflict: parallel tasks "${other}" and "${t.id}" of wave "${t.waveId}" both declare the output ${out.path}`);
-      outputs.set(key, t.id);
+      const tracked = changed.has(out.path);
+      if (other && other.task !== t.id && other.sha256 !== out.sha256 && !other.tracked && !tracked)
+        throw new GateError(
+          `conflict: parallel tasks "${other.task}" and "${t.id}" of wave "${t.waveId}" both declare the output ${out.path}, with different contents, and it is not in the tree (git-ignored), so no merge can combine them; move one to a later wave, or put both in a sequential wave`,
+        );
+      if (!other) outputs.set(key, { task: t.id, sha256: out.sha256, tracked });
     }
   }
 }

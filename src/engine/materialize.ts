@@ -1,15 +1,19 @@
 /**
- * Materialize: the task's starting tree is the base commit plus every upstream patch, in plan order.
- * The tree is built in a private index (no working tree involved) and checked out into the task's
- * workspace incrementally, so a reused slot only rewrites what changed.
+ * Materialize: the task's starting tree is the base commit plus every upstream patch, in plan order;
+ * parallel siblings whose changes touch the same paths are combined with a three-way merge against the
+ * tree they started from (engine/siblings.ts decides, engine/merge.ts merges). The tree is built in a
+ * private index (no working tree involved) and checked out into the task's workspace incrementally, so
+ * a reused slot only rewrites what changed.
  */
 import { copyFile, lstat, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { OUTPUTS_DIR } from "../checkpoint/record.js";
 import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
-import { commitTree, GitError, gitScript, INTERNAL_IDENTITY } from "../git/git.js";
+import { commitTree, GitError, git, gitRaw, gitScript, INTERNAL_IDENTITY } from "../git/git.js";
 import { sha256 } from "../plan/hash.js";
+import { mergeSiblings } from "./merge.js";
+import { combineSteps, groupBoundaries } from "./siblings.js";
 import type { Workspace } from "./workspace.js";
 
 /** A materialized tree, and an index file that holds it (so the next patches need no `read-tree`). */
@@ -82,7 +86,10 @@ function build(
   if (cached) return cached;
   let start = 0;
   let from: Promise<Built | undefined> = Promise.resolve(undefined);
+  // a cached prefix is a starting point only where it does not split a group of parallel siblings
+  const boundaries = cache ? groupBoundaries(upstream) : new Set<number>();
   for (let i = upstream.length - 1; i > 0 && cache; i--) {
+    if (!boundaries.has(i)) continue;
     const hit = cache.trees.get(keys[i - 1]);
     if (hit) {
       start = i;
@@ -102,8 +109,8 @@ const MATERIALIZED = "waveplan: materialized upstream";
 
 /**
  * `prefix` (or `base`) + the patches, in a private index: copied from the prefix's kept index when there
- * is one, else read from its tree. `keep`: where to keep the resulting index. One process (git.ts
- * gitScript) reads the tree, applies, writes the tree and, `withCommit`, makes the commit.
+ * is one, else read from its tree. `keep`: where to keep the resulting index. Without a merge, one
+ * process (git.ts gitScript) reads the tree, applies, writes the tree and, `withCommit`, makes the commit.
  */
 async function applyPatches(
   repoDir: string,
@@ -113,39 +120,83 @@ async function applyPatches(
   keep: string | undefined,
   withCommit: boolean,
 ): Promise<Built> {
-  const rest = upstream.filter((cp) => cp.record.patch.bytes > 0);
-  if (rest.length === 0) return prefix ?? { tree: `${base}^{tree}`, commit: base };
+  const steps = combineSteps(upstream);
+  if (steps.length === 0) return prefix ?? { tree: `${base}^{tree}`, commit: base };
   const tmp = keep ? undefined : await mkdtemp(join(tmpdir(), "waveplan-index-"));
   const index = keep ?? join(tmp as string, "index");
-  const readFrom = prefix?.index ? "" : 'git read-tree "$WAVEPLAN_FROM" || exit 98; ';
-  const commit = withCommit ? ' && printf "%s\\n" "$WAVEPLAN_MESSAGE" | git commit-tree "$t" -p "$WAVEPLAN_BASE"' : "";
-  const script = `${readFrom}git apply --cached --binary --whitespace=nowarn "$@" || exit 99; t=$(git write-tree) && echo "$t"${commit}`;
-  try {
-    if (keep) await mkdir(dirname(keep), { recursive: true });
-    if (prefix?.index) await copyFile(prefix.index, index);
-    const env = {
-      ...INTERNAL_IDENTITY,
-      GIT_INDEX_FILE: index,
-      WAVEPLAN_FROM: prefix?.tree ?? base,
-      WAVEPLAN_BASE: base,
-      WAVEPLAN_MESSAGE: MATERIALIZED,
-    };
+  const env = {
+    ...INTERNAL_IDENTITY,
+    GIT_INDEX_FILE: index,
+    WAVEPLAN_FROM: prefix?.tree ?? base,
+    WAVEPLAN_BASE: base,
+    WAVEPLAN_MESSAGE: MATERIALIZED,
+  };
+  // read the starting tree (unless its index was copied), apply, write the tree, maybe commit it
+  const apply = async (patches: VerifiedCheckpoint[], read: boolean, commit: boolean) => {
+    const readFrom = read ? 'git read-tree "$WAVEPLAN_FROM" || exit 98; ' : "";
+    const applying = patches.length ? 'git apply --cached --binary --whitespace=nowarn "$@" || exit 99; ' : "";
+    const committing = commit ? ' && printf "%s\\n" "$WAVEPLAN_MESSAGE" | git commit-tree "$t" -p "$WAVEPLAN_BASE"' : "";
     const out = await gitScript(
-      script,
-      rest.map((cp) => cp.patchFile),
+      `${readFrom}${applying}t=$(git write-tree) && echo "$t"${committing}`,
+      patches.map((cp) => cp.patchFile),
       { cwd: repoDir, env },
     ).catch((e) => {
       if (e instanceof GitError && e.code === 99)
         throw new Error(
-          `the changes of tasks ${rest.map((cp) => `"${cp.record.task.id}"`).join(", ")} do not apply on top of their upstream: ${e.stderr.trim()}`,
+          `the changes of tasks ${patches.map((cp) => `"${cp.record.task.id}"`).join(", ")} do not apply on top of their upstream: ${e.stderr.trim()}`,
         );
       throw e;
     });
     const [tree, made] = out.stdout.toString().trim().split("\n");
-    return { tree, index: keep, commit: withCommit ? made : undefined };
+    return { tree, commit: commit ? made : undefined };
+  };
+  try {
+    if (keep) await mkdir(dirname(keep), { recursive: true });
+    if (prefix?.index) await copyFile(prefix.index, index);
+    let read = !prefix?.index;
+    const [only] = steps;
+    if (steps.length === 1 && "apply" in only) {
+      const { tree, commit } = await apply(only.apply, read, withCommit);
+      return { tree, index: keep, commit };
+    }
+    let tree = prefix?.tree ?? `${base}^{tree}`;
+    for (const step of steps) {
+      if ("apply" in step) {
+        tree = (await apply(step.apply, read, false)).tree;
+      } else {
+        // the siblings' attributes are those of the tree they started from, before any of them
+        const started = tree;
+        if (read || step.free.length) tree = (await apply(step.free, read, false)).tree;
+        const merged = await mergeSiblings(repoDir, index, tree, started, step.entangled);
+        await moveIndex(repoDir, index, tree, merged);
+        tree = merged;
+      }
+      read = false;
+    }
+    return { tree, index: keep, commit: withCommit ? await commitTree(repoDir, tree, [base], MATERIALIZED) : undefined };
   } finally {
     if (tmp) await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * The index holding tree `from` made to hold tree `to`, touching only the entries that differ (no
+ * read-tree of the whole tree): removals first, so a file may replace a folder and the other way round.
+ */
+async function moveIndex(repoDir: string, index: string, from: string, to: string): Promise<void> {
+  const raw = (await gitRaw(["diff-tree", "-r", "-z", "--no-renames", from, to], { cwd: repoDir })).stdout.toString().split("\0");
+  const removals: string[] = [];
+  const updates: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const [, newMode, , newId, status] = raw[i].slice(1).split(" ");
+    const path = raw[i + 1];
+    if (status === "D") removals.push(`0 ${"0".repeat(newId.length)}\t${path}\0`);
+    else updates.push(`${newMode} ${newId}\t${path}\0`);
+  }
+  const env = { GIT_INDEX_FILE: index };
+  await gitRaw(["update-index", "-z", "--index-info"], { cwd: repoDir, env, input: [...removals, ...updates].join("") });
+  const written = await git(["write-tree"], { cwd: repoDir, env });
+  if (written !== to) throw new Error(`internal: the index of the merged tree ${to} wrote ${written}`);
 }
 
 /** Make the workspace exactly `commit` (no untracked or ignored leftovers), then add upstream outputs. */

@@ -273,7 +273,7 @@ export function importGsd(opts: GsdOptions, report: Report): { plan: ImportedPla
   };
 }
 
-/** Two tasks of one wave that declare the same file will conflict at the next gate: say so now, at the second one. */
+/** Two tasks of one wave that declare the same file may make conflicting edits to it: say so now, at the second one. */
 export function checkFileOverlaps(waves: ImportedWave[], report: Report): void {
   for (const w of waves) {
     const owner = new Map<string, ImportedTask>();
@@ -285,7 +285,7 @@ export function checkFileOverlaps(waves: ImportedWave[], report: Report): void {
             .for(t.at.file ?? "")
             .warning(
               "files-overlap",
-              `plans ${other.finalId} and ${t.finalId} of wave ${w.id} both list ${f} in files_modified; if both change it the next checkpoint fails with a conflict — make one depend on the other`,
+              `plans ${other.finalId} and ${t.finalId} of wave ${w.id} both list ${f} in files_modified; edits to the same lines of it would be a merge conflict — make one depend on the other`,
               t.filesAt?.[fi] ?? t.at,
             );
         else owner.set(f, t);

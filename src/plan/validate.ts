@@ -182,7 +182,7 @@ function reportCycles(plan: Plan, byId: Map<string, Task>, d: DiagnosticList, lo
   for (const t of plan.tasks) if (!state.has(t.id)) visit(t.id);
 }
 
-/** Tasks of one parallel wave that declare the same file will conflict at the next gate: say so before anything runs. */
+/** Tasks of one parallel wave that declare the same file may make conflicting edits to it: say so before anything runs. */
 function checkDeclaredFiles(tasks: readonly Task[], d: DiagnosticList, locate: Locate): void {
   const owner = new Map<string, Task>();
   for (const t of tasks)
@@ -192,7 +192,7 @@ function checkDeclaredFiles(tasks: readonly Task[], d: DiagnosticList, locate: L
       if (other && other !== t)
         d.warning(
           "files-overlap",
-          `tasks "${other.id}" and "${t.id}" of parallel wave "${t.waveId}" both declare ${f}; if both change it the next checkpoint fails with a conflict (move one to a later wave or make the wave sequential)`,
+          `tasks "${other.id}" and "${t.id}" of parallel wave "${t.waveId}" both declare ${f}; their changes to it are merged, and edits to the same lines of it would be a conflict (move one to a later wave or make the wave sequential)`,
           locate([...t.source, "files", fi]),
         );
       else owner.set(path, t);

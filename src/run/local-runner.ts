@@ -14,7 +14,8 @@ import { CheckpointError, type VerifiedCheckpoint } from "../checkpoint/verify.j
 import type { RunContext } from "../engine/context.js";
 import { inheritedEnv, namedSecrets } from "../engine/env.js";
 import { assertNoConflicts, GateError, reuseCheckpoint, verifyChain } from "../engine/gate.js";
-import { TreeCache } from "../engine/materialize.js";
+import { materializeTree, TreeCache } from "../engine/materialize.js";
+import { needsMerge } from "../engine/siblings.js";
 import { InterruptedError, runTask, type TaskOutcome } from "../engine/task.js";
 import { WaveplanError } from "../errors.js";
 import { git, headCommit, repoRoot, useShellPool } from "../git/git.js";
@@ -179,8 +180,8 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
       if (interrupt.aborted) break;
       const failed = waveOutcomes.filter((o) => o.status === "failure");
       if (failed.length === 0) {
-        // the next wave's gate would find a conflict anyway; finding it here names the wave that made it
-        await verifyWave(ctx, waveTasks);
+        // the next wave (or the landing) would find a conflict anyway; finding it here names the wave that made it
+        await verifyWave(ctx, wave, waveTasks);
       }
       emit({ type: "wave-end", wave: wave.id, status: failed.length ? "failure" : "success", durationMs: Date.now() - waveStart });
       if (failed.length) {
@@ -371,8 +372,16 @@ async function findRun(layout: Layout, plan: Plan, planFile: string, resume: boo
   return run;
 }
 
-async function verifyWave(ctx: RunContext, tasks: Task[]): Promise<void> {
-  assertNoConflicts(ctx.plan, await verifyChain(ctx, tasks, (t) => `task "${t.id}" finished without a checkpoint`));
+/**
+ * A finished wave's checkpoints verify and combine: when its parallel tasks changed the same paths,
+ * the merge is made now (and kept for the next wave's tasks), so a conflict ends the run here.
+ */
+async function verifyWave(ctx: RunContext, wave: Wave, tasks: Task[]): Promise<void> {
+  const done = await verifyChain(ctx, tasks, (t) => `task "${t.id}" finished without a checkpoint`);
+  assertNoConflicts(ctx.plan, done);
+  if (!needsMerge(done)) return;
+  const through = ctx.plan.tasks.filter((t) => t.waveIndex <= wave.index).map((t) => ctx.verified.get(t.id));
+  if (through.every((cp) => cp !== undefined)) await materializeTree(ctx.repoDir, ctx.base, through, ctx.trees);
 }
 
 /** Worktrees of versions before slots: removed (files and git's registration) the first time. */

@@ -23,6 +23,7 @@ import { chmod, copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from "
 import { join } from "node:path";
 import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
 import { type ContainmentScope, killContained } from "../engine/containment.js";
+import { needsMerge } from "../engine/siblings.js";
 import type { Workspace } from "../engine/workspace.js";
 import { GitError, git, gitScript } from "../git/git.js";
 
@@ -273,7 +274,9 @@ export class SlotPool {
  * upstream's tree, in plan order; undefined when it cannot catch up by applying patches. It can when
  * the last task's upstream is a prefix of the new upstream and the last task is in it, and every task
  * between them changed other files than the last task (its parallel siblings: their patches commute
- * with its own). A sequential chain's next task lacks nothing.
+ * with its own), and no group of parallel siblings among them needs a merge (engine/siblings.ts: then
+ * applying the patches in turn is exactly what materialize builds). A sequential chain's next task
+ * lacks nothing.
  */
 export function patchesToCatchUp(holds: readonly string[], upstream: readonly VerifiedCheckpoint[]): VerifiedCheckpoint[] | undefined {
   const own = holds[holds.length - 1];
@@ -284,6 +287,7 @@ export function patchesToCatchUp(holds: readonly string[], upstream: readonly Ve
   if (at === -1) return undefined;
   const ownFiles = new Set(upstream[at].record.patch.files);
   for (let i = prefix; i < at; i++) if (upstream[i].record.patch.files.some((f) => ownFiles.has(f))) return undefined;
+  if (needsMerge(upstream.slice(prefix))) return undefined;
   return upstream.filter((cp, i) => i >= prefix && i !== at && cp.record.patch.bytes > 0);
 }
 

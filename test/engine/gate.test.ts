@@ -128,25 +128,25 @@ describe("gate", () => {
 });
 
 describe("assertNoConflicts", () => {
-  const cp = (id: string, files: string[], outputs: string[] = []): VerifiedCheckpoint =>
+  const cp = (id: string, files: string[], outputs: [string, string][] = []): VerifiedCheckpoint =>
     ({
       dir: "",
       patchFile: "",
       recordSha256: "",
-      record: { task: { id }, patch: { files }, outputs: outputs.map((path) => ({ path, sha256: "", bytes: 0 })) },
+      record: { task: { id }, patch: { files }, outputs: outputs.map(([path, sha256]) => ({ path, sha256, bytes: 0 })) },
     }) as unknown as VerifiedCheckpoint;
 
-  it("lets parallel tasks change different paths", () => {
+  it("leaves changes to the same paths to the merge (materialize), also a file where the other has a folder", () => {
     expect(() => assertNoConflicts(plan, [cp("a", ["x/a.txt"]), cp("b", ["x/b.txt"])])).not.toThrow();
+    expect(() => assertNoConflicts(plan, [cp("a", ["same.txt"]), cp("b", ["same.txt"])])).not.toThrow();
+    expect(() => assertNoConflicts(plan, [cp("a", ["x"]), cp("b", ["x/y.txt"])])).not.toThrow();
   });
 
-  it("refuses two parallel tasks changing one file, or a file where the other has a folder", () => {
-    expect(() => assertNoConflicts(plan, [cp("a", ["same.txt"]), cp("b", ["same.txt"])])).toThrow(
-      'conflict: parallel tasks "a" and "b" of wave "W1" both change same.txt',
+  it("refuses two parallel tasks declaring one git-ignored output with different contents; the same bytes, or a tracked file, are no conflict", () => {
+    expect(() => assertNoConflicts(plan, [cp("a", [], [["build/out", "1"]]), cp("b", [], [["build/out", "2"]])])).toThrow(
+      'conflict: parallel tasks "a" and "b" of wave "W1" both declare the output build/out, with different contents, and it is not in the tree',
     );
-    expect(() => assertNoConflicts(plan, [cp("a", ["x"]), cp("b", ["x/y.txt"])])).toThrow(
-      'conflict: parallel tasks "a" and "b" of wave "W1" both change x (a file in "a", a folder in "b")',
-    );
-    expect(() => assertNoConflicts(plan, [cp("a", ["x/y.txt"]), cp("b", ["x"])])).toThrow('both change x (a folder in "a", a file in "b")');
+    expect(() => assertNoConflicts(plan, [cp("a", [], [["build/out", "1"]]), cp("b", [], [["build/out", "1"]])])).not.toThrow();
+    expect(() => assertNoConflicts(plan, [cp("a", ["out"], [["out", "1"]]), cp("b", ["out"], [["out", "2"]])])).not.toThrow();
   });
 });

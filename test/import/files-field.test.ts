@@ -20,7 +20,7 @@ describe("files: in a plan", () => {
     const r = checkPlan(plan("[a.txt, src/x.js]", "[b.txt, ./src/x.js]"), "p.yml");
     expect(r.diagnostics.hasErrors).toBe(false);
     expect(r.diagnostics.sorted().map((d) => `${d.line}:${d.col} ${d.rule} ${d.message}`)).toEqual([
-      '9:53 files-overlap tasks "I1-W1-1" and "I2-W1-1" of parallel wave "W1" both declare ./src/x.js; if both change it the next checkpoint fails with a conflict (move one to a later wave or make the wave sequential)',
+      '9:53 files-overlap tasks "I1-W1-1" and "I2-W1-1" of parallel wave "W1" both declare ./src/x.js; their changes to it are merged, and edits to the same lines of it would be a conflict (move one to a later wave or make the wave sequential)',
     ]);
   });
 

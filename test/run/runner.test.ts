@@ -78,7 +78,44 @@ describe("changes flow through the plan", () => {
     expectNoLeftovers(repo);
   });
 
-  it("stops on two parallel tasks changing one path: names both and the path, lands nothing, exits 1", async () => {
+  it("merges parallel edits to one file: different lines both land, an identical line lands once, every slot of the next waves starts from the merge", async () => {
+    const ten = `${Array.from({ length: 10 }, (_, i) => `line ${i + 1}`).join("\n")}\n`;
+    const repo = makeRepo({ "app.py": ten });
+    // every later task checks that its folder is exactly its materialized commit (a slot that caught up wrongly fails it)
+    const pristine = 'test -z "$(git status --porcelain --untracked-files=all)"';
+    const plan = writePlan(repo, [
+      {
+        id: "W1",
+        tasks: [
+          { id: "top", instance: "I1", run: "sed -i 's/^line 2$/two/' app.py && echo '.aider*' >> .gitignore" },
+          { id: "bottom", instance: "I2", run: "sed -i 's/^line 9$/nine/' app.py && echo '.aider*' >> .gitignore" },
+          { id: "aside", instance: "I3", run: "echo aside > aside.txt" },
+        ],
+      },
+      {
+        id: "W2",
+        tasks: [
+          { id: "seen1", instance: "I1", run: `${pristine} && grep -c '^two$' app.py > seen1.txt && grep -c '^nine$' app.py >> seen1.txt` },
+          { id: "seen2", instance: "I2", run: `${pristine} && sed -i 's/^line 4$/four/' app.py` },
+          { id: "seen3", instance: "I3", run: `${pristine} && sed -i 's/^line 7$/seven/' app.py` },
+        ],
+      },
+      { id: "W3", tasks: [{ id: "last", instance: "I2", run: `${pristine} && cat app.py .gitignore > last.txt` }] },
+    ]);
+    expectOk(await run(repo, plan, "--concurrency", "3"));
+    const merged = ten
+      .replace("line 2\n", "two\n")
+      .replace("line 9\n", "nine\n")
+      .replace("line 4\n", "four\n")
+      .replace("line 7\n", "seven\n");
+    expect(show(repo, "HEAD", "app.py")).toBe(merged.trimEnd());
+    expect(show(repo, "HEAD", ".gitignore")).toBe(".aider*");
+    expect(show(repo, "HEAD", "seen1.txt")).toBe("1\n1");
+    expect(show(repo, "HEAD", "last.txt")).toBe(`${merged}.aider*`);
+    expectNoLeftovers(repo);
+  });
+
+  it("stops on two parallel tasks changing the same line: names both, the path and the lines, lands nothing, exits 1", async () => {
     const repo = makeRepo({ "shared/x.txt": "base\n" });
     const before = snapshot(repo);
     const plan = writePlan(repo, [
@@ -95,7 +132,8 @@ describe("changes flow through the plan", () => {
     const r = await run(repo, plan);
     expect(r.code).toBe(1);
     expectNoStackTrace(r);
-    expect(r.stderr).toMatch(/conflict: parallel tasks "left" and "right" of wave "W1" both change shared\/x\.txt/);
+    expect(r.stderr).toMatch(/conflict: parallel tasks "left" and "right" of wave "W1" change shared\/x\.txt in ways that do not merge/);
+    expect(r.stderr).toContain('shared/x.txt: "left" line 1, "right" line 1');
     expect(r.stderr).toContain("nothing landed");
     expect(snapshot(repo)).toEqual(before);
     expect(startedInLastAttempt(repo)).not.toContain("after");

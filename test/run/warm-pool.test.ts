@@ -41,6 +41,19 @@ describe("patchesToCatchUp: what a slot lacks to be its next task's upstream tre
     expect(patchesToCatchUp(["a", "b2"], [cp("a", ["x"]), cp("b1", ["y", "same"]), cp("b2", ["same"])])).toBeUndefined();
     expect(patchesToCatchUp([], [cp("a", ["x"])])).toBeUndefined();
   });
+
+  it("siblings that change one file between them are merged, not applied in turn: left to a checkout of the merge", () => {
+    // parallel siblings cite the same upstream chain (engine/siblings.ts)
+    const sib = (id: string, files: string[]) => {
+      const c = cp(id, files);
+      (c.record as { upstream: unknown }).upstream = [{ task: "a", record: "r" }];
+      return c;
+    };
+    const disjoint = [cp("a", ["x"]), sib("b1", ["y"]), sib("b2", ["z"]), sib("b3", ["w"])];
+    expect(ids(patchesToCatchUp(["a", "b2"], disjoint))).toEqual(["b1", "b3"]);
+    const tangled = [cp("a", ["x"]), sib("b1", ["same"]), sib("b2", ["z"]), sib("b3", ["same"])];
+    expect(patchesToCatchUp(["a", "b2"], tangled)).toBeUndefined();
+  });
 });
 
 describe("the slot pool kept between runs", () => {

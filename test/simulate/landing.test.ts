@@ -11,7 +11,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { GitHubRecord } from "../../src/simulate/github-api/state.js";
-import { env, git, ROOT, requireBundles, simulateCli, tempDir } from "./helpers.js";
+import { env, git, localRunTree, ROOT, requireBundles, simulateCli, tempDir } from "./helpers.js";
 
 const plan = (land: string) => `version: 1
 name: Readme demo
@@ -239,5 +239,66 @@ waves:
     expect(gh.pulls).toEqual([]);
     expect(gh.statuses).toEqual({});
     expect(git(github, "for-each-ref")).toBe(before);
+  });
+});
+
+describe("parallel edits merge the way git merges them (issue 23): the same tree on GitHub and locally", () => {
+  const TEN = `${Array.from({ length: 10 }, (_, i) => `line ${i + 1}`).join("\n")}\n`;
+  const mergePlan = (second: string) => `version: 1
+name: Merge demo
+instances:
+  I1: { role: Router }
+  I2: { role: Deps }
+  I3: { role: Reader }
+waves:
+  - id: W1
+    tasks:
+      - { id: top, instance: I1, run: "sed -i 's/^line 2$/two/' app.py && echo '.aider*' >> .gitignore && echo bob >> names.list" }
+      - { id: bottom, instance: I2, run: "${second} && echo '.aider*' >> .gitignore && echo carol >> names.list" }
+  - id: W2
+    tasks:
+      - { id: read, instance: I3, run: "cp app.py seen.txt && cp .gitignore seen-ignore.txt" }
+`;
+
+  function mergeRepository(planText: string): { work: string; github: string } {
+    const { work } = repository(planText);
+    writeFileSync(join(work, "app.py"), TEN);
+    writeFileSync(join(work, "names.list"), "alice\n");
+    writeFileSync(join(work, ".gitattributes"), "*.list merge=union\n");
+    git(work, "add", "-A");
+    git(work, "commit", "-qm", "files the tasks edit");
+    const github = join(tempDir(), "github.git");
+    git(work, "clone", "-q", "--bare", work, github);
+    return { work, github };
+  }
+
+  it("different lines of one file both land, the same line added twice lands once, merge=union keeps both; local run and simulate land the same tree", async () => {
+    const { work, github } = mergeRepository(mergePlan("sed -i 's/^line 9$/nine/' app.py"));
+    const out = join(tempDir(), "out");
+    const r = await simulateCli(work, [".github/workflows/plan.yml", "--repo", github, "--out", out]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const merged = TEN.replace("line 2\n", "two\n").replace("line 9\n", "nine\n").trimEnd();
+    expect(git(github, "show", "main:app.py")).toBe(merged);
+    expect(git(github, "show", "main:.gitignore")).toBe(".aider*");
+    expect(git(github, "show", "main:names.list")).toBe("alice\nbob\ncarol");
+    // the downstream job saw the merged tree
+    expect(git(github, "show", "main:seen.txt")).toBe(merged);
+    expect(git(github, "show", "main:seen-ignore.txt")).toBe(".aider*");
+    // byte for byte: the same tree object as `waveplan run` lands from the same commit
+    expect(git(github, "rev-parse", "main^{tree}")).toBe(localRunTree({ work, plan: "plan.yml" }));
+  });
+
+  it("an overlapping edit fails naming both tasks, the file and the lines; nothing lands", async () => {
+    const { work, github } = mergeRepository(mergePlan("sed -i 's/^line 2$/TWO/' app.py"));
+    const main = git(github, "rev-parse", "main");
+    const out = join(tempDir(), "out");
+    const r = await simulateCli(work, [".github/workflows/plan.yml", "--repo", github, "--out", out]);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain(
+      'conflict: parallel tasks "top" and "bottom" of wave "W1" change app.py in ways that do not merge',
+    );
+    expect(r.stdout + r.stderr).toContain('app.py: "top" line 2, "bottom" line 2');
+    expect(git(github, "rev-parse", "main")).toBe(main);
+    expect(record(out).pushes).toEqual([]);
   });
 });
