@@ -189,6 +189,7 @@ function newPhase(heading: string, isPhase: boolean, at: Position): SkPhase {
       .replace(/\(priority:[^)]*\)/i, "")
       .replace(/\p{Extended_Pictographic}|\uFE0F|\u200D/gu, "")
       .replace(/\s+/g, " ")
+      .replace(/\s*\bMVP$/, "")
       .trim() || clean;
   const story = /user\s+stor(?:y|ies)\s+(\d+)/i.exec(clean)?.[1];
   const kind = story
@@ -206,7 +207,7 @@ function newPhase(heading: string, isPhase: boolean, at: Position): SkPhase {
 function titleOf(first: string, id: string): string {
   const text = first
     .replace(/\[(?:P|US\d+)\]/gi, "")
-    .replace(/\*\*|__/g, "")
+    .replace(/\*\*|__|`/g, "")
     .replace(/^[\s:.—–-]+/, "")
     .replace(/\s+/g, " ")
     .trim();
