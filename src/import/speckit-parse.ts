@@ -265,7 +265,8 @@ function addSectionDependencies(depLines: { index: number; text: string }[], tas
   const byId = new Map(tasks.map((t) => [t.id, t]));
   for (const { index, text: line } of depLines) {
     let offset = 0;
-    for (const text of line.split(";")) {
+    // `[needs T030/T031]` annotates a line; it is not one more step of its arrows
+    for (const text of line.replace(/\[[^\]]*\]/g, (m) => " ".repeat(m.length)).split(";")) {
       sectionClause(text, index, offset, tasks, byId);
       offset += text.length + 1;
     }

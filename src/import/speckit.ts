@@ -60,6 +60,9 @@ export function importSpecKit(opts: SpecKitOptions, report: Report): { plan: Imp
   const d = report.for(src.file);
   const where = (p: Position): Where => ({ ...p, file: src.file });
   const parsed = parseTasksMd(src.text, d);
+  // the feature's own documents are read, not changed: a story that names quickstart.md does not conflict with another
+  const documents = (f: string) => f.startsWith("specs/") || f.startsWith("contracts/") || ["tasks.md", ...src.context].includes(f);
+  for (const t of parsed.tasks) t.files = t.files.filter((f) => !documents(f));
   const work = (t: SkTask) => opts.all === true || !t.finished;
   const skipped = parsed.tasks.filter((t) => !work(t)).map((t) => t.id);
 
