@@ -7,6 +7,7 @@ import { basename, extname } from "node:path";
 import { type Diagnostic, DiagnosticList, formatDiagnostics, PlanError } from "../plan/diagnostics.js";
 import { checkPlan } from "../plan/load.js";
 import type { SourcePath } from "../plan/model.js";
+import { type BacklogSource, importBacklog } from "./backlog.js";
 import { buildPlan } from "./build.js";
 import { ImportError, Report } from "./diagnostics.js";
 import { emitPlan } from "./emit.js";
@@ -14,7 +15,9 @@ import { repairDoubleEncoding } from "./encoding.js";
 import { type GsdFile, importGsd } from "./gsd.js";
 import type { ImportedPlan, Where } from "./imported.js";
 import { parseMarkdown } from "./markdown.js";
+import { importSpecKit, type SpecKitGroup, type SpecKitSource } from "./speckit.js";
 import { importTaskMaster } from "./taskmaster.js";
+import { DEFAULT_MAX_PARALLEL } from "./workers.js";
 
 export interface ImportOptions {
   /** the markdown file's path, used in diagnostics */
@@ -91,10 +94,16 @@ function selfCheck(yaml: string, plan: ImportedPlan, d: DiagnosticList | Report,
   }
 }
 
-/** A plan people already have, read from disk by the caller. */
-export type PlanSource =
+/** A plan people already have, read from disk by the caller (src/import/read-source.ts). */
+export type PlanSource = (
   | { kind: "gsd"; folder: string; phase: string; plans: GsdFile[]; done: ReadonlySet<string> }
-  | { kind: "taskmaster"; file: string; text: string; currentTag?: string };
+  | { kind: "taskmaster"; file: string; text: string; currentTag?: string }
+  | SpecKitSource
+  | BacklogSource
+) & {
+  /** what reading the source noticed (two candidate files …), warned at the source's first line */
+  notices?: string[];
+};
 
 export interface SourceImportOptions {
   /** how the header names the source */
@@ -104,6 +113,10 @@ export interface SourceImportOptions {
   tag?: string;
   allowCheckpoints?: boolean;
   workers?: number;
+  /** spec-kit: what one task of the plan is */
+  group?: SpecKitGroup;
+  /** the most tasks one wave may hold (wider waves are split); default DEFAULT_MAX_PARALLEL */
+  maxParallel?: number;
 }
 
 export interface SourceImportResult {
@@ -113,48 +126,108 @@ export interface SourceImportResult {
   warnings: Diagnostic[];
   /** renders diagnostics with a caret excerpt from their own file */
   format(list: readonly Diagnostic[]): string;
-  /** ids of finished work left out (GSD plans with a SUMMARY, Task Master tasks done or cancelled) */
+  /** ids of finished work left out (GSD plans with a SUMMARY, Task Master tasks done or cancelled …) */
   skipped: string[];
 }
 
-/** GSD phase or Task Master graph → plan YAML. Throws ImportError with every located error. */
-export function importSource(src: PlanSource, opts: SourceImportOptions): SourceImportResult {
-  if (opts.workers !== undefined && (!Number.isInteger(opts.workers) || opts.workers < 1))
-    throw new RangeError(`--workers must be a whole number of at least 1, not ${opts.workers}`);
-  const texts = new Map(src.kind === "gsd" ? src.plans.map((p) => [p.path, p.text] as const) : [[src.file, src.text] as const]);
-  const report = new Report(texts);
+/** CRLF and lone CR line ends as LF: positions stay the same, prompts carry no `\r`. */
+const lf = (text: string) => text.replace(/\r\n?/g, "\n");
+
+function normalized(src: PlanSource): PlanSource {
+  switch (src.kind) {
+    case "gsd":
+      return { ...src, plans: src.plans.map((p) => ({ ...p, text: lf(p.text) })) };
+    case "taskmaster":
+    case "speckit":
+      return { ...src, text: lf(src.text) };
+    case "backlog": {
+      const files = (l: typeof src.tasks) => l.map((f) => ({ ...f, text: lf(f.text) }));
+      return {
+        ...src,
+        config: src.config && { ...src.config, text: lf(src.config.text) },
+        tasks: files(src.tasks),
+        completed: files(src.completed),
+        archived: files(src.archived),
+      };
+    }
+  }
+}
+
+function sourceTexts(src: PlanSource): Map<string, string> {
+  switch (src.kind) {
+    case "gsd":
+      return new Map(src.plans.map((p) => [p.path, p.text]));
+    case "taskmaster":
+    case "speckit":
+      return new Map([[src.file, src.text]]);
+    case "backlog":
+      return new Map([
+        ...(src.config ? [[src.config.path, src.config.text] as const] : []),
+        ...[...src.tasks, ...src.completed, ...src.archived].map((f) => [f.path, f.text] as const),
+      ]);
+  }
+}
+
+function firstFile(src: PlanSource): string {
+  switch (src.kind) {
+    case "gsd":
+      return src.plans[0]?.path ?? src.folder;
+    case "taskmaster":
+    case "speckit":
+      return src.file;
+    case "backlog":
+      return src.tasks[0]?.path ?? src.config?.path ?? src.folder;
+  }
+}
+
+const KIND_NAMES = { gsd: "GSD phase", taskmaster: "Task Master tasks", speckit: "spec-kit tasks", backlog: "Backlog.md tasks" };
+
+/** GSD phase, Task Master graph, spec-kit feature or Backlog.md folder → plan YAML. Throws ImportError with every located error. */
+export function importSource(given: PlanSource, opts: SourceImportOptions): SourceImportResult {
+  for (const [flag, n] of [
+    ["--workers", opts.workers],
+    ["--max-parallel", opts.maxParallel],
+  ] as const)
+    if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new RangeError(`${flag} must be a whole number of at least 1, not ${n}`);
+  const src = normalized(given);
+  const report = new Report(sourceTexts(src));
+  for (const notice of src.notices ?? []) report.for(firstFile(src)).warning("source", notice, { line: 1, col: 1 });
   const flags = [
     ...(opts.all ? ["--all"] : []),
     ...(opts.allowCheckpoints ? ["--allow-checkpoints"] : []),
     ...(opts.tag ? ["--tag", opts.tag] : []),
+    ...(opts.group ? ["--group", opts.group] : []),
     ...(opts.workers !== undefined ? ["--workers", String(opts.workers)] : []),
+    ...(opts.maxParallel !== undefined ? ["--max-parallel", String(opts.maxParallel)] : []),
   ];
-  const { plan, skipped } =
-    src.kind === "gsd"
-      ? importGsd(
-          {
-            phase: src.phase,
-            plans: src.plans,
-            done: src.done,
-            all: opts.all,
-            allowCheckpoints: opts.allowCheckpoints,
-            workers: opts.workers,
-          },
-          report,
-        )
-      : importTaskMaster(
-          { file: src.file, text: src.text, tag: opts.tag, currentTag: src.currentTag, all: opts.all, workers: opts.workers },
-          report,
-        );
+  const common = { all: opts.all, workers: opts.workers, maxParallel: opts.maxParallel ?? DEFAULT_MAX_PARALLEL };
+  let result: { plan: ImportedPlan; skipped: string[]; pendingElsewhere?: string };
+  switch (src.kind) {
+    case "gsd":
+      result = importGsd(
+        { ...common, phase: src.phase, plans: src.plans, done: src.done, allowCheckpoints: opts.allowCheckpoints },
+        report,
+      );
+      break;
+    case "taskmaster":
+      result = importTaskMaster({ ...common, file: src.file, text: src.text, tag: opts.tag, currentTag: src.currentTag }, report);
+      break;
+    case "speckit":
+      result = importSpecKit({ ...common, source: src, group: opts.group ?? "story" }, report);
+      break;
+    case "backlog":
+      result = importBacklog({ ...common, source: src }, report);
+      break;
+  }
+  const { plan, skipped } = result;
   if (!report.hasErrors && plan.waves.length === 0) {
-    const first = src.kind === "gsd" ? (src.plans[0]?.path ?? src.folder) : src.file;
     report
-      .for(first)
+      .for(firstFile(src))
       .error(
         "nothing-to-do",
         skipped.length
-          ? `every task is already done (${skipped.join(", ")}); nothing to import — pass --all to import finished work too`
-          : "no tasks found",
+          ? `every task is already done (${skipped.join(", ")}); nothing to import — pass --all to import finished work too${result.pendingElsewhere ?? ""}`
+          : `no tasks found${result.pendingElsewhere ?? ""}`,
         { line: 1, col: 1 },
       );
   }
@@ -162,8 +235,7 @@ export function importSource(src: PlanSource, opts: SourceImportOptions): Source
     const errors = report.sorted().filter((x) => x.severity === "error");
     throw new ImportError(errors, report.format(errors));
   }
-  const kind = src.kind === "gsd" ? "GSD phase" : "Task Master tasks";
-  const yaml = emitPlan(plan, { source: opts.source, output: opts.output, flags, kind });
+  const yaml = emitPlan(plan, { source: opts.source, output: opts.output, flags, kind: KIND_NAMES[src.kind] });
   selfCheck(yaml, plan, report, opts.output ?? "imported plan");
   return { yaml, plan, warnings: report.sorted(), format: (l) => report.format(l), skipped };
 }

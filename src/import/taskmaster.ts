@@ -4,10 +4,11 @@
  * dependency order; waves by dependency depth; `dependencies` → `needs`. Pure: the JSON comes in as text.
  */
 
+import type { DiagnosticList } from "../plan/diagnostics.js";
 import { type Report, waveNeeds } from "./diagnostics.js";
 import type { ImportedPlan, ImportedTask, ImportedWave, Where } from "./imported.js";
 import { type Path, parseLocated } from "./locate.js";
-import { assignWorkers, capitalize, widestWave } from "./workers.js";
+import { assignWorkers, capitalize, capWaves, widestWave } from "./workers.js";
 
 export interface TaskMasterOptions {
   file: string;
@@ -17,6 +18,8 @@ export interface TaskMasterOptions {
   currentTag?: string;
   all?: boolean;
   workers?: number;
+  /** the most tasks one wave may hold */
+  maxParallel: number;
 }
 
 interface TmTask {
@@ -28,6 +31,7 @@ interface TmTask {
   acceptanceCriteria?: string;
   priority: string;
   status: string;
+  statusAt: Where;
   dependencies: { ref: string; at: Where }[];
   subtasks: TmSub[];
   at: Where;
@@ -43,8 +47,14 @@ interface TmSub {
   deps: string[];
 }
 
-/** Statuses whose work is over: left out unless --all (Task Master's statuses: pending, done, in-progress, review, deferred, cancelled — src/constants/task-status.js of eyaltoledano/claude-task-master). */
-const FINISHED = new Set(["done", "cancelled"]);
+/**
+ * Task Master's statuses (src/constants/task-status.js of eyaltoledano/claude-task-master): pending,
+ * in-progress, done, review, deferred, cancelled, blocked. Work that is over — done, cancelled, or
+ * written and waiting for a human's review — is left out unless --all, and what needs it does not wait.
+ */
+const FINISHED = new Set(["done", "cancelled", "review"]);
+/** Work put off or stuck: left out unless --all, and so is everything that needs it. */
+const HELD = new Set(["deferred", "blocked"]);
 
 const str = (v: unknown): string | undefined =>
   typeof v === "string" && v.trim() ? v.trim() : typeof v === "number" ? String(v) : undefined;
@@ -52,7 +62,10 @@ const str = (v: unknown): string | undefined =>
 const idText = (v: unknown): string | undefined =>
   typeof v === "number" && Number.isFinite(v) ? String(v) : typeof v === "string" && /^\s*\d+(\.\d+)?\s*$/.test(v) ? v.trim() : undefined;
 
-export function importTaskMaster(opts: TaskMasterOptions, report: Report): { plan: ImportedPlan; skipped: string[]; tag?: string } {
+export function importTaskMaster(
+  opts: TaskMasterOptions,
+  report: Report,
+): { plan: ImportedPlan; skipped: string[]; tag?: string; pendingElsewhere?: string } {
   const d = report.for(opts.file);
   const top = { line: 1, col: 1, file: opts.file };
   const empty = { plan: { name: "", instances: [], needsAgent: true, waves: [] }, skipped: [] };
@@ -136,6 +149,7 @@ export function importTaskMaster(opts: TaskMasterOptions, report: Report): { pla
         : str(t.acceptanceCriteria),
       priority: (str(t.priority) ?? "medium").toLowerCase(),
       status: (str(t.status) ?? "pending").toLowerCase(),
+      statusAt: where([...path, t.status === undefined ? "id" : "status"]),
       dependencies,
       subtasks: readSubtasks(id, t.subtasks),
       at: where([...path, "id"], true),
@@ -145,7 +159,8 @@ export function importTaskMaster(opts: TaskMasterOptions, report: Report): { pla
   });
 
   const skipped = opts.all ? [] : tasks.filter((t) => FINISHED.has(t.status)).map((t) => t.id);
-  const kept = tasks.filter((t) => !skipped.includes(t.id));
+  const held = heldBack(tasks, opts.all === true, d);
+  const kept = tasks.filter((t) => !skipped.includes(t.id) && !held.has(t.id));
   const byId = new Map(kept.map((t) => [t.id, t]));
   const edges = new Map<string, { id: string; at: Where }[]>();
   for (const t of kept) {
@@ -157,6 +172,8 @@ export function importTaskMaster(opts: TaskMasterOptions, report: Report): { pla
       if (parent === t.id) d.error("cycle", `task ${t.id} depends on itself`, dep.at);
       else if (byId.has(parent)) {
         if (!needs.some((n) => n.id === parent)) needs.push({ id: parent, at: dep.at });
+      } else if (held.has(parent)) {
+        // left out with it (heldBack said so)
       } else if (!seen.has(parent))
         d.error(
           "taskmaster-dependency",
@@ -177,7 +194,7 @@ export function importTaskMaster(opts: TaskMasterOptions, report: Report): { pla
   const taskIdOf = (id: string) => `task-${id}`;
   const kinds = new Map<ImportedTask, string>();
   const numbers = [...new Set(kept.map((t) => waveOf.get(t.id) ?? 1))].sort((a, b) => a - b);
-  const waves: ImportedWave[] = numbers.map((n) => {
+  const byDepth: ImportedWave[] = numbers.map((n) => {
     const ts = kept
       .filter((t) => (waveOf.get(t.id) ?? 1) === n)
       .map((t) => {
@@ -204,6 +221,7 @@ export function importTaskMaster(opts: TaskMasterOptions, report: Report): { pla
       at: ts[0].at,
     };
   });
+  const waves = capWaves(byDepth, opts.maxParallel, report, opts.file);
   const instances = assignWorkers(
     waves,
     kinds,
@@ -213,7 +231,46 @@ export function importTaskMaster(opts: TaskMasterOptions, report: Report): { pla
     top,
   );
   const name = tag ? `Task Master tasks (tag ${tag})` : "Task Master tasks";
-  return { plan: { name, instances, needsAgent: true, waves }, skipped, tag };
+  return { plan: { name, instances, needsAgent: true, waves }, skipped, tag, pendingElsewhere: pendingInOtherTags(obj, tag) };
+}
+
+/** Deferred and blocked tasks, and every task that needs one of them (it cannot start without it), with a warning each. */
+function heldBack(tasks: readonly TmTask[], all: boolean, d: DiagnosticList): Set<string> {
+  const held = new Set<string>();
+  if (all) return held;
+  for (const t of tasks)
+    if (HELD.has(t.status)) {
+      held.add(t.id);
+      d.warning("taskmaster-status", `task ${t.id} is ${t.status}: not imported (--all imports it)`, t.statusAt);
+    }
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const t of tasks) {
+      if (held.has(t.id) || FINISHED.has(t.status)) continue;
+      const dep = t.dependencies.find((x) => held.has(x.ref.split(".")[0]));
+      if (!dep) continue;
+      held.add(t.id);
+      grew = true;
+      d.warning("taskmaster-status", `task ${t.id} needs task ${dep.ref.split(".")[0]}, which is not imported; it is left out too`, dep.at);
+    }
+  }
+  return held;
+}
+
+/** " — tag "x" has N pending tasks (--tag x)" for the other tags of a tagged file, for the nothing-to-do message. */
+function pendingInOtherTags(obj: Record<string, unknown>, tag: string | undefined): string {
+  if (tag === undefined) return "";
+  const other = Object.entries(obj).flatMap(([name, v]) => {
+    const list = name !== tag && v && typeof v === "object" ? (v as { tasks?: unknown }).tasks : undefined;
+    if (!Array.isArray(list)) return [];
+    const n = list.filter((t) => {
+      const status = (str((t as { status?: unknown })?.status) ?? "pending").toLowerCase();
+      return !FINISHED.has(status) && !HELD.has(status);
+    }).length;
+    return n ? [`tag "${name}" has ${n} pending task${n === 1 ? "" : "s"} (--tag ${name})`] : [];
+  });
+  return other.length ? `; ${other.join(", ")}` : "";
 }
 
 function readSubtasks(parent: string, value: unknown): TmSub[] {

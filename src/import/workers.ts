@@ -3,6 +3,7 @@
  * role taken from what the source says about its tasks (GSD `type`, Task Master `priority`), so
  * `stats`, the matrix job names and the summary still say who did what.
  */
+import type { Report } from "./diagnostics.js";
 import type { ImportedInstance, ImportedWave, Where } from "./imported.js";
 
 /** A task waiting for a worker, with the kind of work the source gives it. */
@@ -67,4 +68,50 @@ export function assignWorkers(
 /** "high-priority engineer" → "High-Priority Engineer"; words already capitalised stay. */
 export function capitalize(text: string): string {
   return text.replace(/(^|[\s-])([a-z])/g, (_, sep: string, c: string) => sep + c.toUpperCase());
+}
+
+/**
+ * The most tasks one imported wave holds by default: every task of a wave starts at once (an agent
+ * each), so a 124-task graph whose first wave has 28 tasks would start 28 agents together.
+ */
+export const DEFAULT_MAX_PARALLEL = 8;
+
+/**
+ * Splits each wave of more than `max` tasks into consecutive waves (`W3`, `W3b`, `W3c` …) of at most
+ * `max`, in the source's order. The tasks of one wave are independent, so any split keeps every
+ * dependency satisfied; `split` is told about each wave that was split.
+ */
+export function splitWideWaves(waves: ImportedWave[], max: number, split: (wave: ImportedWave, parts: string[]) => void): ImportedWave[] {
+  return waves.flatMap((w) => {
+    if (w.tasks.length <= max) return [w];
+    const parts: ImportedWave[] = [];
+    for (let i = 0; i < w.tasks.length; i += max) {
+      const n = parts.length;
+      const tasks = w.tasks.slice(i, i + max);
+      parts.push({
+        ...w,
+        id: n === 0 ? w.id : `${w.id}${String.fromCharCode(97 + (n % 26))}${n >= 26 ? Math.floor(n / 26) : ""}`,
+        name: `${w.name} (part ${n + 1} of ${Math.ceil(w.tasks.length / max)})`,
+        tasks,
+        at: tasks[0].at,
+      });
+    }
+    split(
+      w,
+      parts.map((p) => p.id),
+    );
+    return parts;
+  });
+}
+
+/** splitWideWaves with a warning at each wave it splits. */
+export function capWaves(waves: ImportedWave[], max: number, report: Report, fallbackFile: string): ImportedWave[] {
+  return splitWideWaves(waves, max, (w, parts) =>
+    report.warning(
+      "max-parallel",
+      `wave ${w.id} has ${w.tasks.length} tasks that could all start at once; it is split into waves ${parts.join(", ")} of at most ${max}, so no more than ${max} agents run together (--max-parallel N changes the cap)`,
+      w.at,
+      fallbackFile,
+    ),
+  );
 }

@@ -57,7 +57,16 @@ export const RULES = {
   "taskmaster-tag": "the chosen tag (--tag, else the current tag in .taskmaster/state.json, else master) exists in a tagged file",
   "taskmaster-dependency":
     "a task's dependencies name existing tasks (a subtask reference waits for its whole parent task, with a warning)",
-  "nothing-to-do": "the source has work left to import (finished GSD plans and Task Master tasks are left out unless --all)",
+  "taskmaster-status": "warning: a deferred or blocked Task Master task is not imported (unless --all), nor is what needs it",
+  speckit:
+    "warning: a spec-kit task is a checkbox line with a T-id, each id once; user stories that name the same file run one after the other",
+  "speckit-dependency": "warning: a spec-kit dependency (depends on T002, T008 blocks T009) names a task of the file listed before it",
+  backlog: "a Backlog.md task file has readable frontmatter with an id, and a status of config.yml",
+  "backlog-dependency": "warning: a Backlog.md task's dependencies name tasks of the backlog (ignoring case)",
+  source: "warning: the path given to import stands for one plan (a project folder with two Task Master files is read as Task Master does)",
+  "max-parallel": "warning: an imported wave holds at most --max-parallel tasks (default 8); a wider one is split into consecutive waves",
+  "nothing-to-do":
+    "the source has work left to import (finished GSD plans, Task Master, spec-kit and Backlog.md tasks are left out unless --all)",
   // simulate
   workflow: "the workflow file given to simulate is one GitHub's workflow parser accepts",
 } as const;

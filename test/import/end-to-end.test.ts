@@ -2,8 +2,8 @@
  * Issue 16's full path for each source: `waveplan import` → `compile` → `simulate` (the compiled
  * workflow run offline under GitHub's rules, the bundled action in every job) → one landed commit
  * whose tree is the one `waveplan run` lands locally; prompt tasks run by a stand-in agent on PATH.
- * Then a real GSD phase and a real Task Master graph (../shared/real-plans, when present) run to one
- * landed commit with `waveplan run`.
+ * Then a real GSD phase, Task Master graph, spec-kit feature and Backlog.md folder (../shared/real-plans,
+ * when present) run to one landed commit with `waveplan run`.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
@@ -78,6 +78,21 @@ const cases = [
       "src/shopping.js": "export const merge = (lists) => lists.flat();\n",
     },
   },
+  {
+    // no `write` lines in spec-kit task lines: the stand-in leaves one file per task
+    name: "speckit",
+    source: join(ROOT, "test/fixtures/speckit/specs/004-notes-sync"),
+    files: { "agent-work/US2.txt": "", "agent-work/phase-6.txt": "" },
+  },
+  {
+    name: "backlog",
+    source: join(ROOT, "test/fixtures/backlog/backlog"),
+    files: {
+      "src/scale.js": "export const scale = (q, n) => q * n;\n",
+      "src/shopping.js": "export const merge = (lists) => lists.flat();\n",
+      "src/print.js": "export const print = (r) => r.title;\n",
+    },
+  },
 ];
 
 describe.skipIf(!built)("import → compile → simulate → one landed commit", () => {
@@ -92,7 +107,9 @@ describe.skipIf(!built)("import → compile → simulate → one landed commit",
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const landed = git(bare, "rev-parse", "main");
     expect(git(bare, "rev-parse", `${landed}^`)).toBe(before);
-    for (const [path, text] of Object.entries(files)) expect(git(bare, "show", `${landed}:${path}`)).toBe(text.trimEnd());
+    for (const [path, text] of Object.entries(files))
+      if (text) expect(git(bare, "show", `${landed}:${path}`)).toBe(text.trimEnd());
+      else expect(git(bare, "cat-file", "-t", `${landed}:${path}`)).toBe("blob");
     expect(git(bare, "rev-parse", `${landed}^{tree}`)).toBe(localRunTree({ work, plan: "plan.yml" }, { PATH }));
   });
 });
@@ -101,6 +118,8 @@ const REAL = join(ROOT, "../shared/real-plans");
 const realCases = [
   { name: "real-gsd", source: join(REAL, "gsd/FReptar0__centik/26-auth-wiring-login") },
   { name: "real-taskmaster", source: join(REAL, "taskmaster/11RothMony__kyc/tasks.json") },
+  { name: "real-speckit", source: join(REAL, "speckit/Wnt__greenhouse-solar-heater/specs/022-relay-toggle-ui") },
+  { name: "real-backlog", source: join(REAL, "backlog/evanstern__script-world/backlog") },
 ].filter((c) => existsSync(c.source));
 
 describe.skipIf(!built || realCases.length === 0)("real plans run to one landed commit (skipped without ../shared/real-plans)", () => {

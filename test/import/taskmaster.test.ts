@@ -107,7 +107,7 @@ describe("waveplan import <tasks.json>", () => {
     expect(r.err).toContain("untagged/tasks.json:1:1: warning: this tasks.json has no tags; --tag x is ignored");
     const md = await waveplan("import", join(ROOT, "test/fixtures/markdown/small-plan.md"), "--tag", "x");
     expect(md.code).toBe(2);
-    expect(md.err).toMatch(/--tag applies to GSD phases and Task Master files/);
+    expect(md.err).toMatch(/--tag applies to GSD, Task Master, spec-kit and Backlog.md sources/);
   });
 
   it("cycles and dangling ids are errors at the dependency, with a caret", async () => {

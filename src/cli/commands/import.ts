@@ -1,11 +1,11 @@
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { ImportError } from "../../import/diagnostics.js";
-import { gsdPlanId } from "../../import/gsd.js";
 import { ImportBugError, importMarkdown, importSource, type PlanSource } from "../../import/index.js";
-import { DiagnosticList, formatDiagnostics, PlanError } from "../../plan/diagnostics.js";
-import { decodeUtf8, MAX_PLAN_BYTES } from "../../plan/load.js";
+import { posixPath, readPlanSource, readSourceText } from "../../import/read-source.js";
+import { SPEC_KIT_GROUPS, type SpecKitGroup } from "../../import/speckit.js";
+import { formatDiagnostics } from "../../plan/diagnostics.js";
 import { CliError, UsageError } from "../errors.js";
 
 interface ImportOpts {
@@ -15,33 +15,45 @@ interface ImportOpts {
   all?: boolean;
   allowCheckpoints?: boolean;
   workers?: string;
+  group?: string;
+  maxParallel?: string;
 }
 
 export function registerImport(program: Command): void {
   program
     .command("import")
     .description(
-      "turn a plan you already have into a plan YAML: a markdown parallel plan, a GSD phase folder (or one of its *-PLAN.md), or a Task Master tasks.json",
+      "turn a plan you already have into a plan YAML: a markdown parallel plan, a GSD phase folder (or one of its *-PLAN.md), a Task Master tasks.json, a spec-kit feature folder (or its tasks.md) or a Backlog.md folder",
     )
-    .argument("<source>", "markdown plan, GSD phase folder or *-PLAN.md, or Task Master tasks.json")
+    .argument(
+      "<source>",
+      "markdown plan, GSD phase folder or *-PLAN.md, Task Master tasks.json, spec-kit specs/NNN-feature, Backlog.md backlog/",
+    )
     .option("-o, --output <file>", "write the plan here instead of printing it")
     .option("--check", "exit 1 if the file given with -o is not what import would write")
-    .option("--all", "also import finished work (GSD plans with a SUMMARY, Task Master tasks done or cancelled)")
+    .option("--all", "also import finished work (GSD plans with a SUMMARY; Task Master, spec-kit and Backlog.md tasks that are done)")
     .option("--tag <name>", "Task Master: the tag to import (default: currentTag of .taskmaster/state.json, else master)")
     .option("--allow-checkpoints", "GSD: import plans with `autonomous: false` (they wait for a human) anyway")
-    .option("--workers <n>", "GSD / Task Master: how many workers share the tasks (default: the widest wave)")
+    .option("--workers <n>", "GSD / Task Master / spec-kit / Backlog.md: how many workers share the tasks (default: the widest wave)")
+    .option("--group <unit>", "spec-kit: what one plan task is: story (default), batch or task — see docs/import.md")
+    .option("--max-parallel <n>", "GSD / Task Master / spec-kit / Backlog.md: most tasks in one wave; wider waves are split (default 8)")
     .addHelpText(
       "after",
       "\nWarnings (things that will not work as written) go to stderr as file:line:col.\nSee docs/import.md for the shapes understood.",
     )
     .action((file: string, opts: ImportOpts) => {
       if (opts.check && !opts.output) throw new UsageError("--check compares with a file: give it with -o <plan.yml>");
-      const workers = opts.workers === undefined ? undefined : Number(opts.workers);
-      if (workers !== undefined && (!Number.isInteger(workers) || workers < 1))
-        throw new UsageError(`--workers takes a whole number of at least 1, not "${opts.workers}"`);
+      const workers = count("--workers", opts.workers);
+      const maxParallel = count("--max-parallel", opts.maxParallel);
+      if (opts.group !== undefined && !SPEC_KIT_GROUPS.includes(opts.group as SpecKitGroup))
+        throw new UsageError(`--group takes ${SPEC_KIT_GROUPS.join(", ")}, not "${opts.group}"`);
       const planSource = readPlanSource(file);
       if (planSource) {
-        importOther(file, planSource, { ...opts, workers });
+        if (opts.group !== undefined && planSource.kind !== "speckit")
+          throw new UsageError(
+            `--group applies to spec-kit tasks; ${file} is read as ${planSource.kind === "gsd" ? "a GSD phase" : planSource.kind === "backlog" ? "a Backlog.md folder" : "Task Master tasks"}`,
+          );
+        importOther(file, planSource, { ...opts, workers, maxParallel, group: opts.group as SpecKitGroup | undefined });
         return;
       }
       for (const [flag, set] of [
@@ -49,9 +61,11 @@ export function registerImport(program: Command): void {
         ["--all", opts.all],
         ["--allow-checkpoints", opts.allowCheckpoints],
         ["--workers", opts.workers],
+        ["--group", opts.group],
+        ["--max-parallel", opts.maxParallel],
       ] as const)
         if (set !== undefined)
-          throw new UsageError(`${flag} applies to GSD phases and Task Master files; ${file} is read as a markdown plan`);
+          throw new UsageError(`${flag} applies to GSD, Task Master, spec-kit and Backlog.md sources; ${file} is read as a markdown plan`);
       const text = readSourceText(file);
       const source = opts.output ? posixRelative(dirname(resolve(opts.output)), resolve(file)) : posixPath(file);
       let result: ReturnType<typeof importMarkdown>;
@@ -68,57 +82,19 @@ export function registerImport(program: Command): void {
     });
 }
 
-/** GSD or Task Master, told by the path; undefined for a markdown plan. */
-function readPlanSource(path: string): PlanSource | undefined {
-  const st = statSync(path);
-  if (st.isDirectory() || gsdPlanId(basename(path)) !== undefined) {
-    const folder = st.isDirectory() ? path : dirname(path);
-    const names = readdirSync(folder).sort();
-    const plans = names.filter((n) => gsdPlanId(n) !== undefined);
-    // a project folder (or its .taskmaster) stands for its Task Master graph
-    const tasksJson = st.isDirectory()
-      ? ["tasks/tasks.json", ".taskmaster/tasks/tasks.json", "tasks.json"].map((f) => join(path, f)).find((f) => existsSync(f))
-      : undefined;
-    if (!plans.length && tasksJson) return readPlanSource(tasksJson);
-    if (!plans.length)
-      throw new CliError(
-        `${path} is a folder without GSD plans (NN-MM-PLAN.md); give a phase folder like .planning/phases/01-name, a Task Master tasks.json or a markdown plan`,
-      );
-    const done = new Set(names.map((n) => /^(\d+(?:\.\d+)?-\d+(?:\.\d+)?)-SUMMARY\.md$/.exec(n)?.[1]).filter((x): x is string => !!x));
-    return {
-      kind: "gsd",
-      folder,
-      phase: basename(resolve(folder)),
-      plans: plans.map((name) => ({ name, path: posixPath(join(folder, name)), text: readSourceText(join(folder, name)) })),
-      done,
-    };
-  }
-  if (extname(path).toLowerCase() === ".json") {
-    return { kind: "taskmaster", file: posixPath(path), text: readSourceText(path), currentTag: currentTag(path) };
-  }
-  return undefined;
+/** A flag that counts something: a whole number of at least 1. */
+function count(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} takes a whole number of at least 1, not "${value}"`);
+  return n;
 }
 
-/** Task Master keeps the tag in use in .taskmaster/state.json, next to the tasks/ folder. */
-function currentTag(tasksJson: string): string | undefined {
-  const dir = dirname(resolve(tasksJson));
-  for (const state of [
-    join(dir, "..", "state.json"),
-    join(dir, ".taskmaster", "state.json"),
-    join(dir, "..", ".taskmaster", "state.json"),
-  ]) {
-    if (!existsSync(state)) continue;
-    try {
-      const tag = (JSON.parse(readFileSync(state, "utf8")) as { currentTag?: unknown }).currentTag;
-      if (typeof tag === "string" && tag) return tag;
-    } catch {
-      // a broken state file only loses the default; --tag still works
-    }
-  }
-  return undefined;
-}
-
-function importOther(file: string, src: PlanSource, opts: Omit<ImportOpts, "workers"> & { workers?: number }): void {
+function importOther(
+  file: string,
+  src: PlanSource,
+  opts: Omit<ImportOpts, "workers" | "maxParallel" | "group"> & { workers?: number; maxParallel?: number; group?: SpecKitGroup },
+): void {
   const source = opts.output ? posixRelative(dirname(resolve(opts.output)), resolve(file)) : posixPath(file);
   let result: ReturnType<typeof importSource>;
   try {
@@ -129,6 +105,8 @@ function importOther(file: string, src: PlanSource, opts: Omit<ImportOpts, "work
       tag: opts.tag,
       allowCheckpoints: opts.allowCheckpoints,
       workers: opts.workers,
+      group: opts.group,
+      maxParallel: opts.maxParallel,
     });
   } catch (e) {
     if (e instanceof ImportError) {
@@ -161,18 +139,6 @@ function writeResult(opts: { output?: string; check?: boolean }, yaml: string, f
   process.stdout.write(`wrote ${opts.output} from ${file}: ${summary}\n`);
 }
 
-function readSourceText(file: string): string {
-  const size = statSync(file).size;
-  const d = new DiagnosticList(file);
-  if (size > MAX_PLAN_BYTES) {
-    d.error("file-too-large", `source is ${size} bytes; plans larger than ${MAX_PLAN_BYTES} bytes are refused`, { line: 1, col: 1 });
-    throw new PlanError(d.sorted());
-  }
-  const text = decodeUtf8(readFileSync(file), d);
-  if (text === undefined) throw new PlanError(d.sorted());
-  return text;
-}
-
 function checkCurrent(output: string, expected: string, file: string): void {
   let actual: string;
   try {
@@ -190,10 +156,6 @@ function checkCurrent(output: string, expected: string, file: string): void {
   throw new CliError(
     `${output} is out of date with ${file} (first difference at line ${line + 1}: expected ${JSON.stringify(b[line] ?? "<end of file>")}, found ${JSON.stringify(a[line] ?? "<end of file>")}); run \`waveplan import ${file} -o ${output}\` to update it`,
   );
-}
-
-function posixPath(p: string): string {
-  return p.split(sep).join("/");
 }
 
 function posixRelative(from: string, to: string): string {
