@@ -18,6 +18,7 @@ import { TreeCache } from "../engine/materialize.js";
 import { InterruptedError, runTask, type TaskOutcome } from "../engine/task.js";
 import { WaveplanError } from "../errors.js";
 import { git, headCommit, repoRoot, useShellPool } from "../git/git.js";
+import { redoRule, unknownRedoTasks } from "../graph/redo.js";
 import { upstreamOf } from "../graph/upstream.js";
 import { planHash } from "../plan/hash.js";
 import { type LoadedPlan, loadPlanFile } from "../plan/load.js";
@@ -33,6 +34,9 @@ export class RunError extends WaveplanError {
   override readonly name = "RunError";
 }
 
+/** A `--redo` naming no task of the plan (or none this run selects): a usage error. */
+export class RedoError extends RunError {}
+
 /** A task's step failed in waveplan's hands (not the task's own exit): the run ends naming the task. */
 class TaskError extends Error {}
 
@@ -44,6 +48,8 @@ export interface RunOptions {
   resume?: boolean | string;
   wave?: string;
   only?: string;
+  /** tasks to run again (with everything downstream) although their checkpoints verify; needs `resume` */
+  redo?: string[];
   branch?: string;
   /** base the run on a snapshot of the uncommitted working tree; only the plan's change lands */
   allowDirty?: boolean;
@@ -131,10 +137,16 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   const { plan } = loaded;
   const planFile = relative(repo, resolve(opts.cwd, opts.planFile));
   // `--resume` with nothing to resume (first use in a script, or a kill before the run was recorded) starts afresh
+  const tasks = selectTasks(plan, opts);
+  checkRedo(plan, tasks, opts.redo ?? []);
   const earlier = opts.resume ? await findRun(layout, plan, planFile, opts.resume) : undefined;
   const run = earlier ?? (await newRun(layout, repo, plan, planFile, opts.branch, opts.allowDirty));
   if (opts.branch) run.targetBranch = opts.branch;
   run.status = "running";
+  // Kept in run.json until each has run again: an attempt stopped before that would otherwise
+  // leave the old, verifying checkpoint to be reused by the next --resume.
+  if (opts.redo?.length) run.redo = [...new Set([...(run.redo ?? []), ...opts.redo])];
+  const redo = redoRule(plan, run.redo ?? []);
   await layout.saveRun(run);
 
   const ctx = runContext(plan, run, layout, interrupt);
@@ -143,7 +155,6 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   const pool = new SlotPool(repo, layout.runGitDir, layout.slots);
 
   const started = Date.now();
-  const tasks = selectTasks(plan, opts);
   const emit: EventSink = (e) => {
     appendFileSync(layout.events(run.runId), `${JSON.stringify({ time: new Date().toISOString(), ...e })}\n`);
     opts.onEvent(e);
@@ -172,9 +183,18 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
       if (waveTasks.length === 0) continue;
       const waveStart = Date.now();
       emit({ type: "wave-start", wave: wave.id, name: wave.name, index: wave.index, mode: wave.mode, tasks: waveTasks.map((t) => t.id) });
-      const todo = await toRun(ctx, wave, waveTasks, emit, skipped);
+      const todo = await toRun(ctx, wave, waveTasks, emit, skipped, redo);
       const limit = wave.mode === "sequential" ? 1 : Math.max(1, opts.concurrency ?? todo.length);
-      const waveOutcomes = await runBounded(todo, limit, interrupt, (t) => runInSlot(ctx, pool, t, wave, emit));
+      const waveOutcomes = await runBounded(todo, limit, interrupt, async (t) => {
+        const outcome = await runInSlot(ctx, pool, t, wave, emit);
+        if (run.redo?.includes(t.id)) {
+          // its new checkpoint replaced the old one: the redo is done, whatever the outcome
+          run.redo = run.redo.filter((id) => id !== t.id);
+          if (run.redo.length === 0) run.redo = undefined;
+          await layout.saveRun(run);
+        }
+        return outcome;
+      });
       outcomes.push(...waveOutcomes.filter(Boolean));
       if (interrupt.aborted) break;
       const failed = waveOutcomes.filter((o) => o.status === "failure");
@@ -316,12 +336,22 @@ function runContext(plan: Plan, run: RunInfo, layout: Layout, interrupt: AbortSi
   };
 }
 
-/** The wave's tasks that must run; those whose checkpoint still verifies are reused (`--resume`). */
-async function toRun(ctx: RunContext, wave: Wave, waveTasks: Task[], emit: EventSink, skipped: Task[]): Promise<Task[]> {
+/**
+ * The wave's tasks that must run; those whose checkpoint still verifies are reused (`--resume`),
+ * unless `redo` says to run them again.
+ */
+async function toRun(
+  ctx: RunContext,
+  wave: Wave,
+  waveTasks: Task[],
+  emit: EventSink,
+  skipped: Task[],
+  redo: (t: Task) => boolean,
+): Promise<Task[]> {
   const todo: Task[] = [];
   for (const t of waveTasks) {
     // In a chain, a task after one that must re-run has to re-run too: its upstream changed.
-    if (todo.length === 0 || wave.mode === "parallel") {
+    if ((todo.length === 0 || wave.mode === "parallel") && !redo(t)) {
       if ((await reuseCheckpoint(ctx, t)).reused) {
         skipped.push(t);
         emit({
@@ -354,6 +384,17 @@ async function landRun(repo: string, plan: Plan, run: RunInfo, ctx: RunContext, 
   run.landedCommit = landedCommit;
   emit({ type: "land", commit: landedCommit, branch });
   return landedCommit;
+}
+
+/** `--redo` names tasks of the plan that this run selects (`--wave`/`--only` may leave some out). */
+function checkRedo(plan: Plan, selected: Task[], redo: string[]): void {
+  const unknown = unknownRedoTasks(plan, redo);
+  if (unknown.length) throw new RedoError(unknown.join("\n"));
+  const outside = redo.filter((id) => !selected.some((t) => t.id === id));
+  if (outside.length)
+    throw new RedoError(
+      `--redo ${outside.join(", ")}: not among the tasks this run selects (--wave/--only leave ${outside.length === 1 ? "it" : "them"} out)`,
+    );
 }
 
 /** The run to resume: the one named, else the latest of this plan (undefined when there is none). */
