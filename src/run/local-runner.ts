@@ -6,11 +6,13 @@
  * stop the running tasks and record the run as interrupted.
  */
 import { appendFileSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { LocalCheckpointStore } from "../checkpoint/local-store.js";
+import { type CheckpointRecord, RECORD_FILE } from "../checkpoint/record.js";
 import { SecretGuardStore } from "../checkpoint/secret-guard.js";
 import { CheckpointError, type VerifiedCheckpoint } from "../checkpoint/verify.js";
+import { type RunBudget, runBudgetRefusal, spentBy } from "../engine/budget.js";
 import type { RunContext } from "../engine/context.js";
 import { inheritedEnv, namedSecrets } from "../engine/env.js";
 import { assertNoConflicts, GateError, reuseCheckpoint, verifyChain } from "../engine/gate.js";
@@ -50,6 +52,8 @@ export interface RunOptions {
   only?: string;
   /** tasks to run again (with everything downstream) although their checkpoints verify; needs `resume` */
   redo?: string[];
+  /** `--run-budget-usd`: overrides the plan's agent.budget.run-usd */
+  runBudgetUsd?: number;
   branch?: string;
   /** base the run on a snapshot of the uncommitted working tree; only the plan's change lands */
   allowDirty?: boolean;
@@ -172,6 +176,11 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   const outcomes: TaskOutcome[] = [];
   const skipped: Task[] = [];
   let error: string | undefined;
+  const budget = runBudget(plan, opts.runBudgetUsd);
+  // what the run's checkpoints cost so far, by task: those of earlier attempts too (a resumed run's
+  // budget covers the whole run), replaced as tasks finish
+  const spent = budget ? await recordsOf(layout, run.runId) : new Map<string, CheckpointRecord>();
+  let overBudget: string | undefined;
 
   let interrupted: string | undefined;
   try {
@@ -186,7 +195,11 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
       const todo = await toRun(ctx, wave, waveTasks, emit, skipped, redo);
       const limit = wave.mode === "sequential" ? 1 : Math.max(1, opts.concurrency ?? todo.length);
       const waveOutcomes = await runBounded(todo, limit, interrupt, async (t) => {
+        // checked as each task is about to start: a later one of a bounded wave sees its siblings' cost
+        overBudget ??= runBudgetRefusal(t.id, budget, spentBy(spent.values()));
+        if (overBudget) return undefined;
         const outcome = await runInSlot(ctx, pool, t, wave, emit);
+        spent.set(t.id, outcome.record);
         if (run.redo?.includes(t.id)) {
           // its new checkpoint replaced the old one: the redo is done, whatever the outcome
           run.redo = run.redo.filter((id) => id !== t.id);
@@ -195,18 +208,23 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
         }
         return outcome;
       });
-      outcomes.push(...waveOutcomes.filter(Boolean));
+      const finished = waveOutcomes.filter((o): o is TaskOutcome => o !== undefined);
+      outcomes.push(...finished);
       if (interrupt.aborted) break;
-      const failed = waveOutcomes.filter((o) => o.status === "failure");
-      if (failed.length === 0) {
+      const failed = finished.filter((o) => o.status === "failure");
+      if (failed.length === 0 && !overBudget) {
         // the next wave's gate would find a conflict anyway; finding it here names the wave that made it
         await verifyWave(ctx, waveTasks);
       }
-      emit({ type: "wave-end", wave: wave.id, status: failed.length ? "failure" : "success", durationMs: Date.now() - waveStart });
-      if (failed.length) {
-        error = failed
-          .map((o) => `task "${o.task.id}" (${o.task.instance}) failed: ${o.error}; log: ${relative(opts.cwd, o.logFile) || o.logFile}`)
-          .join("\n");
+      const waveFailed = failed.length > 0 || overBudget !== undefined;
+      emit({ type: "wave-end", wave: wave.id, status: waveFailed ? "failure" : "success", durationMs: Date.now() - waveStart });
+      if (waveFailed) {
+        error = [
+          ...failed.map(
+            (o) => `task "${o.task.id}" (${o.task.instance}) failed: ${o.error}; log: ${relative(opts.cwd, o.logFile) || o.logFile}`,
+          ),
+          ...(overBudget ? [overBudget] : []),
+        ].join("\n");
         break;
       }
     }
@@ -384,6 +402,25 @@ async function landRun(repo: string, plan: Plan, run: RunInfo, ctx: RunContext, 
   run.landedCommit = landedCommit;
   emit({ type: "land", commit: landedCommit, branch });
   return landedCommit;
+}
+
+/** The run budget: the flag wins over the plan. */
+function runBudget(_plan: Plan, flag: number | undefined): RunBudget | undefined {
+  if (flag !== undefined) return { usd: flag, source: "--run-budget-usd" };
+  return undefined;
+}
+
+/** Every checkpoint record of the run so far, by task (unverified: they only count money). */
+async function recordsOf(layout: Layout, runId: string): Promise<Map<string, CheckpointRecord>> {
+  const dir = layout.checkpoints(runId);
+  const records = new Map<string, CheckpointRecord>();
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    try {
+      const r = JSON.parse(await readFile(join(dir, name, RECORD_FILE), "utf8")) as CheckpointRecord;
+      records.set(r.task.id, r);
+    } catch {}
+  }
+  return records;
 }
 
 /** `--redo` names tasks of the plan that this run selects (`--wave`/`--only` may leave some out). */

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { parseUsd } from "../../engine/budget.js";
 import { shapeSpeedup } from "../../graph/estimate.js";
 import { parseRedoList } from "../../graph/redo.js";
 import { upstreamOf } from "../../graph/upstream.js";
@@ -16,6 +17,7 @@ interface RunFlags {
   wave?: string;
   only?: string;
   redo: string[];
+  runBudgetUsd?: string;
   dryRun?: boolean;
   allowDirty?: boolean;
   branch?: string;
@@ -38,6 +40,10 @@ export function registerRun(program: Command): void {
       (value: string, list: string[]) => [...list, value],
       [] as string[],
     )
+    .option(
+      "--run-budget-usd <usd>",
+      "no task starts once the run's agents have spent this much (overrides agent.budget.run-usd); raise it and --resume to continue",
+    )
     .option("--wave <id>", "run only this wave (and whatever upstream it still needs)")
     .option("--only <task>", "run only this task (and whatever upstream it still needs)")
     .option("--branch <name>", "land the result on this branch instead of the current one (working tree untouched)")
@@ -51,6 +57,12 @@ export function registerRun(program: Command): void {
       const redo = parseRedoList(flags.redo);
       if (redo.length && !flags.resume)
         throw new UsageError("--redo needs --resume: a new run runs every task anyway (waveplan run <plan> --resume [RUN] --redo TASK)");
+      let runBudgetUsd: number | undefined;
+      try {
+        runBudgetUsd = parseUsd(flags.runBudgetUsd, "--run-budget-usd");
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
       if (flags.dryRun) return dryRun(file, flags);
       const renderer = pickRenderer(flags.json);
       try {
@@ -62,6 +74,7 @@ export function registerRun(program: Command): void {
           wave: flags.wave,
           only: flags.only,
           redo,
+          runBudgetUsd,
           branch: flags.branch,
           allowDirty: flags.allowDirty,
           onEvent: (e) => renderer.event(e),
