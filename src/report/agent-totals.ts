@@ -105,7 +105,8 @@ export function totalsJson(t: AgentTotals) {
 export function formatUsd(usd: number | undefined): string {
   if (usd === undefined) return "n/a";
   if (usd === 0) return "$0";
-  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+  // below a cent, two significant digits: a $0.000001 test budget must not print as $0.0000
+  return usd < 0.01 ? `$${Number(usd.toPrecision(2))}` : `$${usd.toFixed(2)}`;
 }
 
 /** A denied tool call with the plan key that would have allowed it. */

@@ -112,6 +112,6 @@ describe("denied tools", () => {
 
 describe("formatUsd", () => {
   it("shows small amounts to the hundredth of a cent", () => {
-    expect([formatUsd(0), formatUsd(0.0042), formatUsd(1.234)]).toEqual(["$0", "$0.0042", "$1.23"]);
+    expect([formatUsd(0), formatUsd(0.0042), formatUsd(0.000123), formatUsd(1.234)]).toEqual(["$0", "$0.0042", "$0.00012", "$1.23"]);
   });
 });
