@@ -19,7 +19,14 @@ export interface RunBudget {
   usd: number;
   /** where it was set, for the message: `agent.budget.run-usd` or `--run-budget-usd` */
   source: string;
+  /** how to continue with more, for the message (locally and on GitHub the ways differ) */
+  raise: string;
 }
+
+/** How to continue a local run stopped by its budget. */
+export const RAISE_LOCALLY = "raise agent.budget.run-usd in the plan, or pass run --run-budget-usd, and --resume";
+/** How to continue a GitHub run stopped by its budget. */
+export const RAISE_ON_GITHUB = "raise agent.budget.run-usd in the plan, compile, commit, and dispatch a run with resume-from";
 
 export interface Spend {
   usd: number;
@@ -51,7 +58,7 @@ export function runBudgetRefusal(task: string, budget: RunBudget | undefined, sp
   const more = spend.tasks.length > top.length ? `, and ${spend.tasks.length - top.length} more` : "";
   return (
     `run budget spent: ${formatUsd(spend.usd)} of ${budget.source} ${formatUsd(budget.usd)} (${top.join(", ")}${more}); ` +
-    `task "${task}" was not started. Raise the budget (agent.budget.run-usd in the plan, or run --run-budget-usd) and resume: finished tasks are not run again`
+    `task "${task}" was not started. To continue, ${budget.raise}: finished tasks are not run again`
   );
 }
 

@@ -12,7 +12,7 @@ import { LocalCheckpointStore } from "../checkpoint/local-store.js";
 import { type CheckpointRecord, RECORD_FILE } from "../checkpoint/record.js";
 import { SecretGuardStore } from "../checkpoint/secret-guard.js";
 import { CheckpointError, type VerifiedCheckpoint } from "../checkpoint/verify.js";
-import { type RunBudget, runBudgetRefusal, spentBy } from "../engine/budget.js";
+import { RAISE_LOCALLY, type RunBudget, runBudgetRefusal, spentBy } from "../engine/budget.js";
 import type { RunContext } from "../engine/context.js";
 import { inheritedEnv, namedSecrets } from "../engine/env.js";
 import { assertNoConflicts, GateError, reuseCheckpoint, verifyChain } from "../engine/gate.js";
@@ -406,7 +406,7 @@ async function landRun(repo: string, plan: Plan, run: RunInfo, ctx: RunContext, 
 
 /** The run budget: the flag wins over the plan. */
 function runBudget(_plan: Plan, flag: number | undefined): RunBudget | undefined {
-  if (flag !== undefined) return { usd: flag, source: "--run-budget-usd" };
+  if (flag !== undefined) return { usd: flag, source: "--run-budget-usd", raise: RAISE_LOCALLY };
   return undefined;
 }
 

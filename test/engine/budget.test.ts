@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AgentFigures } from "../../src/checkpoint/record.js";
-import { parseUsd, runBudgetRefusal, spentBy, taskBudgetFailure } from "../../src/engine/budget.js";
+import { parseUsd, RAISE_LOCALLY, runBudgetRefusal, spentBy, taskBudgetFailure } from "../../src/engine/budget.js";
 
 const agent = (costUsd?: number): AgentFigures => ({
   preset: "claude-code",
@@ -10,7 +10,7 @@ const agent = (costUsd?: number): AgentFigures => ({
   denied: [],
 });
 const rec = (id: string, a?: AgentFigures) => ({ task: { id, wave: "W1", instance: "I1", hash: "h" }, agent: a });
-const budget = { usd: 0.5, source: "agent.budget.run-usd" };
+const budget = { usd: 0.5, source: "agent.budget.run-usd", raise: RAISE_LOCALLY };
 
 describe("run budget", () => {
   it("sums the reported costs, the most expensive first; unpriced tasks are named, not priced", () => {
@@ -28,7 +28,7 @@ describe("run budget", () => {
     expect(runBudgetRefusal("c", budget, spentBy([rec("a", agent(0.49))]))).toBeUndefined();
     expect(runBudgetRefusal("c", undefined, spentBy([rec("a", agent(9))]))).toBeUndefined();
     expect(runBudgetRefusal("c", budget, spentBy([rec("a", agent(0.3)), rec("b", agent(0.2))]))).toBe(
-      'run budget spent: $0.50 of agent.budget.run-usd $0.50 (a $0.30, b $0.20); task "c" was not started. Raise the budget (agent.budget.run-usd in the plan, or run --run-budget-usd) and resume: finished tasks are not run again',
+      'run budget spent: $0.50 of agent.budget.run-usd $0.50 (a $0.30, b $0.20); task "c" was not started. To continue, raise agent.budget.run-usd in the plan, or pass run --run-budget-usd, and --resume: finished tasks are not run again',
     );
   });
 
