@@ -253,6 +253,8 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   run.status = interrupted ? "interrupted" : status === "failed" ? "failed" : landed ? "landed" : "succeeded";
   run.finishedAt = new Date().toISOString();
   run.wallMs = wallMs;
+  // why it failed, for `status`: a budget stop or a gate refusal has no failed task record to show it
+  run.error = error;
   // The slots stay for the next run, tidied (a new run adopts them and compares every file once);
   // what this run wrote into the run repository goes.
   await Promise.all([pool.park(), ctx.trees?.dispose()]);

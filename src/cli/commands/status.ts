@@ -59,6 +59,8 @@ export function registerStatus(program: Command): void {
       }
       const head = `run ${run.runId} of "${run.planName}" (${run.planFile}) — ${run.status}${run.landedCommit ? ` as ${run.landedCommit.slice(0, 12)}` : ""}, base ${run.base.slice(0, 12)}, started ${run.startedAt}`;
       const failures = rows.filter((r) => r.status === "failure").map((r) => `${r.task}: ${r.error ?? "failed"} (log ${r.log})`);
+      // a run stopped before a task failed (its budget, a gate): the run's own reason
+      if (!failures.length && run.status === "failed" && run.error) failures.push(run.error);
       process.stdout.write(
         `${head}\n\n${renderRunReport(rows, run.wallMs, plan && shapeSpeedup(plan, new Map(rows.map((r) => [r.task, r.durationMs ?? 0]))))}\n${failures.length ? `\nfailures:\n  ${failures.join("\n  ")}\n` : ""}`,
       );
