@@ -7,6 +7,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as core from "@actions/core";
 import { SETUP_MINUTES } from "../compile/jobs.js";
+import { RAISE_ON_GITHUB, runBudgetOf, runBudgetRefusal, spentBy } from "../engine/budget.js";
 import type { RunContext } from "../engine/context.js";
 import { gate, reuseCheckpoint } from "../engine/gate.js";
 import { runProcess } from "../engine/process.js";
@@ -14,6 +15,7 @@ import { runTask } from "../engine/task.js";
 import { redoRule } from "../graph/redo.js";
 import type { LoadedPlan } from "../plan/load.js";
 import { findTask, type Task } from "../plan/model.js";
+import { formatUsd } from "../report/agent-totals.js";
 import { renderTaskNotStarted, renderTaskSummary } from "../report/summary.js";
 import { type JobContext, jobContext } from "./context.js";
 import { ActionError, annotate, fail } from "./errors.js";
@@ -45,6 +47,7 @@ async function runOne(r: JobEnv, loaded: LoadedPlan, t: Task, redo: boolean): Pr
   const { ctx, store, resumed } = await jobContext(r, plan);
   if (resumed && redo) core.info(`${t.id} runs again (input redo): its checkpoint in run ${resumed.runId} is not reused`);
   else if (resumed && (await reuse(ctx, t, resumed, store.nameFor(t.id)))) return;
+  await checkRunBudget(ctx, t);
   if (t.kind === "prompt" && plan.agent?.setup) await agentSetup(r, ctx, loaded, plan.agent.setup);
 
   ctx.onOutput = (_task, chunk) => process.stdout.write(chunk);
@@ -99,6 +102,21 @@ async function reuse(ctx: RunContext, t: Task, resumed: NonNullable<JobContext["
     .addRaw(renderTaskSummary(ctx.plan, record, artifact))
     .write();
   return true;
+}
+
+/**
+ * `agent.budget.run-usd` on GitHub: a task job sees its upstream checkpoints only (its parallel siblings
+ * are still running), so what the run has spent is what they cost; once that reaches the budget the
+ * task does not start, and its job fails naming the budget (engine/budget.ts).
+ */
+async function checkRunBudget(ctx: RunContext, t: Task): Promise<void> {
+  const budget = runBudgetOf(ctx.plan, RAISE_ON_GITHUB);
+  if (!budget) return;
+  const upstream = await gate(ctx, t);
+  const spend = spentBy(upstream.map((u) => u.record));
+  const refusal = runBudgetRefusal(t.id, budget, spend);
+  if (refusal) throw new ActionError(refusal);
+  core.info(`run budget: ${formatUsd(spend.usd)} of ${formatUsd(budget.usd)} spent by the upstream tasks`);
 }
 
 /** `agent.setup`, from the hash-checked plan file: once per job, before a prompt task. */

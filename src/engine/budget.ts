@@ -13,6 +13,7 @@
  * preset passes it and the CLI stops itself; otherwise a task that reports more than the budget fails.
  */
 import type { AgentFigures, CheckpointRecord } from "../checkpoint/record.js";
+import type { Plan } from "../plan/model.js";
 import { formatUsd, roundUsd } from "../report/agent-totals.js";
 
 export interface RunBudget {
@@ -21,6 +22,14 @@ export interface RunBudget {
   source: string;
   /** how to continue with more, for the message (locally and on GitHub the ways differ) */
   raise: string;
+}
+
+/** The run budget: a flag (`--run-budget-usd`) wins over the plan's `agent.budget.run-usd`. */
+export function runBudgetOf(plan: Plan, raise: string, flag?: number): RunBudget | undefined {
+  if (flag !== undefined) return { usd: flag, source: "--run-budget-usd", raise };
+  // the key is modelled by the agent presets' plan keys (plan/model.ts `Agent.budget`)
+  const usd = (plan.agent as { budget?: { runUsd?: number } } | undefined)?.budget?.runUsd;
+  return usd === undefined ? undefined : { usd, source: "agent.budget.run-usd", raise };
 }
 
 /** How to continue a local run stopped by its budget. */

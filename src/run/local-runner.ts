@@ -12,7 +12,7 @@ import { LocalCheckpointStore } from "../checkpoint/local-store.js";
 import { type CheckpointRecord, RECORD_FILE } from "../checkpoint/record.js";
 import { SecretGuardStore } from "../checkpoint/secret-guard.js";
 import { CheckpointError, type VerifiedCheckpoint } from "../checkpoint/verify.js";
-import { RAISE_LOCALLY, type RunBudget, runBudgetRefusal, spentBy } from "../engine/budget.js";
+import { RAISE_LOCALLY, runBudgetOf, runBudgetRefusal, spentBy } from "../engine/budget.js";
 import type { RunContext } from "../engine/context.js";
 import { inheritedEnv, namedSecrets } from "../engine/env.js";
 import { assertNoConflicts, GateError, reuseCheckpoint, verifyChain } from "../engine/gate.js";
@@ -176,7 +176,7 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   const outcomes: TaskOutcome[] = [];
   const skipped: Task[] = [];
   let error: string | undefined;
-  const budget = runBudget(plan, opts.runBudgetUsd);
+  const budget = runBudgetOf(plan, RAISE_LOCALLY, opts.runBudgetUsd);
   // what the run's checkpoints cost so far, by task: those of earlier attempts too (a resumed run's
   // budget covers the whole run), replaced as tasks finish
   const spent = budget ? await recordsOf(layout, run.runId) : new Map<string, CheckpointRecord>();
@@ -404,12 +404,6 @@ async function landRun(repo: string, plan: Plan, run: RunInfo, ctx: RunContext, 
   run.landedCommit = landedCommit;
   emit({ type: "land", commit: landedCommit, branch });
   return landedCommit;
-}
-
-/** The run budget: the flag wins over the plan. */
-function runBudget(_plan: Plan, flag: number | undefined): RunBudget | undefined {
-  if (flag !== undefined) return { usd: flag, source: "--run-budget-usd", raise: RAISE_LOCALLY };
-  return undefined;
 }
 
 /** Every checkpoint record of the run so far, by task (unverified: they only count money). */
