@@ -6,13 +6,16 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as core from "@actions/core";
+import { RAISE_ON_GITHUB, runBudgetOf, runBudgetRefusal, spentBy } from "../engine/budget.js";
 import type { RunContext } from "../engine/context.js";
 import { gate, reuseCheckpoint } from "../engine/gate.js";
 import { runProcess } from "../engine/process.js";
 import { runTask } from "../engine/task.js";
+import { redoRule } from "../graph/redo.js";
 import { SETUP_MINUTES } from "../plan/github-limits.js";
 import type { LoadedPlan } from "../plan/load.js";
 import { findTask, type Task } from "../plan/model.js";
+import { formatUsd } from "../report/agent-totals.js";
 import { renderTaskNotStarted, renderTaskSummary } from "../report/summary.js";
 import { type JobContext, jobContext } from "./context.js";
 import { ActionError, annotate, fail } from "./errors.js";
@@ -23,12 +26,12 @@ import { loadPlan } from "./plan.js";
 export async function task(): Promise<void> {
   const r = jobEnv();
   const loaded = await loadPlan(r);
-  const id = taskInputs().task;
+  const { task: id, redo } = taskInputs();
   const t = findTask(loaded.plan, id);
   if (!t) throw new ActionError(`no task "${id}" in ${loaded.file} (tasks: ${loaded.plan.tasks.map((x) => x.id).join(", ")})`);
   core.setOutput("status", "failure");
   try {
-    await runOne(r, loaded, t);
+    await runOne(r, loaded, t, redoRule(loaded.plan, redo)(t));
   } catch (e) {
     // gate refusals, setup failures, upload errors: all belong to this task's place in the plan
     fail(e, { file: loaded.file, at: loaded.locate(t.source) });
@@ -39,10 +42,12 @@ export async function task(): Promise<void> {
   }
 }
 
-async function runOne(r: JobEnv, loaded: LoadedPlan, t: Task): Promise<void> {
+async function runOne(r: JobEnv, loaded: LoadedPlan, t: Task, redo: boolean): Promise<void> {
   const { plan } = loaded;
   const { ctx, store, resumed } = await jobContext(r, plan);
-  if (resumed && (await reuse(ctx, t, resumed, store.nameFor(t.id)))) return;
+  if (resumed && redo) core.info(`${t.id} runs again (input redo): its checkpoint in run ${resumed.runId} is not reused`);
+  else if (resumed && (await reuse(ctx, t, resumed, store.nameFor(t.id)))) return;
+  await checkRunBudget(ctx, t);
   if (t.kind === "prompt" && plan.agent?.setup) await agentSetup(r, ctx, loaded, plan.agent.setup);
 
   ctx.onOutput = (_task, chunk) => process.stdout.write(chunk);
@@ -97,6 +102,21 @@ async function reuse(ctx: RunContext, t: Task, resumed: NonNullable<JobContext["
     .addRaw(renderTaskSummary(ctx.plan, record, artifact))
     .write();
   return true;
+}
+
+/**
+ * `agent.budget.run-usd` on GitHub: a task job sees its upstream checkpoints only (its parallel siblings
+ * are still running), so what the run has spent is what they cost; once that reaches the budget the
+ * task does not start, and its job fails naming the budget (engine/budget.ts).
+ */
+async function checkRunBudget(ctx: RunContext, t: Task): Promise<void> {
+  const budget = runBudgetOf(ctx.plan, RAISE_ON_GITHUB);
+  if (!budget) return;
+  const upstream = await gate(ctx, t);
+  const spend = spentBy(upstream.map((u) => u.record));
+  const refusal = runBudgetRefusal(t.id, budget, spend);
+  if (refusal) throw new ActionError(refusal);
+  core.info(`run budget: ${formatUsd(spend.usd)} of ${formatUsd(budget.usd)} spent by the upstream tasks`);
 }
 
 /** `agent.setup`, from the hash-checked plan file: once per job, before a prompt task. */

@@ -32,6 +32,10 @@ export interface RunInfo {
   status: "running" | "failed" | "interrupted" | "succeeded" | "landed";
   landedCommit?: string;
   wallMs?: number;
+  /** why the last attempt failed (absent when it did not) */
+  error?: string;
+  /** `--redo` tasks not yet run again in this run (they and their downstream ignore their checkpoints) */
+  redo?: string[];
 }
 
 export class Layout {

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { type CheckpointRecord, RECORD_FILE } from "../../checkpoint/record.js";
 import { shapeSpeedup } from "../../graph/estimate.js";
 import { checkPlan } from "../../plan/load.js";
+import { agentJson, agentTotals, totalsJson } from "../../report/agent-totals.js";
 import { Layout } from "../../run/layout.js";
 import { prepareRepo } from "../../run/local-runner.js";
 import { renderRunReport, type TaskRow } from "../../run/run-table.js";
@@ -37,7 +38,7 @@ export function registerStatus(program: Command): void {
       const order = plan
         ? plan.tasks.map((t) => ({ id: t.id, instance: t.instance, wave: t.waveId }))
         : [...records.values()].map((r) => ({ id: r.task.id, instance: r.task.instance, wave: r.task.wave }));
-      const rows: (TaskRow & { error?: string; log: string })[] = order.map((t) => {
+      const rows: (TaskRow & { error?: string; log: string; agent?: ReturnType<typeof agentJson> })[] = order.map((t) => {
         const r = records.get(t.id);
         return {
           task: t.id,
@@ -47,14 +48,19 @@ export function registerStatus(program: Command): void {
           durationMs: r?.durationMs,
           error: r?.error,
           log: join(layout.logs(run.runId), `${t.id}.log`),
+          ...(r?.agent ? { agent: agentJson(r.agent) } : {}),
         };
       });
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ run, tasks: rows })}\n`);
+        // run.agent: the totals of the tasks' own figures; no costUsd when a task's CLI reported none
+        const totals = agentTotals(records.values());
+        process.stdout.write(`${JSON.stringify({ run: { ...run, ...(totals ? { agent: totalsJson(totals) } : {}) }, tasks: rows })}\n`);
         return;
       }
       const head = `run ${run.runId} of "${run.planName}" (${run.planFile}) — ${run.status}${run.landedCommit ? ` as ${run.landedCommit.slice(0, 12)}` : ""}, base ${run.base.slice(0, 12)}, started ${run.startedAt}`;
       const failures = rows.filter((r) => r.status === "failure").map((r) => `${r.task}: ${r.error ?? "failed"} (log ${r.log})`);
+      // a run stopped before a task failed (its budget, a gate): the run's own reason
+      if (!failures.length && run.status === "failed" && run.error) failures.push(run.error);
       process.stdout.write(
         `${head}\n\n${renderRunReport(rows, run.wallMs, plan && shapeSpeedup(plan, new Map(rows.map((r) => [r.task, r.durationMs ?? 0]))))}\n${failures.length ? `\nfailures:\n  ${failures.join("\n  ")}\n` : ""}`,
       );
