@@ -44,13 +44,14 @@ describe("GSD phases as real repositories write them", () => {
   });
 
   it("2. CRLF frontmatter reads like LF; no \\r reaches a prompt", async () => {
-    const dir = join(tmp, "27");
-    cpSync(gsd("27"), dir, { recursive: true });
+    const dir = join(tmp, "03-search-index");
+    cpSync(gsd("03-search-index"), dir, { recursive: true });
     for (const f of readdirSync(dir)) writeFileSync(join(dir, f), readFileSync(join(dir, f), "utf8").replace(/\n/g, "\r\n"));
     const r = await waveplan("import", dir);
     expect(r.code, r.err).toBe(0);
     expect(r.out).not.toContain("\r");
-    expect(parse(r.out).waves).toEqual(parse((await waveplan("import", gsd("27"))).out).waves);
+    const lf = parse((await waveplan("import", gsd("03-search-index"))).out).waves;
+    expect(parse(r.out).waves).toEqual(lf);
   });
 
   it("3. a YAML error in a key the importer does not read is a located warning, and its text still reaches the agent", async () => {

@@ -130,8 +130,12 @@ describe("waveplan import <spec-kit feature>", () => {
       "T013",
       "T014",
     ]);
-    // T004 and T005 (no [P]) are one agent's, in order
-    expect(holders(batch, "T005").map((t) => t.id)).toEqual(["T004"]);
+    // T004 and T005 (no [P]) are one agent's, in order; the repeated T005 ([P]) is an agent of its own
+    expect(holders(batch, "T004").map((t) => t.id)).toEqual(["T004"]);
+    expect(holders(batch, "T005").map((t) => t.id)).toEqual(["T004", "T005-2"]);
+    expect(batch.waves.flatMap((w: Wave) => w.tasks).find((t: Task) => t.id === "T004").prompt).toMatch(
+      /\*\*T004\*\* .*\n- \[ \] 🔬 T005 /,
+    );
   });
 
   it("--all imports finished tasks too; a feature with nothing left says so", async () => {
