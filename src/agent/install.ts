@@ -11,6 +11,9 @@ import { dirname, join } from "node:path";
 import { runProcess } from "../engine/process.js";
 import type { AgentPreset, InstallMethod } from "./preset.js";
 
+/** Where runners keep installed agent CLIs, relative to the home folder (the path `actions/cache` saves). */
+export const RUNNER_AGENT_DIR = ".cache/waveplan/agents";
+
 /** Where the program lands inside the install folder. */
 export function binDir(install: InstallMethod, prefix: string): string {
   return install.kind === "npm" ? join(prefix, "node_modules", ".bin") : join(prefix, "bin");

@@ -111,13 +111,10 @@ export async function executeTask(o: ExecuteOptions): Promise<ExecuteResult> {
   const unauthenticated = missingAuth(preset, env);
   if (unauthenticated) return notStarted(unauthenticated);
   const invocation = preset.invocation(settings, promptFile);
-  const spec: ProcessSpec = {
-    ...common,
-    command: preset.bin,
-    args: invocation.args,
-    env: { ...env, ...invocation.env },
-    stdinFile: promptFile,
-  };
+  const agentEnv = { ...env, ...invocation.env };
+  // an unset GitHub secret arrives as an empty variable: the CLI must not take it for a credential
+  for (const name of preset.secrets) if (agentEnv[name] === "") delete agentEnv[name];
+  const spec: ProcessSpec = { ...common, command: preset.bin, args: invocation.args, env: agentEnv, stdinFile: promptFile };
   let result: ProcessResult;
   try {
     result = await runProcess(spec);

@@ -1,6 +1,6 @@
 /** Semantic rules that a schema cannot express: references, ordering, paths, smells. */
 import { posix } from "node:path";
-import { JOB_OVERHEAD_MINUTES, SETUP_MINUTES } from "../compile/jobs.js";
+import { agentSetupMinutes, JOB_OVERHEAD_MINUTES } from "../compile/jobs.js";
 import { checkAgent, promptTaskAgent } from "./agent-rules.js";
 import type { DiagnosticList, Position } from "./diagnostics.js";
 import { MATRIX_LIMIT } from "./github-limits.js";
@@ -134,7 +134,7 @@ const HOSTED_LABEL = /^(ubuntu|windows|macos)-/;
 function checkJobLimit(plan: Plan, t: Task, d: DiagnosticList, locate: Locate, raw: TaskInput | undefined): void {
   const attempts = t.retries + 1;
   const taskMinutes = Math.ceil((t.timeoutMs * attempts) / 60_000);
-  const setup = JOB_OVERHEAD_MINUTES + (t.kind === "prompt" && plan.agent?.setup ? SETUP_MINUTES : 0);
+  const setup = JOB_OVERHEAD_MINUTES + agentSetupMinutes(plan, [t]);
   if (taskMinutes + setup <= HOSTED_JOB_LIMIT_MINUTES) return;
   const hosted = HOSTED_LABEL.test(plan.github.runsOn);
   const message = `task "${t.id}" may need ${taskMinutes + setup} minutes: timeout ${Math.ceil(t.timeoutMs / 60_000)}m × ${attempts} attempt${attempts === 1 ? "" : "s"} (retries: ${t.retries}) = ${taskMinutes} min, plus ${setup} min of job set-up; GitHub ends a job on a hosted runner (${plan.github.runsOn}) at ${HOSTED_JOB_LIMIT_MINUTES} minutes — lower the timeout or the retries, or split the task`;

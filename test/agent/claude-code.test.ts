@@ -6,13 +6,14 @@
  * `tools` list produces denied calls in the record; `max-turns: 1` fails the task, saying why; a
  * missing CLI and missing credentials fail naming the cause.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import type { CheckpointRecord } from "../../src/checkpoint/record.js";
 import { latestRun } from "../run/helpers.js";
-import { agentBin } from "../support/agent-cli.js";
+import { simulateCli } from "../simulate/helpers.js";
+import { AGENT_CACHE, agentBin } from "../support/agent-cli.js";
 import {
   isAgentTurn,
   type ModelRequest,
@@ -209,4 +210,78 @@ describe("claude-code preset with the real CLI", () => {
       /claude-code is not authenticated: set one of ANTHROPIC_API_KEY, CLAUDE_CODE_OAUTH_TOKEN/,
     );
   });
+});
+
+describe("claude-code preset, compiled and run under simulate", () => {
+  const CACHE = join(AGENT_CACHE, "simulate-cache");
+
+  /** A repository holding the plan and its compiled workflow (with the vendored action), and its bare clone. */
+  async function compiled(agent: Record<string, unknown>): Promise<{ work: string; bare: string }> {
+    const work = makeRepo();
+    const plan = planFile(agent);
+    const text = readFileSync(plan, "utf8").replace("waves:", "env:\n  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1'\nwaves:");
+    writeFileSync(join(work, "plan.yml"), text);
+    const c = await cli(work, ["compile", "plan.yml", "-o", ".github/workflows/plan.yml"]);
+    expect(c.code, c.stderr).toBe(0);
+    git(work, "add", "-A");
+    git(work, "commit", "-qm", "plan");
+    const bare = join(tempDir(), "origin.git");
+    git(work, "clone", "-q", "--bare", work, bare);
+    return { work, bare };
+  }
+
+  it("installs the pinned CLI through the preset's setup (cached between jobs and runs) and lands the same files", async () => {
+    const { work, bare } = await compiled({ vars: ["ANTHROPIC_BASE_URL"] });
+    const workflow = readFileSync(join(work, ".github/workflows/plan.yml"), "utf8");
+    expect(workflow).toContain("uses: actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae");
+    expect(workflow).toContain("path: ~/.cache/waveplan/agents/claude-code-2.1.332");
+    expect(workflow).toMatch(/ANTHROPIC_API_KEY: \$\{\{ secrets\.ANTHROPIC_API_KEY \}\}/);
+    expect(workflow).toMatch(/ANTHROPIC_BASE_URL: \$\{\{ vars\.ANTHROPIC_BASE_URL \}\}/);
+
+    const out = join(tempDir(), "sim-out");
+    const r = await simulateCli(work, [
+      ".github/workflows/plan.yml",
+      "--repo",
+      bare,
+      "--out",
+      out,
+      "--secret",
+      "ANTHROPIC_API_KEY=sk-ant-test-key-0123456789",
+      "--var",
+      `ANTHROPIC_BASE_URL=${server.url}`,
+      "--cache-dir",
+      CACHE,
+    ]);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(git(bare, "show", "main:docs/guide.md")).toBe("# Guide\nwritten by the Write tool");
+    expect(git(bare, "show", "main:out/build.txt")).toMatch(/^built by node v\d+/);
+    expect(git(bare, "show", "main:combined.txt")).toMatch(/^# Guide\nwritten by the Write tool\nbuilt by node v/);
+    // the downstream job (one task: a plain job named after its wave) found the CLI in the cache the first
+    // wave's jobs saved (or an earlier run did); the first wave's jobs installed it or restored it too
+    const log = (job: string) => readFileSync(join(out, "attempt-1", job, "log.txt"), "utf8");
+    const key = "waveplan-agent-claude-code-2.1.332-Linux-X64";
+    expect(log("W2")).toContain(`Cache restored from key: ${key}`);
+    expect(log("W2")).toContain("restored from the cache");
+    const w1 = readdirSync(join(out, "attempt-1")).filter((j) => j.startsWith("W1"));
+    expect(w1).toHaveLength(2);
+    for (const job of w1) expect(log(job)).toMatch(/installed into .*claude-code-2\.1\.332|restored from the cache/);
+  }, 900_000);
+
+  it("a `command:` agent the workflow does not install is missing on the runner, even when it is on the user's PATH", async () => {
+    const { work, bare } = await compiled({});
+    const text = readFileSync(join(work, "plan.yml"), "utf8").replace(
+      "preset: claude-code",
+      "command: claude -p --dangerously-skip-permissions",
+    );
+    writeFileSync(join(work, "plan.yml"), text);
+    const c = await cli(work, ["compile", "plan.yml", "-o", ".github/workflows/plan.yml"]);
+    expect(c.stderr).toContain("[agent-setup]");
+    git(work, "commit", "-qam", "command agent");
+    git(work, "push", "-q", bare, "main");
+    const r = await simulateCli(work, [".github/workflows/plan.yml", "--repo", bare, "--out", join(tempDir(), "o")], {
+      PATH: `${claudeBin}:${process.env.PATH}`,
+    });
+    expect(r.code).toBe(1);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/claude: command not found/);
+  }, 300_000);
 });
