@@ -26,7 +26,10 @@ export const gemini: AgentPreset = {
     if (s.tools) args.push("--allowed-tools", s.tools.join(","));
     else args.push("--approval-mode", "yolo");
     if (s.model) args.push("--model", s.model);
-    return { args, env: {} };
+    // headless in an untrusted folder, Gemini overrides the approval mode to "default" ("Approval mode
+    // overridden to default because the current folder is not trusted", seen with 0.61.0); the task's
+    // slot is waveplan's own checkout (packages/cli/src/config/trustedFolders.ts, checkPathTrust)
+    return { args, env: { GEMINI_CLI_TRUST_WORKSPACE: "true" } };
   },
   parse: parseGemini,
 };
