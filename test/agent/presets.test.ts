@@ -15,6 +15,8 @@ import { exitDescription } from "../../src/agent/failure.js";
 import { parseGemini } from "../../src/agent/gemini.js";
 import { preamble } from "../../src/agent/preamble.js";
 import { agentSettings, PRESETS } from "../../src/agent/presets.js";
+import { promptText } from "../../src/engine/execute.js";
+import { checkPlan } from "../../src/plan/load.js";
 import { normalizePlan } from "../../src/plan/model.js";
 import { planSchema } from "../../src/plan/schema.js";
 
@@ -193,5 +195,44 @@ describe("failure line", () => {
     const log = 'starting\n{"type":"system"}\nbash: line 1: claude: command not found\n[waveplan] stopping\n';
     expect(exitDescription(127, null, log)).toBe("exited with code 127: bash: line 1: claude: command not found");
     expect(exitDescription(1, null, "")).toBe("exited with code 1");
+  });
+});
+
+describe("validate: agent settings", () => {
+  const check = (agent: string, instances = "  a: { role: Writer }") =>
+    checkPlan(
+      `version: 1\nname: p\ninstances:\n${instances}\nagent: ${agent}\nwaves:\n  - id: W1\n    tasks:\n      - { instance: a, prompt: do it }\n`,
+      "plan.yml",
+    )
+      .diagnostics.sorted()
+      .map((d) => `${d.line}:${d.col} ${d.severity} [${d.rule}] ${d.message}`);
+
+  it("warns about a command without setup, a tool list that runs no commands, and keys a CLI cannot honour", () => {
+    expect(check("{ command: my-agent }")).toEqual([
+      "5:10 warning [agent-setup] agent.command has no agent.setup: on a GitHub runner nothing installs the agent, so prompt tasks fail with `command not found` (use agent.preset, or install it in agent.setup)",
+    ]);
+    expect(check("{ preset: claude-code, tools: [Read, Edit] }")).toEqual([
+      "5:31 warning [agent-tools] agent.tools lets claude-code run no commands (no Bash): it cannot run tests or builds, and such calls are denied",
+    ]);
+    expect(check("{ preset: claude-code, tools: [Read, 'Bash(npm test)'] }")).toEqual([]);
+    expect(check("{ preset: codex, max-turns: 5 }")).toEqual([
+      "5:25 warning [agent-support] agent.max-turns is not enforced for codex tasks: the codex CLI has no flag for it",
+    ]);
+  });
+
+  it("refuses an agent with neither preset nor command, or both, and unknown keys", () => {
+    expect(check("{ setup: npm i }")[0]).toMatch(/error \[missing-key\] agent is missing required key "preset" .* or "command"/);
+    expect(check("{ preset: codex, command: x }")[0]).toMatch(/error \[agent\] agent has both preset "codex" and a command/);
+    expect(check("{ preset: claude-code, max_turns: 3 }")[0]).toMatch(/error \[unknown-key\] unexpected key "max_turns"/);
+    expect(check("{ preset: cursor }")[0]).toMatch(/error \[value\] agent.preset must be one of "claude-code", "codex", "gemini", "aider"/);
+    // an instance's preset is enough for its tasks
+    expect(check("{ preset: gemini }", "  a: { role: Writer, agent: { preset: claude-code, model: opus } }")).toEqual([]);
+  });
+
+  it("preamble: false sends the prompt alone", () => {
+    const p = plan({ preset: "claude-code", preamble: false });
+    expect(promptText(p, p.tasks[0])).toBe("do it");
+    const q = plan({ preset: "claude-code" });
+    expect(promptText(q, q.tasks[0])).toMatch(/^You are Writer .*\n---\n\ndo it$/s);
   });
 });
