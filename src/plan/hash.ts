@@ -43,8 +43,8 @@ export function taskHash(plan: Plan, task: Task): string {
  * changing them does not invalidate finished checkpoints), an instance's preset is in.
  */
 function agentIdentity(plan: Plan, task: Task): unknown {
-  if (!plan.agent) return undefined;
-  const { budget: _budget, model: _model, ...rest } = plan.agent;
   const preset = plan.instances.find((i) => i.id === task.instance)?.agent?.preset;
+  if (!plan.agent) return preset ? { instancePreset: preset } : undefined;
+  const { budget: _budget, model: _model, ...rest } = plan.agent;
   return preset ? { ...rest, instancePreset: preset } : rest;
 }

@@ -16,6 +16,7 @@ import { parseGemini } from "../../src/agent/gemini.js";
 import { preamble } from "../../src/agent/preamble.js";
 import { agentSettings, PRESETS } from "../../src/agent/presets.js";
 import { promptText } from "../../src/engine/execute.js";
+import { taskHash } from "../../src/plan/hash.js";
 import { checkPlan } from "../../src/plan/load.js";
 import { normalizePlan } from "../../src/plan/model.js";
 import { planSchema } from "../../src/plan/schema.js";
@@ -234,5 +235,17 @@ describe("validate: agent settings", () => {
     expect(promptText(p, p.tasks[0])).toBe("do it");
     const q = plan({ preset: "claude-code" });
     expect(promptText(q, q.tasks[0])).toMatch(/^You are Writer .*\n---\n\ndo it$/s);
+  });
+});
+
+describe("task hash", () => {
+  it("ignores budgets and models (finished checkpoints stay valid), follows the preset and its version", () => {
+    const base = plan({ preset: "claude-code" });
+    const hash = (p: ReturnType<typeof plan>) => taskHash(p, p.tasks[0]);
+    expect(hash(plan({ preset: "claude-code", model: "opus", budget: { "task-usd": 1, "run-usd": 9 } }))).toBe(hash(base));
+    expect(hash(plan({ preset: "codex" }))).not.toBe(hash(base));
+    expect(hash(plan({ preset: "claude-code", version: "2.1.300" }))).not.toBe(hash(base));
+    const p = plan({ preset: "claude-code" }, { agent: { preset: "gemini" } });
+    expect(taskHash(p, p.tasks[1])).not.toBe(taskHash(base, base.tasks[1]));
   });
 });
