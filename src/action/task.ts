@@ -4,8 +4,12 @@
  * attempt's artifact. Output streams into the job log; failures are annotated at the task in the plan.
  */
 import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
 import * as core from "@actions/core";
+import { ensureInstalled, RUNNER_AGENT_DIR } from "../agent/install.js";
+import type { AgentSettings } from "../agent/preset.js";
+import { agentSettings, PRESETS } from "../agent/presets.js";
 import { RAISE_ON_GITHUB, runBudgetOf, runBudgetRefusal, spentBy } from "../engine/budget.js";
 import type { RunContext } from "../engine/context.js";
 import { gate, reuseCheckpoint } from "../engine/gate.js";
@@ -49,6 +53,8 @@ async function runOne(r: JobEnv, loaded: LoadedPlan, t: Task, redo: boolean): Pr
   else if (resumed && (await reuse(ctx, t, resumed, store.nameFor(t.id)))) return;
   await checkRunBudget(ctx, t);
   if (t.kind === "prompt" && plan.agent?.setup) await agentSetup(r, ctx, loaded, plan.agent.setup);
+  const agent = t.kind === "prompt" ? agentSettings(plan, t) : undefined;
+  if (agent) await agentInstall(ctx, agent);
 
   ctx.onOutput = (_task, chunk) => process.stdout.write(chunk);
   core.startGroup(`Upstream checkpoints of ${t.id}`);
@@ -117,6 +123,31 @@ async function checkRunBudget(ctx: RunContext, t: Task): Promise<void> {
   const refusal = runBudgetRefusal(t.id, budget, spend);
   if (refusal) throw new ActionError(refusal);
   core.info(`run budget: ${formatUsd(spend.usd)} of ${formatUsd(budget.usd)} spent by the upstream tasks`);
+}
+
+/**
+ * A preset's CLI, pinned: from the folder the job's `actions/cache` step restored, else installed into
+ * it (the cache's post step saves it for the run's next jobs); its program folder goes first on the
+ * task's PATH.
+ */
+async function agentInstall(ctx: RunContext, agent: AgentSettings): Promise<void> {
+  const preset = PRESETS[agent.preset];
+  const root = join(homedir(), RUNNER_AGENT_DIR);
+  const result = await core.group(`Agent CLI: ${preset.name} ${agent.version}`, async () => {
+    try {
+      const r = await ensureInstalled(preset, agent.version, root, {
+        logFile: join(ctx.logDir, "agent-install.log"),
+        env: taskBaseEnv(),
+        onOutput: (chunk) => process.stdout.write(chunk),
+        timeoutMs: SETUP_MINUTES * 60_000,
+      });
+      core.info(r.installed ? `installed into ${r.bin}` : `restored from the cache: ${r.bin}`);
+      return r;
+    } catch (e) {
+      throw new ActionError(`${(e as Error).message}; the task did not run`);
+    }
+  });
+  ctx.env = { ...ctx.env, PATH: [result.bin, ctx.env.PATH ?? process.env.PATH ?? ""].filter(Boolean).join(delimiter) };
 }
 
 /** `agent.setup`, from the hash-checked plan file: once per job, before a prompt task. */

@@ -8,13 +8,16 @@
  * action reads the script or prompt, env, timeout and retries from the plan file. Plan text never
  * reaches a `run:` script or a `${{ }}` expression.
  *
- * `agent.setup` is not a workflow step: the action runs it (once per job, before a prompt task) from
- * the hash-checked plan file, like any other plan script. `agent.secrets` become `env:` from
- * `secrets.*` on the action step of prompt tasks only; a matrix mixing prompt and script tasks gets
- * two action steps, selected by `matrix.kind`, so script tasks never see the secrets.
+ * `agent.setup` and a preset's install are not workflow steps: the action runs them (once per job, before
+ * a prompt task) from the hash-checked plan file, like any other plan script; an `actions/cache` step
+ * keeps the installed CLI between the jobs of a run (agent-steps.ts). `agent.secrets` (default: the
+ * preset's) and `agent.vars` become `env:` from `secrets.*` / `vars.*` on the action step of prompt tasks
+ * only; a matrix mixing prompt and script tasks gets two action steps, selected by `matrix.kind`, so
+ * script tasks never see the secrets.
  */
-import { JOB_OVERHEAD_MINUTES, MATRIX_LIMIT, SETUP_MINUTES } from "../plan/github-limits.js";
+import { agentSetupMinutes, JOB_OVERHEAD_MINUTES, MATRIX_LIMIT } from "../plan/github-limits.js";
 import { instanceOf, type Plan, type Task, type Wave } from "../plan/model.js";
+import { agentCacheStep, agentStepEnv } from "./agent-steps.js";
 import { expr, type JobIds, jobIdBase, literalText } from "./ids.js";
 import { PINS, pinnedRef } from "./pins.js";
 
@@ -88,8 +91,7 @@ function taskJob(ctx: WorkflowBuild, name: string, needs: string[], tasks: Task[
     job.strategy = { "fail-fast": plan.github.failFast ?? false, matrix: { include } };
   }
   const ref = taskId ?? expr("matrix.task");
-  const secrets = plan.agent?.secrets ?? [];
-  const env = Object.fromEntries(secrets.map((s) => [s, expr(`secrets.${s}`)]));
+  const env = agentStepEnv(plan);
   const step = (extra: Job): Job => ({
     ...extra,
     uses: ctx.actionRef,
@@ -97,13 +99,15 @@ function taskJob(ctx: WorkflowBuild, name: string, needs: string[], tasks: Task[
   });
   const hasPrompt = tasks.some((t) => t.kind === "prompt");
   let steps: Job[];
-  if (!hasPrompt || secrets.length === 0) steps = [step({ name: "Run task" })];
+  if (!hasPrompt || Object.keys(env).length === 0) steps = [step({ name: "Run task" })];
   else if (!mixed) steps = [{ ...step({ name: "Run task" }), env }];
   else
     steps = [
       { ...step({ name: "Run task (agent)", if: "matrix.kind == 'prompt'" }), env },
       step({ name: "Run task", if: "matrix.kind != 'prompt'" }),
     ];
+  const cache = agentCacheStep(plan, tasks, mixed);
+  if (cache) steps.unshift(cache);
   job.steps = [checkoutStep(), ...steps];
   return job;
 }
@@ -125,8 +129,7 @@ export function resumeInputs(): Job {
 /** The longest task with all its retries, rounded up to minutes, plus the job's own overhead. */
 export function timeoutMinutes(plan: Plan, tasks: Task[]): number {
   const longest = Math.max(...tasks.map((t) => Math.ceil((t.timeoutMs * (t.retries + 1)) / 60_000)));
-  const setup = plan.agent?.setup && tasks.some((t) => t.kind === "prompt") ? SETUP_MINUTES : 0;
-  return longest + JOB_OVERHEAD_MINUTES + setup;
+  return longest + JOB_OVERHEAD_MINUTES + agentSetupMinutes(plan, tasks);
 }
 
 /** `n` consecutive slices whose sizes differ by at most one. */

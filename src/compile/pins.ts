@@ -32,6 +32,10 @@ export const PINS = {
     sha: "1b10c78c7865c340bc4f6099eb2f838309f1e8c3",
     version: "v3.1.1",
   },
+  // https://github.com/actions/cache/releases/tag/v5.0.5 — lightweight tag on commit 27d5ce7 ("Merge pull
+  // request #1747", 2026-04-13); node24 runtime; inputs `path`, `key`; output `cache-hit`; saves in its
+  // post step when the job succeeded (post-if: success()).
+  cache: { action: "actions/cache", sha: "27d5ce7f107fe9357f9df03efb73ab90386fccae", version: "v5.0.5" },
 } as const satisfies Record<string, Pin>;
 
 export function pinnedRef(pin: Pin): string {

@@ -1,3 +1,5 @@
+import type { Plan, Task } from "./model.js";
+
 /**
  * Limits of GitHub Actions that a plan runs into, in one place for the plan checks, `compile` and the
  * simulator.
@@ -19,3 +21,9 @@ export const MATRIX_LIMIT = 256;
 export const JOB_OVERHEAD_MINUTES = 5;
 /** Minutes added when the job runs `agent.setup` before a prompt task. */
 export const SETUP_MINUTES = 10;
+
+/** Set-up time a job's agent needs before its prompt tasks: agent.setup or a preset's install. */
+export function agentSetupMinutes(plan: Plan, tasks: Task[]): number {
+  const installs = plan.agent?.setup || plan.agent?.preset || plan.instances.some((i) => i.agent?.preset);
+  return installs && tasks.some((t) => t.kind === "prompt") ? SETUP_MINUTES : 0;
+}

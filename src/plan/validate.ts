@@ -1,7 +1,8 @@
 /** Semantic rules that a schema cannot express: references, ordering, paths, smells. */
 import { posix } from "node:path";
+import { checkAgent, promptTaskAgent } from "./agent-rules.js";
 import type { DiagnosticList, Position } from "./diagnostics.js";
-import { JOB_OVERHEAD_MINUTES, MATRIX_LIMIT, SETUP_MINUTES } from "./github-limits.js";
+import { agentSetupMinutes, JOB_OVERHEAD_MINUTES, MATRIX_LIMIT } from "./github-limits.js";
 import type { Plan, SourcePath, Task } from "./model.js";
 import type { PlanInput, TaskInput } from "./schema.js";
 import { didYouMean } from "./suggest.js";
@@ -60,6 +61,7 @@ export function validatePlan(plan: Plan, d: DiagnosticList, locate: Locate, inpu
     }
   }
 
+  checkAgent(plan, d, locate);
   plan.waves.forEach((wave, wi) => {
     wave.tasks.forEach((t, ti) => {
       // run/prompt presence is checked on the input because normalization keeps only one of them
@@ -110,10 +112,10 @@ function checkRunPrompt(plan: Plan, t: Task, d: DiagnosticList, locate: Locate, 
       locate([...source, "prompt"], true),
     );
   else if (!hasRun && !hasPrompt) d.error("run-or-prompt", `task "${t.id}" has neither "run" nor "prompt"`, locate(source));
-  else if (hasPrompt && !plan.agent)
+  else if (hasPrompt && !promptTaskAgent(plan, t))
     d.error(
       "agent",
-      `task "${t.id}" is a prompt task but the plan has no agent.command to run prompts with`,
+      `task "${t.id}" is a prompt task but no agent runs it: set agent.preset (claude-code, codex, gemini, aider) or agent.command`,
       locate([...source, "prompt"], true),
     );
 }
@@ -131,7 +133,7 @@ const HOSTED_LABEL = /^(ubuntu|windows|macos)-/;
 function checkJobLimit(plan: Plan, t: Task, d: DiagnosticList, locate: Locate, raw: TaskInput | undefined): void {
   const attempts = t.retries + 1;
   const taskMinutes = Math.ceil((t.timeoutMs * attempts) / 60_000);
-  const setup = JOB_OVERHEAD_MINUTES + (t.kind === "prompt" && plan.agent?.setup ? SETUP_MINUTES : 0);
+  const setup = JOB_OVERHEAD_MINUTES + agentSetupMinutes(plan, [t]);
   if (taskMinutes + setup <= HOSTED_JOB_LIMIT_MINUTES) return;
   const hosted = HOSTED_LABEL.test(plan.github.runsOn);
   const message = `task "${t.id}" may need ${taskMinutes + setup} minutes: timeout ${Math.ceil(t.timeoutMs / 60_000)}m × ${attempts} attempt${attempts === 1 ? "" : "s"} (retries: ${t.retries}) = ${taskMinutes} min, plus ${setup} min of job set-up; GitHub ends a job on a hosted runner (${plan.github.runsOn}) at ${HOSTED_JOB_LIMIT_MINUTES} minutes — lower the timeout or the retries, or split the task`;

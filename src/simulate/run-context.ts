@@ -36,6 +36,10 @@ export interface SimRun {
   workRoot: string;
   /** the folder `waveplan/waveplan@<any ref>` maps to: this waveplan's own action.yml and dist/ */
   actionRoot: string;
+  /** the jobs' PATH: a runner's tools and the `--runner-path` folders, never the user's PATH (runner-path.ts) */
+  path: string;
+  /** where emulated `actions/cache` entries live (`--cache-dir`), across runs */
+  cacheDir: string;
   /** `--fail`: the task whose command the simulator makes fail */
   failTask?: string;
   /** Ctrl-C: the run is cancelled */

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { WaveplanError } from "../errors.js";
 import { git } from "../git/git.js";
@@ -20,6 +20,7 @@ import { startResultsService } from "./results-service.js";
 import type { SimRun } from "./run-context.js";
 import { registerRun } from "./run-registry.js";
 import { refuseUses } from "./runner/action.js";
+import { runnerPath } from "./runner/runner-path.js";
 import { type JobRecord, schedule } from "./scheduler.js";
 import { jobsToRerun, paths, type RunState, readState, STATE_VERSION, writeState } from "./state.js";
 import { loadWorkflow, type SimWorkflow } from "./workflow/load.js";
@@ -37,6 +38,10 @@ export interface SimulateOptions {
   secrets: Record<string, string>;
   /** configuration variables (`--var`), the `vars` context; not kept for a re-run */
   vars?: Record<string, string>;
+  /** `--runner-path`: folders put first on the jobs' PATH (stand-ins for tools the runner lacks) */
+  runnerPath?: string[];
+  /** `--cache-dir`: where emulated actions/cache entries are kept (default ~/.cache/waveplan/simulate/cache) */
+  cacheDir?: string;
   /** repository settings (`--protect`, `--allow-token-prs`); a re-run keeps the first attempt's unless given */
   rules?: Partial<RepoRules>;
   cwd: string;
@@ -121,6 +126,11 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     attemptDir: paths(out).attempt(attempt),
     workRoot,
     actionRoot: waveplanRoot(),
+    path: await runnerPath(
+      workRoot,
+      (o.runnerPath ?? []).map((d) => resolve(o.cwd, d)),
+    ),
+    cacheDir: resolve(o.cwd, o.cacheDir ?? join(homedir(), ".cache", "waveplan", "simulate", "cache")),
     failTask: o.failTask,
     cancelled: o.cancelled ?? new AbortController().signal,
   };

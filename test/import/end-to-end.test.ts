@@ -101,7 +101,18 @@ describe.skipIf(!built)("import → compile → simulate → one landed commit",
     const before = git(bare, "rev-parse", "main");
     const run = await simulateCli(
       work,
-      [".github/workflows/plan.yml", "--repo", bare, "--out", join(work, "..", "sim-out"), "--concurrency", "4"],
+      // jobs run with a runner's PATH: the stand-in agent goes on it explicitly, as a setup step would
+      [
+        ".github/workflows/plan.yml",
+        "--repo",
+        bare,
+        "--out",
+        join(work, "..", "sim-out"),
+        "--concurrency",
+        "4",
+        "--runner-path",
+        join(base, "bin"),
+      ],
       { PATH },
     );
     expect(run.code, run.stdout + run.stderr).toBe(0);

@@ -128,7 +128,10 @@ export interface CliRun {
   stderr: string;
 }
 
-/** `waveplan simulate …` through the bundled CLI, as a user runs it (`extraEnv`: e.g. a PATH with a stand-in agent). */
+/**
+ * `waveplan simulate …` through the bundled CLI, as a user runs it (`extraEnv`: the CLI's own environment;
+ * jobs see a runner's PATH, so a stand-in agent goes on it with `--runner-path`).
+ */
 export function simulateCli(cwd: string, args: string[], extraEnv: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn("node", [CLI, "simulate", ...args], { cwd, env: cleanEnv(extraEnv), stdio: ["ignore", "pipe", "pipe"] });

@@ -13,6 +13,8 @@ interface SimulateFlags {
   var: string[];
   protect: string[];
   allowTokenPrs?: boolean;
+  runnerPath: string[];
+  cacheDir?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -31,10 +33,17 @@ export function registerSimulate(program: Command): void {
     .option("--secret <name=value>", "a secret (repeatable); secrets are empty otherwise", collect, [])
     .option("--var <name=value>", "a configuration variable, the vars context (repeatable); empty otherwise", collect, [])
     .option("--protect <branch>", "protect this branch: pushes to it are refused as GitHub refuses them (GH006) (repeatable)", collect, [])
+    .option(
+      "--runner-path <dir>",
+      "put this folder first on the jobs' PATH (repeatable): jobs otherwise see only a runner's tools, not your PATH",
+      collect,
+      [],
+    )
+    .option("--cache-dir <dir>", "where emulated actions/cache entries are kept between runs (default ~/.cache/waveplan/simulate/cache)")
     .option("--allow-token-prs", 'the repository setting "Allow GitHub Actions to create and approve pull requests" (off by default)')
     .addHelpText(
       "after",
-      "\nOnly actions/checkout, actions/create-github-app-token (emulated: mints a token of the simulated GitHub), the waveplan action (./ or waveplan/waveplan@<ref>, which runs this waveplan's own dist/) and run: steps run.\n" +
+      "\nOnly actions/checkout, actions/create-github-app-token (emulated: mints a token of the simulated GitHub), actions/cache (emulated: entries in --cache-dir), the waveplan action (./ or waveplan/waveplan@<ref>, which runs this waveplan's own dist/) and run: steps run.\n" +
         "final-commit pushes to --repo over HTTP, through a local GitHub (REST API at GITHUB_API_URL) that applies GitHub's rules;\n" +
         "<out>/github.json records pull requests, commit statuses, refs, pushes and dispatches.\n" +
         "Use a bare repository (git clone --bare) to land on its checked-out branch. See docs/simulate.md.",
@@ -72,6 +81,8 @@ export function registerSimulate(program: Command): void {
           inputs: parsePairs(flags.input, "--input"),
           secrets: parsePairs(flags.secret, "--secret"),
           vars: parsePairs(flags.var, "--var"),
+          runnerPath: flags.runnerPath,
+          cacheDir: flags.cacheDir,
           rules: {
             ...(flags.protect.length ? { protect: flags.protect } : {}),
             ...(flags.allowTokenPrs ? { allowTokenPrs: true } : {}),

@@ -16,6 +16,7 @@ import { PUBLISHED_ACTION } from "../../compile/header.js";
 import { asString, evaluate } from "../expressions.js";
 import { Expr } from "../workflow/tokens.js";
 import { APP_TOKEN_ACTION } from "./app-token.js";
+import { CACHE_ACTION } from "./cache.js";
 import { runStepProcess } from "./process.js";
 import { StepError, type StepOutcome, type StepRun } from "./step.js";
 
@@ -24,10 +25,12 @@ export const WAVEPLAN_ACTION = PUBLISHED_ACTION;
 /** Why a `uses:` cannot run here, or undefined when it can. */
 export function refuseUses(uses: string): string | undefined {
   if (uses.startsWith("actions/checkout@") || uses.startsWith("./") || uses.startsWith(`${WAVEPLAN_ACTION}@`)) return undefined;
-  if (uses === APP_TOKEN_ACTION) return undefined;
+  if (uses === APP_TOKEN_ACTION || uses === CACHE_ACTION) return undefined;
+  if (uses.startsWith("actions/cache@"))
+    return `\`uses: ${uses}\` cannot run in the simulator: it emulates actions/cache only at the compile pin (${CACHE_ACTION})`;
   if (uses.startsWith("actions/create-github-app-token@"))
     return `\`uses: ${uses}\` cannot run in the simulator: it emulates actions/create-github-app-token only at the release compile pins (${APP_TOKEN_ACTION})`;
-  return `\`uses: ${uses}\` cannot run in the simulator: it runs actions/checkout, actions/create-github-app-token (emulated), the waveplan action (./ or ${WAVEPLAN_ACTION}@…) and run: steps only`;
+  return `\`uses: ${uses}\` cannot run in the simulator: it runs actions/checkout, actions/create-github-app-token and actions/cache (emulated), the waveplan action (./ or ${WAVEPLAN_ACTION}@…) and run: steps only`;
 }
 
 interface ActionManifest {

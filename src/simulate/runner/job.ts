@@ -11,6 +11,7 @@ import { defaultVariables, eventInputs, githubContext, hostEnvironment, type Sim
 import type { SimJob, SimStep } from "../workflow/load.js";
 import { runAction } from "./action.js";
 import { APP_TOKEN_ACTION, createAppToken } from "./app-token.js";
+import { CACHE_ACTION, type PendingSave, restoreCache, saveCaches } from "./cache.js";
 import { checkout } from "./checkout.js";
 import { type Annotation, parseKeyValueFile } from "./commands.js";
 import { JobLog } from "./job-log.js";
@@ -93,6 +94,7 @@ export async function runJob(runOfJob: SimRun, spec: InstanceSpec, cancel: Abort
   const fileEnv: Record<string, string> = {};
   const pathAdds: string[] = [];
   const steps = contexts.steps as Record<string, unknown>;
+  const cacheSaves: PendingSave[] = [];
   try {
     for (const step of spec.job.steps) {
       const label = stepLabel(step, contexts);
@@ -124,6 +126,8 @@ export async function runJob(runOfJob: SimRun, spec: InstanceSpec, cancel: Abort
         contexts.env = { ...jobEnv, ...fileEnv, ...stepEnv };
         const env: Record<string, string> = {
           ...hostEnvironment(),
+          // a runner's tools, not the user's: what the workflow does not install is missing, as on GitHub
+          PATH: run.path,
           ...defaultVariables(run, { id: spec.key, ...place }),
           GITHUB_JOB: spec.job.id,
           ...jobEnv,
@@ -150,7 +154,7 @@ export async function runJob(runOfJob: SimRun, spec: InstanceSpec, cancel: Abort
           timeoutMs: Math.min(stepMinutes * 60_000, 2 ** 31 - 1),
         };
         log.stepOutputs = {};
-        outcome = await dispatch(s);
+        outcome = await dispatch(s, cacheSaves);
       } catch (e) {
         log.info(`##[error] ${(e as Error).message}`);
         log.annotations.push({ level: "error", message: (e as Error).message, job: spec.key });
@@ -179,6 +183,8 @@ export async function runJob(runOfJob: SimRun, spec: InstanceSpec, cancel: Abort
 
   const cancelled = cancel.aborted && !jobTimedOut;
   const result: Result = cancelled ? "cancelled" : failed || jobTimedOut ? "failure" : "success";
+  // actions/cache's post step (post-if: success())
+  if (result === "success" && cacheSaves.length) await saveCaches(run.cacheDir, cacheSaves, (line) => log.info(line));
   contexts.env = { ...jobEnv, ...fileEnv };
   let outputs: Record<string, string> = {};
   try {
@@ -192,9 +198,10 @@ export async function runJob(runOfJob: SimRun, spec: InstanceSpec, cancel: Abort
   return { result, outputs, annotations: log.annotations, durationMs: Date.now() - started };
 }
 
-function dispatch(s: StepRun): Promise<StepOutcome> {
+function dispatch(s: StepRun, cacheSaves: PendingSave[]): Promise<StepOutcome> {
   const uses = s.step.uses;
   if (uses === undefined) return runScript(s);
+  if (uses === CACHE_ACTION) return restoreCache(s, cacheSaves);
   if (uses.startsWith("actions/checkout@")) return checkout(s);
   if (uses === APP_TOKEN_ACTION) return createAppToken(s);
   return runAction(s);
