@@ -1,7 +1,9 @@
 /** The engine's RunContext for a job of a GitHub run: artifacts as the store, the checkout as the repository. */
+
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import * as core from "@actions/core";
+import { agentSecretNames } from "../agent/presets.js";
 import { ArtifactCheckpointStore } from "../checkpoint/artifact-store.js";
 import { SecretGuardStore } from "../checkpoint/secret-guard.js";
 import type { RunContext } from "../engine/context.js";
@@ -25,7 +27,7 @@ export interface JobContext {
  * values are also kept, so a checkpoint that contains one is never uploaded.
  */
 export async function jobContext(r: JobEnv, plan: Plan): Promise<JobContext> {
-  const secrets = namedSecrets(plan.agent?.secrets ?? []);
+  const secrets = namedSecrets(agentSecretNames(plan));
   const { token, resumeFrom } = checkpointInputs();
   if (token) secrets.push({ name: "token", value: token });
   for (const s of secrets) core.setSecret(s.value);

@@ -1,12 +1,20 @@
 /**
- * Execute: a `run:` task is its script under `bash -eo pipefail`; a `prompt:` task is the plan's agent
- * command with the prompt on stdin. Both get the WAVEPLAN_* variables and run in the task workspace.
+ * Execute: a `run:` task is its script under `bash -eo pipefail`; a `prompt:` task is its agent — a
+ * preset's CLI started headless (src/agent/), or the plan's `agent.command` under bash — with the
+ * preamble and prompt on stdin (a regular file) and in $WAVEPLAN_PROMPT_FILE. Both get the WAVEPLAN_*
+ * variables and run in the task workspace. The result says why a task failed in one line, and for a
+ * preset what its CLI reported (cost, tokens, turns, denied tools, whether it gave up).
  */
-import { writeFile } from "node:fs/promises";
+import { open, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { missingAuth } from "../agent/auth.js";
+import { exitDescription } from "../agent/failure.js";
+import { preamble, type UpstreamChange } from "../agent/preamble.js";
+import { agentSecretNames, agentSettings, PRESETS } from "../agent/presets.js";
+import type { AgentFigures } from "../checkpoint/record.js";
 import type { Plan, Task } from "../plan/model.js";
 import type { ContainmentScope } from "./containment.js";
-import { type ProcessResult, runProcess, secretValues } from "./process.js";
+import { type ProcessResult, type ProcessSpec, runProcess, secretValues } from "./process.js";
 
 export interface ExecuteOptions {
   plan: Plan;
@@ -16,6 +24,8 @@ export interface ExecuteOptions {
   logFile: string;
   env: Record<string, string>;
   runId: string;
+  /** what the task's upstream tasks changed (for the prompt's preamble) */
+  upstream?: UpstreamChange[];
   onOutput?: (chunk: Buffer) => void;
   /** which processes are the task's (killed when it ends) */
   contain?: ContainmentScope;
@@ -23,12 +33,25 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
 }
 
+export interface ExecuteResult extends ProcessResult {
+  /** why the task failed, one line, when the process says so (its exit and last error lines, an agent that gave up) */
+  failure?: string;
+  /** what a preset's CLI reported about this attempt */
+  agent?: AgentFigures;
+}
+
+/** The prompt file's variable: agents that take a file rather than stdin read it. */
+export const PROMPT_FILE_ENV = "WAVEPLAN_PROMPT_FILE";
+
 /**
- * --norc: the task's stdin is a socket (node's pipes are socket pairs), which bash takes for a remote
- * shell: without --norc a `bash -c` at SHLVL < 2 sources ~/.bashrc (bash's shell.c, run_startup_files),
- * so the user's shell set-up would change what a task runs.
+ * --norc: a `bash -c` whose stdin is a socket (node's pipes are socket pairs) takes itself for a remote
+ * shell and at SHLVL < 2 sources ~/.bashrc (bash's shell.c, run_startup_files), so the user's shell
+ * set-up would change what a task runs.
  */
 const BASH = ["--norc", "-eo", "pipefail"];
+
+/** How much of the end of a task's log is read for its agent's summary and its last error lines. */
+const TAIL_BYTES = 8 * 1024 * 1024;
 
 export function taskEnv(o: ExecuteOptions): Record<string, string> {
   const { plan, task } = o;
@@ -47,39 +70,113 @@ export function taskEnv(o: ExecuteOptions): Record<string, string> {
   };
 }
 
-export async function executeTask(o: ExecuteOptions): Promise<ProcessResult> {
+/** The text a prompt task's agent receives: the preamble (unless `agent.preamble: false`) and the prompt. */
+export function promptText(plan: Plan, task: Task, upstream: UpstreamChange[] = []): string {
+  return plan.agent?.preamble === false ? task.body : `${preamble(plan, task, upstream)}${task.body}`;
+}
+
+export async function executeTask(o: ExecuteOptions): Promise<ExecuteResult> {
   const env = taskEnv(o);
-  // agent.secrets name the variables whose values are secret: never in a log, whichever task prints them
-  const redact = secretValues(o.plan.agent?.secrets ?? [], env);
-  if (o.task.kind === "run") {
-    const script = join(o.scratchDir, `${o.task.id}.sh`);
-    await writeFile(script, o.task.body);
-    return runProcess({
-      command: "bash",
-      args: [...BASH, script],
-      cwd: o.workspace,
-      env,
-      timeoutMs: o.task.timeoutMs,
-      logFile: o.logFile,
-      onOutput: o.onOutput,
-      redact,
-      contain: o.contain,
-      signal: o.signal,
-    });
-  }
-  const command = o.plan.agent?.command;
-  if (!command) throw new Error(`task "${o.task.id}" is a prompt task but the plan has no agent.command`);
-  return runProcess({
-    command: "bash",
-    args: [...BASH, "-c", command],
+  // the secrets' values are never in a log, whichever task prints them
+  const redact = secretValues(agentSecretNames(o.plan), env);
+  const common = {
     cwd: o.workspace,
-    env,
-    stdin: o.task.body,
     timeoutMs: o.task.timeoutMs,
     logFile: o.logFile,
     onOutput: o.onOutput,
     redact,
     contain: o.contain,
     signal: o.signal,
-  });
+  };
+  const from = await logSize(o.logFile);
+  if (o.task.kind === "run") {
+    const script = join(o.scratchDir, `${o.task.id}.sh`);
+    await writeFile(script, o.task.body);
+    const result = await runProcess({ ...common, command: "bash", args: [...BASH, script], env });
+    return { ...result, failure: await exitFailure(result, o.logFile, from) };
+  }
+
+  const promptFile = join(o.scratchDir, `${o.task.id}.prompt.md`);
+  await writeFile(promptFile, promptText(o.plan, o.task, o.upstream));
+  env[PROMPT_FILE_ENV] = promptFile;
+  const settings = agentSettings(o.plan, o.task);
+  if (!settings) {
+    const command = o.plan.agent?.command;
+    if (!command) throw new Error(`task "${o.task.id}" is a prompt task but no agent runs it (agent.preset or agent.command)`);
+    const result = await runProcess({ ...common, command: "bash", args: [...BASH, "-c", command], env, stdinFile: promptFile });
+    return { ...result, failure: await exitFailure(result, o.logFile, from) };
+  }
+
+  const preset = PRESETS[settings.preset];
+  const unauthenticated = missingAuth(preset, env);
+  if (unauthenticated) return notStarted(unauthenticated);
+  const invocation = preset.invocation(settings, promptFile);
+  const spec: ProcessSpec = {
+    ...common,
+    command: preset.bin,
+    args: invocation.args,
+    env: { ...env, ...invocation.env },
+    stdinFile: promptFile,
+  };
+  let result: ProcessResult;
+  try {
+    result = await runProcess(spec);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    return notStarted(
+      `\`${preset.bin}\`: command not found (${preset.name} is not installed on this machine's PATH; install ${installHint(preset.install, settings.version)})`,
+    );
+  }
+  const output = await readLog(o.logFile, from);
+  const parsed = preset.parse(output);
+  const model = parsed.figures?.model ?? settings.model;
+  const agent: AgentFigures | undefined = parsed.figures && {
+    preset: preset.name,
+    ...parsed.figures,
+    ...(model ? { model } : {}),
+    ...(parsed.gaveUp ? { gaveUp: parsed.gaveUp } : {}),
+  };
+  const failure = result.timedOut
+    ? undefined
+    : parsed.gaveUp
+      ? `${preset.bin} gave up: ${parsed.gaveUp}`
+      : result.exitCode !== 0
+        ? exitDescription(result.exitCode, result.signal, output)
+        : undefined;
+  return { ...result, failure, ...(agent ? { agent } : {}) };
+}
+
+function notStarted(failure: string): ExecuteResult {
+  return { exitCode: null, signal: null, timedOut: false, interrupted: false, durationMs: 0, failure };
+}
+
+function installHint(install: (typeof PRESETS)[keyof typeof PRESETS]["install"], version: string): string {
+  return install.kind === "npm" ? `\`npm install -g ${install.package}@${version}\`` : `\`pipx install ${install.package}==${version}\``;
+}
+
+async function exitFailure(result: ProcessResult, logFile: string, from: number): Promise<string | undefined> {
+  if (result.timedOut || result.interrupted || result.exitCode === 0) return undefined;
+  return exitDescription(result.exitCode, result.signal, await readLog(logFile, from));
+}
+
+async function logSize(file: string): Promise<number> {
+  return stat(file).then(
+    (s) => s.size,
+    () => 0,
+  );
+}
+
+/** What the process wrote to the log after offset `from` (its last TAIL_BYTES at most). */
+async function readLog(file: string, from: number): Promise<string> {
+  const size = await logSize(file);
+  const start = Math.max(from, size - TAIL_BYTES);
+  if (size <= start) return "";
+  const fh = await open(file, "r");
+  try {
+    const buf = Buffer.alloc(size - start);
+    await fh.read(buf, 0, buf.length, start);
+    return buf.toString("utf8");
+  } finally {
+    await fh.close();
+  }
 }

@@ -4,9 +4,10 @@
  * left the group with `setsid` (engine/containment.ts) — before the task's turn is over. Output goes
  * to the task log with the values of secrets replaced by `***`.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { closeSync, createWriteStream, openSync } from "node:fs";
+import type { Readable } from "node:stream";
 import { type ContainmentScope, killContained, signalContained } from "./containment.js";
 import { namedSecrets } from "./env.js";
 
@@ -16,6 +17,11 @@ export interface ProcessSpec {
   cwd: string;
   env: Record<string, string>;
   stdin?: string;
+  /**
+   * stdin from this regular file instead (wins over `stdin`): node's own stdio pipes are socket pairs,
+   * which `aider --message-file /dev/stdin` and bash (a remote shell, see execute.ts) take for a socket
+   */
+  stdinFile?: string;
   timeoutMs: number;
   logFile: string;
   /** also receive output as it arrives (the GitHub job log) */
@@ -47,12 +53,21 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
     const started = Date.now();
     const log = createWriteStream(spec.logFile, { flags: "a" });
     const contain = spec.contain ?? { env: CONTAINMENT_ENV, value: randomUUID() };
+    let stdinFd: number | undefined;
+    try {
+      if (spec.stdinFile !== undefined) stdinFd = openSync(spec.stdinFile, "r");
+    } catch (e) {
+      log.end(() => reject(e));
+      return;
+    }
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
       env: { ...spec.env, [contain.env]: contain.value },
       detached: true,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+      stdio: [stdinFd ?? "pipe", "pipe", "pipe"],
+    }) as ChildProcess & { stdout: Readable; stderr: Readable };
+    // the child has its own copy of the descriptor now
+    if (stdinFd !== undefined) closeSync(stdinFd);
     let timedOut = false;
     let interrupted = false;
     const killGroup = (signal: NodeJS.Signals) => {
@@ -91,8 +106,10 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
     };
     child.stdout.on("data", (b: Buffer) => emit(redactors[0].push(b)));
     child.stderr.on("data", (b: Buffer) => emit(redactors[1].push(b)));
-    child.stdin.on("error", () => {});
-    child.stdin.end(spec.stdin ?? "");
+    if (child.stdin) {
+      child.stdin.on("error", () => {});
+      child.stdin.end(spec.stdin ?? "");
+    }
     child.on("error", (e) => {
       clearTimeout(timer);
       spec.signal?.removeEventListener("abort", onAbort);

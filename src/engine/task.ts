@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { appendFile, mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { CHECKPOINT_SCHEMA, type CheckpointRecord, RECORD_FILE } from "../checkpoint/record.js";
+import { type AgentFigures, CHECKPOINT_SCHEMA, type CheckpointRecord, RECORD_FILE } from "../checkpoint/record.js";
 import { upstreamOf } from "../graph/upstream.js";
 import { taskHash } from "../plan/hash.js";
 import type { Task } from "../plan/model.js";
@@ -48,7 +48,13 @@ export async function runTask(ctx: RunContext, task: Task, where: string | Works
   if (ctx.signal?.aborted) throw new InterruptedError(`task "${task.id}" was not started: the run was interrupted`);
   hooks.onStart?.(task);
   const startedAt = new Date();
-  let result = { exitCode: null as number | null, timedOut: false, signal: null as NodeJS.Signals | null };
+  let result: { exitCode: number | null; timedOut: boolean; signal: NodeJS.Signals | null; failure?: string } = {
+    exitCode: null,
+    timedOut: false,
+    signal: null,
+  };
+  let agent: AgentFigures | undefined;
+  const upstreamChanges = upstream.map((u) => ({ task: u.record.task.id, files: u.record.patch.files }));
   let tries = 0;
   for (;;) {
     tries++;
@@ -64,6 +70,7 @@ export async function runTask(ctx: RunContext, task: Task, where: string | Works
       logFile,
       env: { ...ctx.env, ...workspace.taskEnv },
       runId: ctx.runId,
+      upstream: upstreamChanges,
       onOutput: ctx.onOutput && ((chunk) => ctx.onOutput?.(task.id, chunk)),
       contain: workspace.contain,
       signal: ctx.signal,
@@ -71,7 +78,9 @@ export async function runTask(ctx: RunContext, task: Task, where: string | Works
     // an interrupted task is neither a success nor a failure: it runs again on --resume
     if (run.interrupted) throw new InterruptedError(`task "${task.id}" was stopped: the run was interrupted`);
     result = run;
-    if ((result.exitCode === 0 && !result.timedOut) || tries > task.retries) break;
+    // every attempt was paid for: the record adds them up
+    agent = addFigures(agent, run.agent);
+    if ((result.exitCode === 0 && !result.timedOut && !result.failure) || tries > task.retries) break;
   }
   const finishedAt = new Date();
 
@@ -80,9 +89,10 @@ export async function runTask(ctx: RunContext, task: Task, where: string | Works
   const captured = await captureChange(workspace, materialized, task, dir);
   const processError = result.timedOut
     ? `timed out after ${Math.round(task.timeoutMs / 1000)}s`
-    : result.exitCode !== 0
-      ? `exited with ${result.exitCode === null ? `signal ${result.signal}` : `code ${result.exitCode}`}`
-      : undefined;
+    : (result.failure ??
+      (result.exitCode !== 0
+        ? `exited with ${result.exitCode === null ? `signal ${result.signal}` : `code ${result.exitCode}`}`
+        : undefined));
   const error = processError ?? captured.error;
   const record: CheckpointRecord = {
     schema: CHECKPOINT_SCHEMA,
@@ -100,10 +110,31 @@ export async function runTask(ctx: RunContext, task: Task, where: string | Works
     patch: captured.patch,
     outputs: captured.outputs,
     upstream: upstreamOf(ctx.plan, task).map((u) => ({ task: u.id, record: ctx.verified.get(u.id)?.recordSha256 ?? "" })),
+    ...(agent ? { agent } : {}),
   };
   await writeAtomic(join(dir, RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
   await ctx.store.publish(task.id, dir);
   return { task, status: record.status, record, logFile, error };
+}
+
+/** The figures of two attempts of one task, added up (the later attempt's model and reason to give up). */
+export function addFigures(a: AgentFigures | undefined, b: AgentFigures | undefined): AgentFigures | undefined {
+  if (!a || !b) return b ?? a;
+  const sum = (x?: number, y?: number) => (x === undefined && y === undefined ? undefined : (x ?? 0) + (y ?? 0));
+  const costUsd = sum(a.costUsd, b.costUsd);
+  const turns = sum(a.turns, b.turns);
+  return {
+    ...b,
+    ...(costUsd !== undefined ? { costUsd } : {}),
+    ...(turns !== undefined ? { turns } : {}),
+    tokens: {
+      input: a.tokens.input + b.tokens.input,
+      output: a.tokens.output + b.tokens.output,
+      cacheRead: a.tokens.cacheRead + b.tokens.cacheRead,
+      cacheWrite: a.tokens.cacheWrite + b.tokens.cacheWrite,
+    },
+    denied: [...a.denied, ...b.denied],
+  };
 }
 
 export async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {

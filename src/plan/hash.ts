@@ -35,5 +35,16 @@ export function planHash(plan: Plan): string {
  */
 export function taskHash(plan: Plan, task: Task): string {
   const { index: _index, source: _source, ...definition } = task;
-  return sha256(canonicalJson({ definition, env: plan.env, agent: task.kind === "prompt" ? plan.agent : undefined }));
+  return sha256(canonicalJson({ definition, env: plan.env, agent: task.kind === "prompt" ? agentIdentity(plan, task) : undefined }));
+}
+
+/**
+ * What of the agent a prompt task's result depends on: budgets and models are left out (DESIGN §9:
+ * changing them does not invalidate finished checkpoints), an instance's preset is in.
+ */
+function agentIdentity(plan: Plan, task: Task): unknown {
+  if (!plan.agent) return undefined;
+  const { budget: _budget, model: _model, ...rest } = plan.agent;
+  const preset = plan.instances.find((i) => i.id === task.instance)?.agent?.preset;
+  return preset ? { ...rest, instancePreset: preset } : rest;
 }

@@ -2,6 +2,8 @@
  * The normalized plan: defaults applied, ids filled in, durations parsed. Everything downstream
  * (graph, compile, run) works on this shape, never on raw YAML.
  */
+
+import type { PresetName } from "../agent/preset.js";
 import { parseDuration } from "./duration.js";
 import type { PlanInput } from "./schema.js";
 
@@ -15,6 +17,8 @@ export interface Instance {
   id: string;
   role: string;
   focus?: string;
+  /** this instance's own preset or model (absent keys keep the plan hash of older plans) */
+  agent?: { preset?: PresetName; model?: string };
 }
 
 export interface Task {
@@ -52,10 +56,23 @@ export interface Wave {
   source: SourcePath;
 }
 
+/**
+ * How prompt tasks run. Keys the plan does not set stay undefined, so the plan and task hashes of
+ * plans written before a key existed do not change.
+ */
 export interface Agent {
-  command: string;
+  preset?: PresetName;
+  command?: string;
+  version?: string;
+  model?: string;
+  tools?: string[];
+  maxTurns?: number;
+  budget?: { runUsd?: number; taskUsd?: number };
   setup?: string;
   secrets: string[];
+  vars?: string[];
+  /** false: the prompt goes to the agent without the preamble */
+  preamble?: false;
 }
 
 export interface LandSettings {
@@ -138,8 +155,13 @@ export function normalizePlan(input: PlanInput): Plan {
     version: 1,
     name: input.name,
     description: input.description,
-    instances: Object.entries(input.instances).map(([id, i]) => ({ id, role: i.role, focus: i.focus })),
-    agent: input.agent && { command: input.agent.command, setup: input.agent.setup, secrets: input.agent.secrets ?? [] },
+    instances: Object.entries(input.instances).map(([id, i]) => ({
+      id,
+      role: i.role,
+      focus: i.focus,
+      ...(i.agent ? { agent: { preset: i.agent.preset, model: i.agent.model } } : {}),
+    })),
+    agent: input.agent && normalizeAgent(input.agent),
     env: (input.env ?? {}) as Record<string, string>,
     land: {
       strategy: input.land?.strategy ?? "commit",
@@ -160,6 +182,23 @@ export function normalizePlan(input: PlanInput): Plan {
     },
     waves,
     tasks,
+  };
+}
+
+function normalizeAgent(a: NonNullable<PlanInput["agent"]>): Agent {
+  const budget = a.budget && { runUsd: a.budget["run-usd"], taskUsd: a.budget["task-usd"] };
+  return {
+    preset: a.preset,
+    command: a.command,
+    version: a.version,
+    model: a.model,
+    tools: a.tools,
+    maxTurns: a["max-turns"],
+    budget,
+    setup: a.setup,
+    secrets: a.secrets ?? [],
+    vars: a.vars,
+    preamble: a.preamble === false ? false : undefined,
   };
 }
 

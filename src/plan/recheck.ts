@@ -40,7 +40,8 @@ function consequences(kind: "plan" | "instance" | "wave" | "task", owner: Source
       return { standIn: "plan" };
     case "plan.agent":
       // a plan that declares an agent, however wrongly, means its prompt tasks to use it: no "no agent" errors
-      return { standIn: { command: "agent" } };
+      // nor warnings about the stand-in's own settings
+      return { standIn: { command: "agent" }, hide: [{ rules: ["agent-setup", "agent-tools", "agent-support"] }] };
     case "plan.instances":
       // without a readable instances mapping, whether a task's instance exists or an instance is used is unknown
       return { standIn: {}, hide: [{ rules: ["unknown-instance", "unused-instance"] }] };

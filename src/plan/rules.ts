@@ -21,7 +21,11 @@ export const RULES = {
   "empty-wave": "every wave has at least one task",
   "unknown-instance": "every task's instance is declared under instances",
   "run-or-prompt": "a task has exactly one of run (a script) and prompt (for the agent)",
-  agent: "a plan with prompt tasks declares agent.command to run them",
+  agent:
+    "a plan with prompt tasks declares an agent to run them (agent.preset, agent.command or an instance's agent.preset), not both a preset and a command",
+  "agent-setup": "warning: an agent.command has no agent.setup to install it on a GitHub runner",
+  "agent-support": "warning: agent.tools, max-turns or budget.task-usd is set for a preset whose CLI has no flag for it",
+  "agent-tools": "warning: agent.tools names no tool that runs commands (the agent cannot run tests or builds)",
   needs: "a task's needs name existing tasks of earlier waves, not itself",
   cycle: "needs do not form a cycle",
   "output-path": "outputs are relative paths inside the repository, outside .git",

@@ -28,21 +28,69 @@ const envMap = z
   )
   .describe("Environment variables for the task");
 
+const presetName = z
+  .enum(["claude-code", "codex", "gemini", "aider"])
+  .describe("A known agent CLI: waveplan runs it headless, installs it on runners and reads its cost and tokens");
+
+const variableName = (what: string) => z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, `${what} names are [A-Za-z_][A-Za-z0-9_]*`);
+
 export const instanceSchema = z.strictObject({
   role: z.string().min(1).describe("What this worker is, e.g. Migration Engineer"),
   focus: z.string().optional().describe("Specialization, shown in stats and prompts"),
+  agent: z
+    .strictObject({
+      preset: presetName.optional(),
+      model: z.string().min(1).optional().describe("Model for this instance's prompt tasks"),
+    })
+    .optional()
+    .describe("This instance's agent, overriding the plan's agent.preset / agent.model"),
 });
 
 export const agentSchema = z
   .strictObject({
-    command: z.string().min(1).describe("Command that runs a prompt task; the prompt arrives on stdin"),
+    preset: presetName.optional(),
+    command: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Any other agent: a bash command that runs a prompt task; the prompt arrives on stdin (a regular file) and in $WAVEPLAN_PROMPT_FILE",
+      ),
+    version: z
+      .string()
+      .regex(/^[0-9A-Za-z][0-9A-Za-z.+_-]*$/, "a version such as 2.1.332")
+      .optional()
+      .describe("The preset's CLI version installed on runners (default: the version waveplan was tested with)"),
+    model: z.string().min(1).optional().describe("Model the preset's CLI uses (its --model flag)"),
+    tools: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("Allow-list of the agent's tools (e.g. Read, Edit, Write, Bash); others are denied and reported. Default: all"),
+    "max-turns": z.number().int().min(1).optional().describe("Turn limit per task; reaching it fails the task"),
+    budget: z
+      .strictObject({
+        "run-usd": z.number().positive().optional().describe("Stop starting tasks once the run has spent this much"),
+        "task-usd": z.number().positive().optional().describe("Spending limit per task, passed to the CLI where it has one"),
+      })
+      .optional()
+      .describe("Spending limits in USD, as the agent CLI reports cost"),
     setup: z.string().optional().describe("Shell run once per GitHub job before prompt tasks (e.g. installing the agent CLI)"),
     secrets: z
-      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "secret names are [A-Za-z_][A-Za-z0-9_]*"))
+      .array(variableName("secret"))
       .optional()
-      .describe("Repository secrets forwarded as environment variables to prompt tasks on GitHub"),
+      .describe(
+        "Repository secrets forwarded as environment variables to prompt tasks on GitHub (default for a preset: its API key and token variables)",
+      ),
+    vars: z
+      .array(variableName("variable"))
+      .optional()
+      .describe("Repository variables (vars.NAME) forwarded as environment variables to prompt tasks on GitHub, e.g. ANTHROPIC_BASE_URL"),
+    preamble: z
+      .boolean()
+      .optional()
+      .describe("false: send the task's prompt alone, without waveplan's preamble (role, focus, files, upstream changes)"),
   })
-  .describe("How `prompt:` tasks are executed");
+  .describe("How `prompt:` tasks are executed: a preset (claude-code, codex, gemini, aider) or a command");
 
 export const taskSchema = z.strictObject({
   id: id("task id").optional().describe("Defaults to <instance>-<wave>-<n>"),
@@ -52,7 +100,7 @@ export const taskSchema = z.strictObject({
     .string()
     .optional()
     .describe("Bash script, run with bash -eo pipefail in the task's slot (its own checkout of the materialized tree)"),
-  prompt: z.string().optional().describe("Prompt for the agent command (agent.command), sent on stdin"),
+  prompt: z.string().optional().describe("Prompt for the agent (agent.preset or agent.command), after waveplan's preamble"),
   outputs: z
     .array(z.string().min(1))
     .optional()

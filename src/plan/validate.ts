@@ -1,6 +1,7 @@
 /** Semantic rules that a schema cannot express: references, ordering, paths, smells. */
 import { posix } from "node:path";
 import { JOB_OVERHEAD_MINUTES, SETUP_MINUTES } from "../compile/jobs.js";
+import { checkAgent, promptTaskAgent } from "./agent-rules.js";
 import type { DiagnosticList, Position } from "./diagnostics.js";
 import { MATRIX_LIMIT } from "./github-limits.js";
 import type { Plan, SourcePath, Task } from "./model.js";
@@ -61,6 +62,7 @@ export function validatePlan(plan: Plan, d: DiagnosticList, locate: Locate, inpu
     }
   }
 
+  checkAgent(plan, d, locate);
   plan.waves.forEach((wave, wi) => {
     wave.tasks.forEach((t, ti) => {
       // run/prompt presence is checked on the input because normalization keeps only one of them
@@ -111,10 +113,10 @@ function checkRunPrompt(plan: Plan, t: Task, d: DiagnosticList, locate: Locate, 
       locate([...source, "prompt"], true),
     );
   else if (!hasRun && !hasPrompt) d.error("run-or-prompt", `task "${t.id}" has neither "run" nor "prompt"`, locate(source));
-  else if (hasPrompt && !plan.agent)
+  else if (hasPrompt && !promptTaskAgent(plan, t))
     d.error(
       "agent",
-      `task "${t.id}" is a prompt task but the plan has no agent.command to run prompts with`,
+      `task "${t.id}" is a prompt task but no agent runs it: set agent.preset (claude-code, codex, gemini, aider) or agent.command`,
       locate([...source, "prompt"], true),
     );
 }

@@ -5,9 +5,11 @@
  * only if every task succeeded. Any failure ends the run as failed with the task named; SIGINT/SIGTERM
  * stop the running tasks and record the run as interrupted.
  */
+
 import { appendFileSync } from "node:fs";
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
+import { agentSecretNames } from "../agent/presets.js";
 import { LocalCheckpointStore } from "../checkpoint/local-store.js";
 import { type CheckpointRecord, RECORD_FILE } from "../checkpoint/record.js";
 import { SecretGuardStore } from "../checkpoint/secret-guard.js";
@@ -335,7 +337,7 @@ async function runInSlot(ctx: RunContext, pool: SlotPool, t: Task, wave: Wave, e
 /** The engine's view of a local run: checkpoints in the run folder, git work in waveplan's run repository. */
 function runContext(plan: Plan, run: RunInfo, layout: Layout, interrupt: AbortSignal): RunContext {
   // a task that writes a secret's value into the repository must not land it
-  const store = new SecretGuardStore(new LocalCheckpointStore(layout.checkpoints(run.runId)), namedSecrets(plan.agent?.secrets ?? []));
+  const store = new SecretGuardStore(new LocalCheckpointStore(layout.checkpoints(run.runId)), namedSecrets(agentSecretNames(plan)));
   return {
     plan,
     planHash: planHash(plan),

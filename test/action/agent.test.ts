@@ -63,7 +63,8 @@ describe("prompt tasks", () => {
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toContain("::group::Agent setup (agent.setup)");
     expect(r.stdout).toContain(`::add-mask::${SECRET}\n`);
-    expect(readFileSync(join(r.workspace, "answer.txt"), "utf8")).toBe("Say hello");
+    // the agent command got waveplan's preamble, then the task's prompt
+    expect(readFileSync(join(r.workspace, "answer.txt"), "utf8")).toMatch(/^You are .+\n---\n\nSay hello$/s);
     expect(existsSync(join(r.workspace, "setup-leftover.txt"))).toBe(false);
 
     const into = join(root, "dl-ask");

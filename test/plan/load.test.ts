@@ -235,12 +235,14 @@ describe("semantic errors", () => {
     ]);
   });
 
-  it("reports a prompt task when the plan has no agent.command", () => {
+  it("reports a prompt task when the plan has no agent", () => {
     expect(
       diagnostics(
         `${HEAD}  - id: W0\n    tasks:\n      - instance: I1\n        prompt: Fix the bug\n      - instance: I2\n        run: x\n`,
       ),
-    ).toEqual([`10:9 error [agent] task "I1-W0-1" is a prompt task but the plan has no agent.command to run prompts with`]);
+    ).toEqual([
+      `10:9 error [agent] task "I1-W0-1" is a prompt task but no agent runs it: set agent.preset (claude-code, codex, gemini, aider) or agent.command`,
+    ]);
   });
 
   it("reports needs that point to itself, the same wave, a later wave or nowhere", () => {
@@ -470,7 +472,7 @@ describe("schema and semantic errors together", () => {
       `8:11 error [value] waves[0].mode must be one of "parallel", "sequential", got string "paralel"`,
       `12:9 error [unknown-key] unexpected key "timout" in task; did you mean "timeout"? (expected one of id, instance, title, run, prompt, outputs, timeout, retries, estimate, env, needs, files)`,
       `13:19 error [unknown-instance] task "I9-W0-1" is assigned to unknown instance "I9"; did you mean "I1"?`,
-      `16:9 error [agent] task "I2-W0-1" is a prompt task but the plan has no agent.command to run prompts with`,
+      `16:9 error [agent] task "I2-W0-1" is a prompt task but no agent runs it: set agent.preset (claude-code, codex, gemini, aider) or agent.command`,
       `21:17 error [needs] task "I1-W1-1" needs unknown task "nope"`,
     ]);
   });
@@ -481,10 +483,11 @@ describe("schema and semantic errors together", () => {
     expect(
       rules(`${HEAD}  - id: W0\n    mode: fast\n    tasks:\n      - { instance: I1, run: a }\n      - { instance: I1, run: b }\n`),
     ).toEqual(["[unused-instance]", "[value]"]);
-    // a malformed agent is still the agent prompt tasks are meant to use
+    // a malformed agent is still the agent prompt tasks are meant to use (the misspelled key is named,
+    // with "did you mean command?")
     const withAgent = HEAD.replace("waves:", "agent: { comand: x }\nwaves:");
     expect(rules(`${withAgent}  - id: W0\n    tasks:\n      - { instance: I1, prompt: a }\n      - { instance: I2, prompt: b }\n`)).toEqual(
-      ["[missing-key]", "[unknown-key]"],
+      ["[unknown-key]"],
     );
     // a wave whose tasks are not a list: a need naming one of them cannot be judged, other findings can
     expect(

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { agentSettings } from "../../agent/presets.js";
 import { directUpstreamOf } from "../../graph/upstream.js";
 import { loadPlanFile } from "../../plan/load.js";
 import type { Instance, Plan, Task } from "../../plan/model.js";
@@ -80,6 +81,12 @@ function fence(body: string): string {
   return "`".repeat(Math.max(3, longest + 1));
 }
 
+function agentLabel(plan: Plan, t: Task): string {
+  const s = agentSettings(plan, t);
+  if (s) return `${s.preset} ${s.version}${s.model ? ` (model ${s.model})` : ""}`;
+  return plan.agent?.command ?? "none";
+}
+
 function formatInstance(plan: Plan, i: Instance): string {
   const tasks = plan.tasks.filter((t) => t.instance === i.id);
   const out = [`# ${i.id}: ${i.role}`];
@@ -89,7 +96,7 @@ function formatInstance(plan: Plan, i: Instance): string {
     const wave = plan.waves[t.waveIndex];
     out.push(`## ${wave.id}${wave.name === wave.id ? "" : ` (${wave.name})`} · ${t.id}: ${t.title}`);
     out.push(`wait for: ${upstreamSummary(plan, t)}`);
-    if (t.kind === "prompt" && plan.agent) out.push(`agent: ${plan.agent.command}`);
+    if (t.kind === "prompt") out.push(`agent: ${agentLabel(plan, t)}`);
     const f = fence(t.body);
     out.push(`${f}${t.kind === "run" ? "bash" : "text"}`, t.body.replace(/\n$/, ""), f);
     if (t.outputs.length) out.push(`outputs: ${t.outputs.join(", ")}`);
