@@ -187,6 +187,24 @@ describe("agent cost with the real Claude Code", () => {
     expect(git(repo, "show", "HEAD:a.txt")).toBe("a");
   });
 
+  it("agent.budget.task-usd is Claude Code's own --max-budget-usd: the CLI stops, the task fails saying so", {
+    timeout: 600_000,
+  }, async () => {
+    const repo = makeRepo();
+    const from = server.requests.length;
+    const r = await cli(repo, ["run", planFile({ budget: { "task-usd": 0.000001 } })], env());
+    expect(r.code).toBe(1);
+    for (const id of ["a", "b"]) {
+      const rec = record(repo, id);
+      expect(rec.status, id).toBe("failure");
+      expect(rec.agent?.gaveUp, id).toMatch(/^budget reached/);
+      expect(rec.error, id).toMatch(/budget reached/);
+      // what the CLI printed: its own budget stop
+      expect(printedResult(repo, id).subtype, id).toBe("error_max_budget_usd");
+    }
+    expect(requestsByTask(from).c, "no downstream task ran").toBeUndefined();
+  });
+
   it("--redo of one of two parallel agent tasks calls the model again for it only (and its downstream)", { timeout: 600_000 }, async () => {
     const repo = makeRepo();
     const plan = planFile();
