@@ -11,6 +11,7 @@ import { verifyChain } from "../engine/gate.js";
 import { landingCommit } from "../engine/landing-commit.js";
 import type { LoadedPlan } from "../plan/load.js";
 import type { Plan } from "../plan/model.js";
+import { agentTotals, totalsLine } from "../report/agent-totals.js";
 import { renderFailedWavesSummary, renderFinalSummary } from "../report/summary.js";
 import { jobContext } from "./context.js";
 import { annotate } from "./errors.js";
@@ -46,6 +47,9 @@ export async function finalize(): Promise<void> {
     `landing commit ${commit} (${records.reduce((n, c) => n + c.patch.files.length, 0)} file changes from ${records.length} tasks)`,
   );
   core.setOutput("commit", commit);
+  // what the agents of the run cost, from the verified records (the summary shows it per task and wave)
+  const cost = agentTotals(records);
+  if (cost) core.info(totalsLine(cost));
 
   const outcome = await land(r, loaded, commit, records.length, inputs);
   core.setOutput("status", outcome.status);

@@ -27,8 +27,7 @@ export interface RunBudget {
 /** The run budget: a flag (`--run-budget-usd`) wins over the plan's `agent.budget.run-usd`. */
 export function runBudgetOf(plan: Plan, raise: string, flag?: number): RunBudget | undefined {
   if (flag !== undefined) return { usd: flag, source: "--run-budget-usd", raise };
-  // the key is modelled by the agent presets' plan keys (plan/model.ts `Agent.budget`)
-  const usd = (plan.agent as { budget?: { runUsd?: number } } | undefined)?.budget?.runUsd;
+  const usd = plan.agent?.budget?.runUsd;
   return usd === undefined ? undefined : { usd, source: "agent.budget.run-usd", raise };
 }
 

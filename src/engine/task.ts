@@ -5,10 +5,12 @@
 import { randomBytes } from "node:crypto";
 import { appendFile, mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { agentSettings, PRESETS } from "../agent/presets.js";
 import { type AgentFigures, CHECKPOINT_SCHEMA, type CheckpointRecord, RECORD_FILE } from "../checkpoint/record.js";
 import { upstreamOf } from "../graph/upstream.js";
 import { taskHash } from "../plan/hash.js";
-import type { Task } from "../plan/model.js";
+import type { Plan, Task } from "../plan/model.js";
+import { taskBudgetFailure } from "./budget.js";
 import { captureChange } from "./capture.js";
 import type { RunContext } from "./context.js";
 import { executeTask } from "./execute.js";
@@ -55,6 +57,8 @@ export async function runTask(ctx: RunContext, task: Task, where: string | Works
   };
   let agent: AgentFigures | undefined;
   const upstreamChanges = upstream.map((u) => ({ task: u.record.task.id, files: u.record.patch.files }));
+  const budget = taskBudget(ctx.plan, task);
+  let overTaskBudget: string | undefined;
   let tries = 0;
   for (;;) {
     tries++;
@@ -80,7 +84,10 @@ export async function runTask(ctx: RunContext, task: Task, where: string | Works
     result = run;
     // every attempt was paid for: the record adds them up
     agent = addFigures(agent, run.agent);
+    overTaskBudget = budget.enforce ? taskBudgetFailure(agent, budget.usd) : undefined;
     if ((result.exitCode === 0 && !result.timedOut && !result.failure) || tries > task.retries) break;
+    // agent.budget.task-usd covers every try: once spent, no retry pays for another
+    if (overTaskBudget || (budget.usd !== undefined && (agent?.costUsd ?? 0) >= budget.usd)) break;
   }
   const finishedAt = new Date();
 
@@ -93,7 +100,7 @@ export async function runTask(ctx: RunContext, task: Task, where: string | Works
       (result.exitCode !== 0
         ? `exited with ${result.exitCode === null ? `signal ${result.signal}` : `code ${result.exitCode}`}`
         : undefined));
-  const error = processError ?? captured.error;
+  const error = overTaskBudget ?? processError ?? captured.error;
   const record: CheckpointRecord = {
     schema: CHECKPOINT_SCHEMA,
     plan: { name: ctx.plan.name, hash: ctx.planHash },
@@ -115,6 +122,17 @@ export async function runTask(ctx: RunContext, task: Task, where: string | Works
   await writeAtomic(join(dir, RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
   await ctx.store.publish(task.id, dir);
   return { task, status: record.status, record, logFile, error };
+}
+
+/**
+ * `agent.budget.task-usd` of a prompt task, and whether waveplan enforces it from the reported cost:
+ * a preset whose CLI has a limit of its own (Claude Code `--max-budget-usd`) gets the flag and stops
+ * itself (its "budget reached" fails the task); for the others the task fails when it reported more.
+ */
+function taskBudget(plan: Plan, task: Task): { usd?: number; enforce: boolean } {
+  const settings = task.kind === "prompt" ? agentSettings(plan, task) : undefined;
+  if (settings?.taskUsd === undefined) return { enforce: false };
+  return { usd: settings.taskUsd, enforce: !PRESETS[settings.preset].supports.taskUsd };
 }
 
 /** The figures of two attempts of one task, added up (the later attempt's model and reason to give up). */

@@ -39,12 +39,15 @@ export function taskHash(plan: Plan, task: Task): string {
 }
 
 /**
- * What of the agent a prompt task's result depends on: budgets and models are left out (DESIGN §9:
- * changing them does not invalidate finished checkpoints), an instance's preset is in.
+ * What of the agent a prompt task's result depends on. Budget, model, preset and CLI version are left
+ * out (DESIGN §9, issue 22: changing them does not invalidate finished checkpoints — a run stopped by
+ * its budget continues after the budget is raised without paying twice; switching to a cheaper model
+ * or another CLI keeps the work already done; `--redo` runs a task again on purpose). An instance's own
+ * preset and model are not in the hash either (instances are not part of it). What the agent may do
+ * (`tools`, `max-turns`), its `command`, `setup` and preamble stay in: they change what a task does.
  */
-function agentIdentity(plan: Plan, task: Task): unknown {
-  const preset = plan.instances.find((i) => i.id === task.instance)?.agent?.preset;
-  if (!plan.agent) return preset ? { instancePreset: preset } : undefined;
-  const { budget: _budget, model: _model, ...rest } = plan.agent;
-  return preset ? { ...rest, instancePreset: preset } : rest;
+function agentIdentity(plan: Plan, _task: Task): unknown {
+  if (!plan.agent) return undefined;
+  const { budget: _budget, model: _model, preset: _preset, version: _version, ...rest } = plan.agent;
+  return rest;
 }

@@ -101,6 +101,14 @@ export function totalsJson(t: AgentTotals) {
   };
 }
 
+/** One line for a log: `agents: $0.0123 for 3 tasks, 6 turns, tokens 9000 in, 240 out, 60 cache read, 30 cache write`. */
+export function totalsLine(t: AgentTotals): string {
+  const cost =
+    t.costUsd !== undefined ? formatUsd(t.costUsd) : `n/a (${formatUsd(t.reportedUsd)} reported; no cost from ${t.unpriced.join(", ")})`;
+  const k = t.tokens;
+  return `agents: ${cost} for ${t.tasks} task${t.tasks === 1 ? "" : "s"}, ${t.turns} turns, tokens ${k.input} in, ${k.output} out, ${k.cacheRead} cache read, ${k.cacheWrite} cache write`;
+}
+
 /** "$0.0123", or "n/a" when the CLI reported no cost (never a guessed price). */
 export function formatUsd(usd: number | undefined): string {
   if (usd === undefined) return "n/a";

@@ -9,6 +9,7 @@ import {
   formatUsd,
   mostExpensiveFirst,
   totalsJson,
+  totalsLine,
 } from "../../src/report/agent-totals.js";
 
 const figures = (over: Partial<AgentFigures> = {}): AgentFigures => ({
@@ -48,6 +49,9 @@ describe("agentTotals", () => {
       tasks: 2,
     });
     expect(formatUsd(t?.costUsd)).toBe("n/a");
+    expect(totalsLine(t as NonNullable<typeof t>)).toBe(
+      "agents: n/a ($0.10 reported; no cost from b) for 2 tasks, 4 turns, tokens 200 in, 40 out, 10 cache read, 2 cache write",
+    );
   });
 
   it("is undefined for a run without agent tasks", () => {
