@@ -4,6 +4,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { taskEstimate } from "../graph/estimate.js";
 import type { Plan, Task } from "../plan/model.js";
 import type { ContainmentScope } from "./containment.js";
 import { type ProcessResult, runProcess, secretValues } from "./process.js";
@@ -30,6 +31,12 @@ export interface ExecuteOptions {
  */
 const BASH = ["--norc", "-eo", "pipefail"];
 
+function estimateSeconds(plan: Plan, task: Task): string {
+  const wave = plan.waves[task.waveIndex];
+  const ms = wave ? taskEstimate(wave, task) : (task.estimateMs ?? 0);
+  return ms > 0 ? String(Math.round(ms / 1000)) : "";
+}
+
 export function taskEnv(o: ExecuteOptions): Record<string, string> {
   const { plan, task } = o;
   const role = plan.instances.find((i) => i.id === task.instance)?.role ?? "";
@@ -44,6 +51,8 @@ export function taskEnv(o: ExecuteOptions): Record<string, string> {
     WAVEPLAN_INSTANCE: task.instance,
     WAVEPLAN_ROLE: role,
     WAVEPLAN_WAVE: task.waveId,
+    // the plan's estimate for this task in seconds (its own, else its wave's; graph/estimate.ts), "" without one
+    WAVEPLAN_TASK_ESTIMATE: estimateSeconds(plan, task),
   };
 }
 
