@@ -9,6 +9,7 @@
  */
 import { isAbsolute } from "node:path";
 import * as core from "@actions/core";
+import { parseRedoList } from "../graph/redo.js";
 import { ActionError } from "./errors.js";
 
 export const Inputs = {
@@ -20,6 +21,7 @@ export const Inputs = {
   Token: "token",
   GithubToken: "github-token",
   ResumeFrom: "resume-from",
+  Redo: "redo",
   Land: "land",
   Branch: "branch",
   Author: "author",
@@ -30,6 +32,9 @@ export interface ValidateInputs {
   plan: string;
   /** the compiled workflow, relative to the checkout */
   workflow: string;
+  /** `redo` and `resume-from`, checked before any task runs */
+  redo: string[];
+  resumeFrom: string;
 }
 
 /** What every job that gates on checkpoints reads: `task` and `finalize`. */
@@ -43,6 +48,8 @@ export interface CheckpointInputs {
 export interface TaskInputs extends CheckpointInputs {
   plan: string;
   task: string;
+  /** `redo`: tasks run again (with their downstream) although their resumed checkpoint verifies */
+  redo: string[];
 }
 
 export interface FinalizeInputs extends CheckpointInputs {
@@ -99,11 +106,16 @@ export function checkpointInputs(): CheckpointInputs {
 }
 
 export function validateInputs(): ValidateInputs {
-  return { plan: planInput(), workflow: repoPath(Inputs.Workflow) };
+  return { plan: planInput(), workflow: repoPath(Inputs.Workflow), redo: redoInput(), resumeFrom: core.getInput(Inputs.ResumeFrom) };
 }
 
 export function taskInputs(): TaskInputs {
-  return { plan: planInput(), task: required(Inputs.Task), ...checkpointInputs() };
+  return { plan: planInput(), task: required(Inputs.Task), ...checkpointInputs(), redo: redoInput() };
+}
+
+/** `redo`: ids separated by commas or blanks (a dispatch input is one line of text). */
+function redoInput(): string[] {
+  return parseRedoList([core.getInput(Inputs.Redo)]);
 }
 
 export function finalizeInputs(): FinalizeInputs {

@@ -11,6 +11,7 @@ import type { RunContext } from "../engine/context.js";
 import { gate, reuseCheckpoint } from "../engine/gate.js";
 import { runProcess } from "../engine/process.js";
 import { runTask } from "../engine/task.js";
+import { redoRule } from "../graph/redo.js";
 import type { LoadedPlan } from "../plan/load.js";
 import { findTask, type Task } from "../plan/model.js";
 import { renderTaskNotStarted, renderTaskSummary } from "../report/summary.js";
@@ -23,12 +24,12 @@ import { loadPlan } from "./plan.js";
 export async function task(): Promise<void> {
   const r = jobEnv();
   const loaded = await loadPlan(r);
-  const id = taskInputs().task;
+  const { task: id, redo } = taskInputs();
   const t = findTask(loaded.plan, id);
   if (!t) throw new ActionError(`no task "${id}" in ${loaded.file} (tasks: ${loaded.plan.tasks.map((x) => x.id).join(", ")})`);
   core.setOutput("status", "failure");
   try {
-    await runOne(r, loaded, t);
+    await runOne(r, loaded, t, redoRule(loaded.plan, redo)(t));
   } catch (e) {
     // gate refusals, setup failures, upload errors: all belong to this task's place in the plan
     fail(e, { file: loaded.file, at: loaded.locate(t.source) });
@@ -39,10 +40,11 @@ export async function task(): Promise<void> {
   }
 }
 
-async function runOne(r: JobEnv, loaded: LoadedPlan, t: Task): Promise<void> {
+async function runOne(r: JobEnv, loaded: LoadedPlan, t: Task, redo: boolean): Promise<void> {
   const { plan } = loaded;
   const { ctx, store, resumed } = await jobContext(r, plan);
-  if (resumed && (await reuse(ctx, t, resumed, store.nameFor(t.id)))) return;
+  if (resumed && redo) core.info(`${t.id} runs again (input redo): its checkpoint in run ${resumed.runId} is not reused`);
+  else if (resumed && (await reuse(ctx, t, resumed, store.nameFor(t.id)))) return;
   if (t.kind === "prompt" && plan.agent?.setup) await agentSetup(r, ctx, loaded, plan.agent.setup);
 
   ctx.onOutput = (_task, chunk) => process.stdout.write(chunk);

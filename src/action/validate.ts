@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as core from "@actions/core";
 import { readWorkflowPlanHash } from "../compile/header.js";
+import { unknownRedoTasks } from "../graph/redo.js";
 import { planHash } from "../plan/hash.js";
 import { ActionError, annotate, annotateAll, diagnosticAnnotation } from "./errors.js";
 import { validateInputs } from "./inputs.js";
@@ -34,7 +35,13 @@ export async function validate(): Promise<void> {
     `plan ${loaded.file}: "${loaded.plan.name}", ${loaded.plan.waves.length} waves, ${loaded.plan.tasks.length} tasks, hash ${hash}`,
   );
 
-  const { workflow } = validateInputs();
+  const { workflow, redo, resumeFrom } = validateInputs();
+  // before any task job starts: a redo that cannot mean anything fails the run here, not per task
+  const unknown = unknownRedoTasks(loaded.plan, redo);
+  if (unknown.length) throw new ActionError(`input "redo": ${unknown.join("; ")}`);
+  if (redo.length && !resumeFrom.trim())
+    throw new ActionError(`input "redo" (${redo.join(", ")}) needs "resume-from": a run without it runs every task anyway`);
+  if (redo.length) core.info(`redo: ${redo.join(", ")} and everything downstream run again`);
   const text = await readFile(join(r.workspace, workflow), "utf8").catch(() => {
     throw new ActionError(`workflow file ${workflow} does not exist in the checkout`);
   });

@@ -98,7 +98,7 @@ function taskJob(ctx: WorkflowBuild, name: string, needs: string[], tasks: Task[
   const step = (extra: Job): Job => ({
     ...extra,
     uses: ctx.actionRef,
-    with: { command: "task", plan: ctx.planPath, task: ref, ...resumeInputs() },
+    with: { command: "task", plan: ctx.planPath, task: ref, ...resumeInputs(), redo: expr("inputs.redo") },
   });
   const hasPrompt = tasks.some((t) => t.kind === "prompt");
   let steps: Job[];

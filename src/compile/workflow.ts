@@ -133,7 +133,14 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
       {
         name: "Validate plan and workflow",
         uses: actionRef,
-        with: { command: "validate", plan: planPath, workflow: options.workflowPath },
+        // a `redo` naming no task, or without `resume-from`, fails here, before any agent is paid
+        with: {
+          command: "validate",
+          plan: planPath,
+          workflow: options.workflowPath,
+          "resume-from": expr("inputs.resume-from"),
+          redo: expr("inputs.redo"),
+        },
       },
     ],
   };
@@ -197,6 +204,13 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
         "resume-from": {
           description:
             "Reuse the checkpoints of an earlier run that still verify: its run id, or latest-failed (the latest failed run of this workflow on this branch)",
+          type: "string",
+          required: false,
+          default: "",
+        },
+        redo: {
+          description:
+            "With resume-from: task ids (comma or space separated) to run again although their checkpoint verifies, with everything downstream of them",
           type: "string",
           required: false,
           default: "",

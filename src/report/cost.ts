@@ -4,6 +4,7 @@
  * cost is never guessed from a price list.
  */
 import type { AgentFigures } from "../checkpoint/record.js";
+import { allowRule, formatUsd, roundUsd } from "./agent-totals.js";
 
 export interface CostTotal {
   /** agent tasks counted */
@@ -56,7 +57,7 @@ export function sumCosts(costs: readonly CostTotal[]): CostTotal {
   );
 }
 
-const usd = (x: number) => `$${x < 0.01 && x > 0 ? x.toFixed(4) : x.toFixed(2)}`;
+const usd = (x: number) => formatUsd(roundUsd(x));
 
 /** `$1.23`; `n/a` when no task reported a price; `$1.23 + n/a (2 tasks)` when some did not. */
 export function formatCost(c: CostTotal | undefined): string {
@@ -75,25 +76,12 @@ export function formatTokens(c: CostTotal | undefined): string {
   return [`${compact(c.tokens.input)} in`, `${compact(c.tokens.output)} out`, ...(cache ? [`${compact(cache)} cache`] : [])].join(" · ");
 }
 
-/**
- * The plan entry that would allow a denied tool call: Claude Code's permission rules are `Tool` or
- * `Tool(specifier)`, and a Bash specifier ending in `:*` is a prefix match
- * (docs.anthropic.com/en/docs/claude-code/iam, "Tool-specific permission rules").
- */
-export function allowRuleFor(d: { tool: string; input?: string }): string {
-  if (d.tool === "Bash" && d.input) {
-    const words = d.input.trim().split(/\s+/).slice(0, 2);
-    const prefix = words[0] && /^(npm|npx|yarn|pnpm|git|go|cargo|make|python3?|pip|node)$/.test(words[0]) ? words.join(" ") : words[0];
-    if (prefix) return `Bash(${prefix}:*)`;
-  }
-  return d.tool;
-}
-
 /** One line per denied call: what was refused and the `agent.tools` entry that would allow it. */
 export function deniedLines(a: AgentFigures | undefined): string[] {
   if (!a || a.denied.length === 0) return [];
   return a.denied.map((d) => {
     const what = d.input ? `${d.tool} \`${d.input.replace(/[`\r\n]+/g, " ").slice(0, 80)}\`` : d.tool;
-    return `${what} — allow with \`agent.tools: [..., "${allowRuleFor(d)}"]\``;
+    // the rule in the CLI's own syntax (report/agent-totals.ts allowRule)
+    return `${what} — allow with \`agent.tools: [..., "${allowRule(a.preset, d)}"]\``;
   });
 }

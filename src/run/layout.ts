@@ -32,6 +32,8 @@ export interface RunInfo {
   status: "running" | "failed" | "interrupted" | "succeeded" | "landed";
   landedCommit?: string;
   wallMs?: number;
+  /** `--redo` tasks not yet run again in this run (they and their downstream ignore their checkpoints) */
+  redo?: string[];
 }
 
 export class Layout {

@@ -68,7 +68,7 @@ describe("land", () => {
 describe("readers per command", () => {
   it("validate: plan and workflow, both inside the repository", () => {
     withInputs({ command: "validate", plan: "plans/p.yml", workflow: ".github/workflows/p.yml" });
-    expect(validateInputs()).toEqual({ plan: "plans/p.yml", workflow: ".github/workflows/p.yml" });
+    expect(validateInputs()).toEqual({ plan: "plans/p.yml", workflow: ".github/workflows/p.yml", redo: [], resumeFrom: "" });
     withInputs({ command: "validate", plan: "plans/p.yml", workflow: "../p.yml" });
     expect(() => validateInputs()).toThrow('input "workflow" must be a path inside the repository, got "../p.yml"');
     withInputs({ command: "validate", plan: "/etc/p.yml", workflow: "w.yml" });
@@ -79,9 +79,12 @@ describe("readers per command", () => {
 
   it("task: the task id is required; token and resume-from are optional", () => {
     withInputs({ command: "task", plan: "p.yml", task: "a" });
-    expect(taskInputs()).toEqual({ plan: "p.yml", task: "a", token: undefined, resumeFrom: "" });
+    expect(taskInputs()).toEqual({ plan: "p.yml", task: "a", token: undefined, resumeFrom: "", redo: [] });
     withInputs({ command: "task", plan: "p.yml", task: "a", token: "ghs_x", "resume-from": "latest-failed" });
     expect(taskInputs()).toMatchObject({ token: "ghs_x", resumeFrom: "latest-failed" });
+    // one dispatch input of ids: commas or blanks
+    withInputs({ command: "task", plan: "p.yml", task: "a", redo: "a, b  c" });
+    expect(taskInputs().redo).toEqual(["a", "b", "c"]);
     withInputs({ command: "task", plan: "p.yml" });
     expect(() => taskInputs()).toThrow('input "task" is required for command "task"');
   });

@@ -33,7 +33,10 @@ describe.each(ALL)("%s", (_name, { plan, text, workflow }) => {
       for (const s of (job.steps as Step[]).slice(1)) {
         expect(s.with?.token, id).toBe("${{ github.event_name == 'workflow_dispatch' && inputs.resume-from != '' && github.token || '' }}");
         expect(s.with?.["resume-from"], id).toBe("${{ inputs.resume-from }}");
+        // the redo list reaches the action as an input, never a run: script
+        expect(s.with?.redo, id).toBe("${{ inputs.redo }}");
       }
+    expect(workflow.jobs.plan.steps[1].with).toMatchObject({ "resume-from": "${{ inputs.resume-from }}", redo: "${{ inputs.redo }}" });
   });
 
   it("triggers on workflow_dispatch (and pull_request when asked), never pull_request_target", () => {
@@ -42,6 +45,7 @@ describe.each(ALL)("%s", (_name, { plan, text, workflow }) => {
     expect(workflow.on.workflow_dispatch.inputs.branch).toMatchObject({ type: "string", default: literalText(plan.land.branch ?? "") });
     expect(text).not.toMatch(/pull_request_target|workflow_run/);
     expect(workflow.on.workflow_dispatch.inputs["resume-from"]).toMatchObject({ type: "string", default: "" });
+    expect(workflow.on.workflow_dispatch.inputs.redo).toMatchObject({ type: "string", default: "" });
     // two dispatches landing on different branches must not share a group (one would replace the other's pending run)
     expect(workflow.concurrency).toEqual({
       group: expect.stringMatching(/^waveplan-[a-z0-9-]+-\$\{\{ github\.ref \}\}-\$\{\{ inputs\.branch \}\}$/),
@@ -121,6 +125,7 @@ describe.each(ALL)("%s", (_name, { plan, text, workflow }) => {
       "toJSON(needs)",
       "inputs.branch",
       "inputs.resume-from",
+      "inputs.redo",
       "github.event_name == 'workflow_dispatch' && inputs.resume-from != '' && github.token || ''",
       "github.event_name == 'workflow_dispatch' && inputs.land",
       ...secrets,
@@ -192,6 +197,8 @@ describe("the agent plan", () => {
       command: "validate",
       plan: "test/fixtures/compile/agent.yml",
       workflow: ".github/workflows/agent.yml",
+      "resume-from": "${{ inputs.resume-from }}",
+      redo: "${{ inputs.redo }}",
     });
     // other jobs get the token only to read the artifacts of a resumed run
     for (const [id, job] of Object.entries(workflow.jobs) as [string, { steps: Step[] }][])

@@ -113,6 +113,7 @@ function allowedExpression(e: string, plan: Plan): boolean {
     "toJSON(needs)",
     "inputs.branch",
     "inputs.resume-from",
+    "inputs.redo",
     "github.event_name == 'workflow_dispatch' && inputs.resume-from != '' && github.token || ''",
     "github.event_name == 'workflow_dispatch' && inputs.land",
   ]);

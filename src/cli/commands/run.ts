@@ -1,12 +1,14 @@
 import { relative } from "node:path";
 import type { Command } from "commander";
+import { parseUsd } from "../../engine/budget.js";
 import { shapeSpeedup } from "../../graph/estimate.js";
+import { parseRedoList } from "../../graph/redo.js";
 import { upstreamOf } from "../../graph/upstream.js";
 import { formatDuration } from "../../plan/duration.js";
 import { loadPlanFile } from "../../plan/load.js";
 import { costOf, formatCost } from "../../report/cost.js";
 import { undeclaredChangeWarnings } from "../../report/declared-files.js";
-import { runPlan, selectTasks } from "../../run/local-runner.js";
+import { RedoError, runPlan, selectTasks } from "../../run/local-runner.js";
 import { jsonRenderer, lineRenderer, type Renderer, ttyRenderer } from "../../run/progress.js";
 import { renderRunReport, type TaskRow } from "../../run/run-table.js";
 import { CliError, UsageError } from "../errors.js";
@@ -16,6 +18,8 @@ interface RunFlags {
   resume?: boolean | string;
   wave?: string;
   only?: string;
+  redo: string[];
+  runBudgetUsd?: string;
   dryRun?: boolean;
   allowDirty?: boolean;
   branch?: string;
@@ -32,6 +36,16 @@ export function registerRun(program: Command): void {
       "--resume [run-id]",
       "continue the latest run of this plan (or the given run), reusing verified checkpoints; with no earlier run, start one",
     )
+    .option(
+      "--redo <task>",
+      "with --resume: run this task again, and everything downstream of it, although its checkpoint verifies (repeatable)",
+      (value: string, list: string[]) => [...list, value],
+      [] as string[],
+    )
+    .option(
+      "--run-budget-usd <usd>",
+      "no task starts once the run's agents have spent this much (overrides agent.budget.run-usd); raise it and --resume to continue",
+    )
     .option("--wave <id>", "run only this wave (and whatever upstream it still needs)")
     .option("--only <task>", "run only this task (and whatever upstream it still needs)")
     .option("--branch <name>", "land the result on this branch instead of the current one (working tree untouched)")
@@ -42,6 +56,15 @@ export function registerRun(program: Command): void {
       const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
       if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
         throw new UsageError("--concurrency must be a positive integer");
+      const redo = parseRedoList(flags.redo);
+      if (redo.length && !flags.resume)
+        throw new UsageError("--redo needs --resume: a new run runs every task anyway (waveplan run <plan> --resume [RUN] --redo TASK)");
+      let runBudgetUsd: number | undefined;
+      try {
+        runBudgetUsd = parseUsd(flags.runBudgetUsd, "--run-budget-usd");
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
       if (flags.dryRun) return dryRun(file, flags);
       const renderer = pickRenderer(flags.json);
       try {
@@ -52,6 +75,8 @@ export function registerRun(program: Command): void {
           resume: flags.resume,
           wave: flags.wave,
           only: flags.only,
+          redo,
+          runBudgetUsd,
           branch: flags.branch,
           allowDirty: flags.allowDirty,
           onEvent: (e) => renderer.event(e),
@@ -108,6 +133,7 @@ export function registerRun(program: Command): void {
         }
       } catch (e) {
         renderer.close();
+        if (e instanceof RedoError) throw new UsageError(e.message);
         throw e;
       }
     });

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { type CheckpointRecord, RECORD_FILE } from "../../checkpoint/record.js";
 import { shapeSpeedup } from "../../graph/estimate.js";
 import { checkPlan } from "../../plan/load.js";
+import { agentJson, agentTotals, totalsJson } from "../../report/agent-totals.js";
 import { costOf, formatCost } from "../../report/cost.js";
 import { Layout } from "../../run/layout.js";
 import { prepareRepo } from "../../run/local-runner.js";
@@ -38,7 +39,7 @@ export function registerStatus(program: Command): void {
       const order = plan
         ? plan.tasks.map((t) => ({ id: t.id, instance: t.instance, wave: t.waveId, title: t.title as string | undefined }))
         : [...records.values()].map((r) => ({ id: r.task.id, instance: r.task.instance, wave: r.task.wave, title: undefined }));
-      const rows: (TaskRow & { error?: string; log: string })[] = order.map((t) => {
+      const rows: (TaskRow & { error?: string; log: string; agent?: ReturnType<typeof agentJson> })[] = order.map((t) => {
         const r = records.get(t.id);
         return {
           task: t.id,
@@ -50,10 +51,13 @@ export function registerStatus(program: Command): void {
           ...(t.title ? { title: t.title } : {}),
           ...(r?.agent ? { cost: formatCost(costOf(r.agent)) } : {}),
           log: join(layout.logs(run.runId), `${t.id}.log`),
+          ...(r?.agent ? { agent: agentJson(r.agent) } : {}),
         };
       });
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ run, tasks: rows })}\n`);
+        // run.agent: the totals of the tasks' own figures; no costUsd when a task's CLI reported none
+        const totals = agentTotals(records.values());
+        process.stdout.write(`${JSON.stringify({ run: { ...run, ...(totals ? { agent: totalsJson(totals) } : {}) }, tasks: rows })}\n`);
         return;
       }
       const head = `run ${run.runId} of "${run.planName}" (${run.planFile}) — ${run.status}${run.landedCommit ? ` as ${run.landedCommit.slice(0, 12)}` : ""}, base ${run.base.slice(0, 12)}, started ${run.startedAt}`;
