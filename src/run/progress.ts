@@ -88,6 +88,8 @@ export function ttyRenderer(stream: NodeJS.WriteStream): Renderer {
   let reused = 0;
   let total = 0;
   let footerLines = 0;
+  // nothing to show before the run has started (and nothing to draw over the terminal's first row)
+  let begun = false;
   // one column spare: writing into the last column leaves some terminals in a pending-wrap state
   const width = () => Math.max(20, (stream.columns || 80) - 1);
   const cut = (line: string) => truncateToWidth(line, width());
@@ -112,6 +114,7 @@ export function ttyRenderer(stream: NodeJS.WriteStream): Renderer {
   };
   const print = (line: string) => stream.write(`${cut(line)}\n`);
   const timer = setInterval(() => {
+    if (!begun) return;
     clearFooter();
     drawFooter();
   }, 250);
@@ -121,6 +124,7 @@ export function ttyRenderer(stream: NodeJS.WriteStream): Renderer {
       clearFooter();
       switch (e.type) {
         case "run-start":
+          begun = true;
           total = e.tasks;
           waves = e.waves;
           started = Date.now();
@@ -166,7 +170,7 @@ export function ttyRenderer(stream: NodeJS.WriteStream): Renderer {
           print(describe(e, waves) ?? "");
           return;
       }
-      drawFooter();
+      if (begun) drawFooter();
     },
     close() {
       clearInterval(timer);

@@ -73,7 +73,8 @@ export function renderRunReport(rows: TaskRow[], wallMs: number | undefined, opt
     const other = rows.length - count("success") - count("failure") - count("reused");
     if (other) parts.push(`${other} not run`);
     lines.push(
-      `${rows.length} tasks: ${parts.join(", ")}${opts.fullTable ? ` — the full table: ${opts.fullTable}` : ""}`,
+      `${rows.length} tasks: ${parts.join(", ")}`,
+      ...(opts.fullTable ? [`the full table: ${opts.fullTable}`] : []),
       ...(shown.length ? ["", table] : []),
       "",
     );

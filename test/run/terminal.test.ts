@@ -70,7 +70,8 @@ function runInTmux(repo: string, plan: string, columns: number, rows: number): {
   );
   tmux("set-option", "-t", name, "history-limit", "10000");
   tmux("wait-for", name);
-  const text = tmux("capture-pane", "-p", "-t", name, "-S", "-", "-E", "-");
+  // -J joins the lines the terminal wrapped (closing lines longer than the width are not cut)
+  const text = tmux("capture-pane", "-p", "-J", "-t", name, "-S", "-", "-E", "-");
   tmux("kill-session", "-t", name);
   return { lines: text.replace(/\n+$/, "").split("\n"), code: Number(readFileSync(codeFile, "utf8").trim()) };
 }
@@ -90,7 +91,7 @@ describe.skipIf(!haveTmux)("the live view under tmux", () => {
     expect(lines.filter((l) => l.startsWith("landed "))).toHaveLength(1);
     const run = /landed [0-9a-f]{12} \(run (\S+)\)/.exec(screen)?.[1];
     // 32 rows would take most of a 50-row screen: folded to the totals, the full table one command away
-    expect(screen).toContain(`32 tasks: 32 done, 0 failed — the full table: waveplan status ${run}`);
+    expect(screen).toContain(`32 tasks: 32 done, 0 failed\nthe full table: waveplan status ${run}\n`);
     expect(screen).toMatch(/report: \.waveplan\/runs\/\S+\/report\.html/);
   });
 
@@ -130,7 +131,7 @@ describe.skipIf(!haveTmux)("the live view under tmux", () => {
     ]);
     expect(screen).toMatch(/not run \(24\): I4-W4-1, I5-W4-1, I6-W4-1, I4-W5-1/);
     // folded: the failed and not-run rows only
-    expect(screen).toContain("32 tasks: 7 done, 1 failed, 24 not run — the full table: waveplan status");
+    expect(screen).toMatch(/^32 tasks: 7 done, 1 failed, 24 not run\nthe full table: waveplan status \S+$/m);
     expect(screen).toMatch(/^I4-W4-1 +I4 +W4 +not run +- +Signup endpoint$/m);
     expect(screen).not.toMatch(/^I2-W1-1 /m);
     expect(lines.filter((l) => l.startsWith("landed "))).toEqual([]);

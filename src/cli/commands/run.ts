@@ -6,7 +6,7 @@ import { parseRedoList } from "../../graph/redo.js";
 import { upstreamOf } from "../../graph/upstream.js";
 import { formatDuration } from "../../plan/duration.js";
 import { loadPlanFile } from "../../plan/load.js";
-import { costOf, formatCost } from "../../report/cost.js";
+import { costOf, formatCost, formatTokens, sumCosts } from "../../report/cost.js";
 import { undeclaredChangeWarnings } from "../../report/declared-files.js";
 import { RedoError, runPlan, selectTasks } from "../../run/local-runner.js";
 import { jsonRenderer, lineRenderer, type Renderer, ttyRenderer } from "../../run/progress.js";
@@ -108,6 +108,13 @@ export function registerRun(program: Command): void {
               fullTable: `waveplan status ${result.run.runId}`,
             })}\n`,
           );
+          const agents = result.outcomes.flatMap((o) => (o.record.agent ? [costOf(o.record.agent)] : []));
+          if (agents.length) {
+            const total = sumCosts(agents);
+            process.stdout.write(
+              `agents: ${formatCost(total)} for ${total.tasks} task${total.tasks === 1 ? "" : "s"} · ${total.turns} turns · ${formatTokens(total)}${total.denied ? ` · ${total.denied} denied tool calls (waveplan status ${result.run.runId})` : ""}\n`,
+            );
+          }
           const undeclared = undeclaredChangeWarnings(result.outcomes.map((o) => ({ task: o.task, changed: o.record.patch.files })));
           for (const w of undeclared) process.stdout.write(`warning: ${w}\n`);
           if (notRun.length)

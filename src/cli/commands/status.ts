@@ -5,7 +5,7 @@ import { type CheckpointRecord, RECORD_FILE } from "../../checkpoint/record.js";
 import { shapeSpeedup } from "../../graph/estimate.js";
 import { checkPlan } from "../../plan/load.js";
 import { agentJson, agentTotals, totalsJson } from "../../report/agent-totals.js";
-import { costOf, formatCost } from "../../report/cost.js";
+import { costOf, deniedLines, formatCost } from "../../report/cost.js";
 import { Layout } from "../../run/layout.js";
 import { prepareRepo } from "../../run/local-runner.js";
 import { renderRunReport, type TaskRow } from "../../run/run-table.js";
@@ -61,12 +61,13 @@ export function registerStatus(program: Command): void {
         return;
       }
       const head = `run ${run.runId} of "${run.planName}" (${run.planFile}) — ${run.status}${run.landedCommit ? ` as ${run.landedCommit.slice(0, 12)}` : ""}, base ${run.base.slice(0, 12)}, started ${run.startedAt}`;
+      const denied = [...records.values()].flatMap((r) => deniedLines(r.agent).map((d) => `${r.task.id}: ${d}`));
       const failures = rows.filter((r) => r.status === "failure").map((r) => `${r.task}: ${r.error ?? "failed"} (log ${r.log})`);
       process.stdout.write(
         `${head}\n\n${renderRunReport(rows, run.wallMs, {
           bestSpeedup: plan && shapeSpeedup(plan, new Map(rows.map((r) => [r.task, r.durationMs ?? 0]))),
           columns: process.stdout.isTTY ? process.stdout.columns : undefined,
-        })}\n${failures.length ? `\nfailures:\n  ${failures.join("\n  ")}\n` : ""}`,
+        })}\n${failures.length ? `\nfailures:\n  ${failures.join("\n  ")}\n` : ""}${denied.length ? `\ndenied tool calls:\n  ${denied.join("\n  ")}\n` : ""}`,
       );
     });
 }
