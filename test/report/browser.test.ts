@@ -11,6 +11,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { loadPlanFile } from "../../src/plan/load.js";
+import { renderHtmlReport } from "../../src/report/html.js";
 import { tellRun } from "../../src/report/run-story.js";
 import { githubRetry, renderRunSummary } from "../../src/report/summary.js";
 import { Layout } from "../../src/run/layout.js";
@@ -89,6 +90,32 @@ describe.skipIf(!haveChromium)("what people see, in a real browser", () => {
     expect(text).toContain(STDERR);
     expect(await r.page.locator("details").getAttribute("open")).toBeNull(); // the task table is folded
     process.stdout.write(`[browser] ${r.screenshot}\n`);
+  });
+
+  it("with agent figures: the cost column, totals and denied calls render (figures attached to the real records)", async () => {
+    const { plan } = loadPlanFile(join(repo, "plan.yml"));
+    const records = (await readRunRecords(new Layout(repo), okRun)).map((r, i) => ({
+      ...r,
+      agent: {
+        preset: "claude-code",
+        // every third task's CLI reported tokens only: "n/a", never a guessed price
+        ...(i % 3 === 2 ? {} : { costUsd: 0.05 * (i + 1) }),
+        turns: 3 + (i % 4),
+        tokens: { input: 1000 * (i + 1), output: 200, cacheRead: 5000, cacheWrite: 0 },
+        denied: i === 4 ? [{ tool: "Bash", input: "npm test -- --run" }] : [],
+      },
+    }));
+    const md = renderRunSummary(tellRun({ plan, records }), { planFile: "plan.yml", runId: okRun });
+    expect(md.split("\n")[0]).toMatch(/^## ✅ 32\/32 tasks · 13 waves · [\d.]+m?s · \$[\d.]+ \+ n\/a \(10 tasks\)$/);
+    const r = await renderSummary(browser, md, "summary-agents");
+    expect(r.errors).toEqual([]);
+    const text = (await r.page.locator("main").textContent()) ?? "";
+    expect(text).toContain("Agent cost");
+    expect(text).toContain('allow with agent.tools: [..., "Bash(npm test:*)"]');
+    const html = renderHtmlReport(tellRun({ plan, records }), { planFile: "plan.yml", runId: okRun });
+    const page = await renderPage(browser, html, "report-agents");
+    expect(page.errors).toEqual([]);
+    process.stdout.write(`[browser] ${r.screenshot}\n[browser] ${page.screenshot}\n`);
   });
 
   it("`waveplan report` writes a self-contained page that renders offline without console errors", async () => {
