@@ -13,4 +13,4 @@ echo "scratch repository: $dir"
 cd "$dir"
 node "$root/bin/waveplan.js" run plan.yml
 echo
-git --no-pager log --stat --format='landed %h: %s' -1
+git --no-pager log --stat --format='the commit in the scratch repository: %h %s' -1

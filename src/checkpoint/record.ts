@@ -44,6 +44,11 @@ export interface CheckpointRecord {
   exitCode: number | null;
   /** why it failed, one line (timeout, missing output, exit code) */
   error?: string;
+  /**
+   * a failed task: the last lines of its output (stdout and stderr as logged), bounded by
+   * engine/log-tail.ts, so the job summary can quote them without the job log
+   */
+  logTail?: string;
   tries: number;
   startedAt: string;
   finishedAt: string;

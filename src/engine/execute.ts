@@ -12,6 +12,7 @@ import { exitDescription } from "../agent/failure.js";
 import { preamble, type UpstreamChange } from "../agent/preamble.js";
 import { agentSecretNames, agentSettings, PRESETS } from "../agent/presets.js";
 import type { AgentFigures } from "../checkpoint/record.js";
+import { taskEstimate } from "../graph/estimate.js";
 import type { Plan, Task } from "../plan/model.js";
 import type { ContainmentScope } from "./containment.js";
 import { type ProcessResult, type ProcessSpec, runProcess, secretValues } from "./process.js";
@@ -52,6 +53,11 @@ const BASH = ["--norc", "-eo", "pipefail"];
 
 /** How much of the end of a task's log is read for its agent's summary and its last error lines. */
 const TAIL_BYTES = 8 * 1024 * 1024;
+function estimateSeconds(plan: Plan, task: Task): string {
+  const wave = plan.waves[task.waveIndex];
+  const ms = wave ? taskEstimate(wave, task) : (task.estimateMs ?? 0);
+  return ms > 0 ? String(Math.round(ms / 1000)) : "";
+}
 
 export function taskEnv(o: ExecuteOptions): Record<string, string> {
   const { plan, task } = o;
@@ -67,6 +73,8 @@ export function taskEnv(o: ExecuteOptions): Record<string, string> {
     WAVEPLAN_INSTANCE: task.instance,
     WAVEPLAN_ROLE: role,
     WAVEPLAN_WAVE: task.waveId,
+    // the plan's estimate for this task in seconds (its own, else its wave's; graph/estimate.ts), "" without one
+    WAVEPLAN_TASK_ESTIMATE: estimateSeconds(plan, task),
   };
 }
 

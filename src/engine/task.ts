@@ -13,8 +13,10 @@ import type { Plan, Task } from "../plan/model.js";
 import { taskBudgetFailure } from "./budget.js";
 import { captureChange } from "./capture.js";
 import type { RunContext } from "./context.js";
+import { namedSecrets } from "./env.js";
 import { executeTask } from "./execute.js";
 import { gate } from "./gate.js";
+import { readLogTail } from "./log-tail.js";
 import { checkoutClean, materializeCommit } from "./materialize.js";
 import { checkoutWorkspace, type Workspace } from "./workspace.js";
 
@@ -101,6 +103,7 @@ export async function runTask(ctx: RunContext, task: Task, where: string | Works
         ? `exited with ${result.exitCode === null ? `signal ${result.signal}` : `code ${result.exitCode}`}`
         : undefined));
   const error = overTaskBudget ?? processError ?? captured.error;
+  const logTail = error ? await readLogTail(logFile, namedSecrets(ctx.plan.agent?.secrets ?? [], { ...process.env, ...ctx.env })) : "";
   const record: CheckpointRecord = {
     schema: CHECKPOINT_SCHEMA,
     plan: { name: ctx.plan.name, hash: ctx.planHash },
@@ -110,6 +113,7 @@ export async function runTask(ctx: RunContext, task: Task, where: string | Works
     status: error ? "failure" : "success",
     exitCode: result.exitCode,
     ...(error ? { error } : {}),
+    ...(logTail ? { logTail } : {}),
     tries,
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),

@@ -1,92 +1,26 @@
 /**
- * The GitHub job summaries, as markdown text: pure functions of the plan and the checkpoint records,
+ * The GitHub job summaries, as markdown text: pure functions of the run's story (report/run-story.ts),
  * so they are tested on values and the action only writes what they return.
  *
- * final-commit: the wave graph (Mermaid flowchart), the measured timeline (Mermaid gantt, one section
- * per instance, so idle instances and stragglers show at a glance), a task table, per-instance
- * utilization and the measured speedup next to the plan's estimate.
+ * final-commit, either outcome: the verdict line first; for a failure the task, its instance, the
+ * last lines of its output and how to re-run; the wave graph (one node per wave, status colours,
+ * measured time); a table per wave; the timeline (a row per wave); one speedup figure with what it is
+ * measured against; cost when agents ran; runner minutes; the per-task table folded, failures first.
  */
-
 import type { CheckpointRecord } from "../checkpoint/record.js";
-import { planTiming, shapeSpeedup } from "../graph/estimate.js";
-import { renderMermaid } from "../graph/render.js";
 import { formatDuration } from "../plan/duration.js";
 import type { Plan } from "../plan/model.js";
+import { deniedLines, formatCost, formatTokens } from "./cost.js";
 import { undeclaredChangeWarnings } from "./declared-files.js";
-
-export interface Measured {
-  /** first task start → last task end, in ms since the epoch */
-  startMs: number;
-  endMs: number;
-  wallMs: number;
-  /** sum of every task's duration */
-  taskMs: number;
-  /** taskMs / wallMs: how many tasks ran at once on average */
-  speedup?: number;
-  instances: { id: string; role: string; tasks: number; busyMs: number; utilization?: number }[];
-}
-
-const time = (iso: string) => new Date(iso).getTime();
-
-/** Wall time, task time and per-instance busy time of the records. */
-export function measure(plan: Plan, records: readonly CheckpointRecord[]): Measured {
-  const startMs = Math.min(...records.map((r) => time(r.startedAt)));
-  const endMs = Math.max(...records.map((r) => time(r.finishedAt)));
-  const wallMs = records.length ? Math.max(0, endMs - startMs) : 0;
-  const taskMs = records.reduce((s, r) => s + r.durationMs, 0);
-  const instances = plan.instances
-    .map((i) => {
-      const mine = records.filter((r) => r.task.instance === i.id);
-      const busyMs = mine.reduce((s, r) => s + r.durationMs, 0);
-      return { id: i.id, role: i.role, tasks: mine.length, busyMs, utilization: wallMs > 0 ? busyMs / wallMs : undefined };
-    })
-    .filter((i) => i.tasks > 0);
-  return {
-    startMs: records.length ? startMs : 0,
-    endMs: records.length ? endMs : 0,
-    wallMs,
-    taskMs,
-    speedup: wallMs > 0 && taskMs > 0 ? taskMs / wallMs : undefined,
-    instances,
-  };
-}
-
-/** Text for a gantt section title: a colon, `#` or `;` would end or break the line. */
-function ganttText(text: string): string {
-  return text
-    .replace(/[\u0000-\u001f\u007f]+/g, " ")
-    .replace(/[:#;]/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-}
-
-/**
- * Mermaid gantt of the measured run: a section per instance, a bar per task from its start to its
- * end (wall clock, `dateFormat x` = ms since the epoch). Bar labels are task ids, which are
- * `[A-Za-z0-9._-]` and so cannot break the syntax.
- */
-export function renderGantt(plan: Plan, records: readonly CheckpointRecord[]): string {
-  const lines = ["gantt", "  title Measured timeline", "  dateFormat x", "  axisFormat %H:%M:%S"];
-  for (const instance of plan.instances) {
-    const mine = records.filter((r) => r.task.instance === instance.id).sort((a, b) => time(a.startedAt) - time(b.startedAt));
-    if (mine.length === 0) continue;
-    lines.push(`  section ${ganttText(`${instance.id} ${instance.role}`)}`);
-    for (const r of mine) {
-      const start = time(r.startedAt);
-      // a bar needs a length to be drawn
-      const end = Math.max(time(r.finishedAt), start + 1);
-      lines.push(`  ${r.task.id} :${r.status === "success" ? "done" : "crit"}, ${start}, ${end}`);
-    }
-  }
-  return `${lines.join("\n")}\n`;
-}
+import { timelineMermaid, waveGraphMermaid } from "./run-diagrams.js";
+import { type RunStory, STATE_MARK, STATE_TEXT, speedupSentence, type TaskStory } from "./run-story.js";
 
 /** A markdown table cell: pipes and newlines would split the row. */
-function cell(text: string): string {
+export function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
 }
 
-function table(headers: string[], rows: string[][]): string {
+export function table(headers: string[], rows: string[][]): string {
   return [
     `| ${headers.join(" | ")} |`,
     `| ${headers.map(() => "---").join(" | ")} |`,
@@ -107,136 +41,220 @@ function mermaidBlock(text: string, what: string): string {
   return ["```mermaid", text.trimEnd(), "```"].join("\n");
 }
 
-const percent = (x: number | undefined) => (x === undefined ? "–" : `${Math.round(x * 100)}%`);
-
-/** The task table: plan order, with tasks that have no record shown as missing. */
-export function renderTaskTable(plan: Plan, records: readonly CheckpointRecord[]): string {
-  const byTask = new Map(records.map((r) => [r.task.id, r]));
-  // past the cap, failed and missing tasks are the rows worth the space
-  const failedFirst = plan.tasks.length > MAX_TABLE_ROWS;
-  const shown = failedFirst
-    ? [
-        ...plan.tasks.filter((t) => byTask.get(t.id)?.status !== "success"),
-        ...plan.tasks.filter((t) => byTask.get(t.id)?.status === "success"),
-      ].slice(0, MAX_TABLE_ROWS)
-    : plan.tasks;
-  const rows = table(
-    ["Wave", "Task", "Instance", "Status", "Duration", "Tries", "Change"],
-    shown.map((t) => {
-      const r = byTask.get(t.id);
-      if (!r) return [t.waveId, `${t.id}: ${t.title}`, t.instance, "no checkpoint", "–", "–", "–"];
-      const status = r.status === "success" ? "✅ success" : `❌ ${r.error ?? "failure"}`;
-      const change = r.patch.files.length ? `${r.patch.files.length} files, +${r.patch.insertions} −${r.patch.deletions}` : "none";
-      return [t.waveId, `${t.id}: ${t.title}`, t.instance, status, formatDuration(r.durationMs), String(r.tries), change];
-    }),
-  );
-  return failedFirst ? `${rows}\n\n_${plan.tasks.length - shown.length} more successful tasks not shown._` : rows;
+/** A fenced block that no line of `text` can close: the fence is longer than any backtick run in it. */
+export function fenced(text: string, lang = "text"): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = "`".repeat(longest + 1);
+  return [`${fence}${lang}`, text, fence].join("\n");
 }
 
-export function renderUtilization(m: Measured): string {
-  return table(
-    ["Instance", "Role", "Tasks", "Busy", "Utilization"],
-    m.instances.map((i) => [i.id, i.role, String(i.tasks), formatDuration(i.busyMs), percent(i.utilization)]),
-  );
+function change(r: CheckpointRecord): string {
+  const n = r.patch.files.length;
+  return n ? `${n} file${n === 1 ? "" : "s"}, +${r.patch.insertions} −${r.patch.deletions}` : "none";
 }
 
-export interface FinalSummary {
-  plan: Plan;
+export interface SummaryContext {
   planFile: string;
   runId: string;
-  attempt: number;
-  /** verified records in plan order */
-  records: readonly CheckpointRecord[];
-  /** what happened to the combined change */
-  outcome: string;
+  attempt?: number;
+  /** what happened to the combined change (landed, verified, not landed) */
+  outcome?: string;
+  /** how to try again after a failure, as markdown */
+  retry?: string;
 }
 
-export function renderFinalSummary(s: FinalSummary): string {
-  const m = measure(s.plan, s.records);
-  const estimate = planTiming(s.plan).speedup;
-  const best = shapeSpeedup(s.plan, new Map(s.records.map((r) => [r.task.id, r.durationMs])));
-  const speedup = [
-    `**Wall time** ${formatDuration(m.wallMs)} (first task start → last task end) vs **${formatDuration(m.taskMs)}** of task time:`,
-    `measured speedup **${m.speedup === undefined ? "–" : `${m.speedup.toFixed(2)}x`}**`,
-    `(plan estimate ${estimate === undefined ? "– (no estimates in the plan)" : `${estimate.toFixed(2)}x`}).`,
-    // issue 14: a plan of one-task waves cannot go faster than 1.0x, however fast the runner is
-    `The plan's shape allows at most **${best === undefined ? "–" : `${best.toFixed(2)}x`}** with these task times.`,
-  ].join(" ");
+/** How to try again on GitHub: the checkpoints that succeeded are reused either way. */
+export function githubRetry(runId: string): string {
   return [
-    `## waveplan: ${cell(s.plan.name)}`,
+    "Fix the cause, then **Re-run failed jobs** on this run: the tasks that succeeded keep their checkpoints and do not run again.",
+    `Or dispatch the workflow with \`resume-from: ${runId}\` (or \`latest-failed\`) to continue this run's checkpoints from a new commit.`,
+  ].join(" ");
+}
+
+/** How to try again locally. */
+export function localRetry(planFile: string, runId: string): string {
+  return `Fix the cause, then \`waveplan run ${planFile} --resume ${runId}\`: tasks whose checkpoints still verify are reused.`;
+}
+
+function failureSection(story: RunStory, ctx: SummaryContext): string[] {
+  if (story.failures.length === 0) return [];
+  const out: string[] = [];
+  for (const f of story.failures.slice(0, 10)) {
+    const instance = story.plan.instances.find((i) => i.id === f.task.instance);
+    const facts = [
+      ...(f.job ? [`job **${cell(f.job)}**`] : []),
+      `wave ${f.task.waveId}`,
+      `instance ${f.task.instance}${instance ? ` (${cell(instance.role)})` : ""}`,
+      ...(f.record ? [formatDuration(f.record.durationMs)] : []),
+    ];
+    out.push(`### ❌ ${cell(f.task.id)}: ${cell(f.task.title)}`, "", `${facts.join(" · ")} — **${cell(f.error ?? "failed")}**`, "");
+    const tail = f.record?.logTail;
+    if (tail) out.push("Last lines of its output:", "", fenced(tail), "");
+    else if (f.state === "lost") out.push("It failed before writing a checkpoint: the reason is in that job's log.", "");
+    for (const d of deniedLines(f.record?.agent)) out.push(`- denied: ${d}`);
+    if (f.record?.agent?.denied.length) out.push("");
+  }
+  if (story.failures.length > 10) out.push(`_${story.failures.length - 10} more failed tasks are in the task table below._`, "");
+  if (ctx.retry) out.push(ctx.retry, "");
+  return out;
+}
+
+function waveTable(story: RunStory): string {
+  const withCost = story.cost.tasks > 0;
+  return table(
+    ["Wave", "Status", "Tasks", "Time", "Longest task", "Overhead", ...(withCost ? ["Cost"] : [])],
+    story.waves.map((w) => [
+      w.wave.name === w.wave.id ? w.wave.id : `${w.wave.id} ${w.wave.name}`,
+      `${STATE_MARK[w.state]} ${STATE_TEXT[w.state]}`,
+      `${w.tasks.length}${w.wave.mode === "sequential" && w.tasks.length > 1 ? " (chain)" : ""}`,
+      w.wallMs === undefined ? "–" : formatDuration(w.wallMs),
+      w.longest?.record ? `${w.longest.task.id} ${formatDuration(w.longest.record.durationMs)}` : "–",
+      w.overheadMs === undefined ? "–" : formatDuration(w.overheadMs),
+      ...(withCost ? [formatCost(w.cost)] : []),
+    ]),
+  );
+}
+
+const stateOrder = (t: TaskStory) => (t.state === "failure" || t.state === "lost" ? 0 : t.state === "not-run" ? 2 : 1);
+
+export function taskTable(story: RunStory): string {
+  const withCost = story.cost.tasks > 0;
+  const sorted = [...story.tasks].sort((a, b) => stateOrder(a) - stateOrder(b) || a.task.index - b.task.index);
+  const shown = sorted.slice(0, MAX_TABLE_ROWS);
+  const rows = table(
+    ["Task", "Wave", "Instance", "Status", "Time", "Change", ...(withCost ? ["Cost", "Turns"] : [])],
+    shown.map((t) => [
+      `${t.task.id}: ${t.task.title}`,
+      t.task.waveId,
+      t.task.instance,
+      `${STATE_MARK[t.state]} ${t.error ?? STATE_TEXT[t.state]}`,
+      t.record ? formatDuration(t.record.durationMs) : "–",
+      t.record ? change(t.record) : "–",
+      ...(withCost ? [t.cost ? formatCost(t.cost) : "–", t.record?.agent?.turns === undefined ? "–" : String(t.record.agent.turns)] : []),
+    ]),
+  );
+  return sorted.length > shown.length ? `${rows}\n\n_${sorted.length - shown.length} more tasks not shown._` : rows;
+}
+
+function costSection(story: RunStory): string[] {
+  if (story.cost.tasks === 0) return [];
+  const agents = story.tasks.filter((t) => t.cost);
+  // most expensive first; tasks whose CLI reported no price after the priced ones
+  const ranked = [...agents].sort(
+    (a, b) => (b.cost?.priced ?? 0) - (a.cost?.priced ?? 0) || (b.cost?.costUsd ?? 0) - (a.cost?.costUsd ?? 0),
+  );
+  const out = [
+    "### Agent cost",
     "",
-    `Plan \`${cell(s.planFile)}\` · run ${s.runId} attempt ${s.attempt} · ${s.plan.tasks.length} tasks in ${s.plan.waves.length} waves`,
+    `**${formatCost(story.cost)}** for ${story.cost.tasks} agent task${story.cost.tasks === 1 ? "" : "s"} · ${story.cost.turns} turns · ${formatTokens(story.cost)}${story.cost.priced < story.cost.tasks ? " · n/a: the agent CLI reported tokens but no price" : ""}`,
     "",
-    s.outcome,
+    table(
+      ["Task", "Cost", "Turns", "Tokens", "Denied tool calls"],
+      ranked
+        .slice(0, 10)
+        .map((t) => [
+          `${t.task.id}: ${t.task.title}`,
+          formatCost(t.cost),
+          String(t.record?.agent?.turns ?? "–"),
+          formatTokens(t.cost),
+          String(t.cost?.denied ?? 0),
+        ]),
+    ),
     "",
-    "### Wave graph",
+  ];
+  if (ranked.length > 10) out.push(`_${ranked.length - 10} cheaper agent tasks are in the task table._`, "");
+  const denied = agents.filter((t) => t.record?.agent?.denied.length);
+  if (denied.length) {
+    out.push("**Denied tool calls** (the agent was refused; the plan entry that would allow each):", "");
+    for (const t of denied) for (const d of deniedLines(t.record?.agent)) out.push(`- ${cell(t.task.id)}: ${d}`);
+    out.push("");
+  }
+  return out;
+}
+
+/**
+ * GitHub bills each job in whole minutes (docs "About billing for GitHub Actions": "GitHub rounds the
+ * minutes and partial minutes each job uses up to the nearest whole minute"). Task time rounded up
+ * per job is a lower bound: job start-up and checkout come on top.
+ */
+function runnerMinutes(story: RunStory): string {
+  const jobs = story.tasks.filter((t) => t.record);
+  const billed = jobs.reduce((s, t) => s + Math.max(1, Math.ceil((t.record?.durationMs ?? 0) / 60_000)), 0);
+  return `**Runner minutes:** at least ${billed} for ${jobs.length} task job${jobs.length === 1 ? "" : "s"} (each job is billed in whole minutes; ${formatDuration(story.taskMs)} of task time, plus each job's start-up).`;
+}
+
+export function renderRunSummary(story: RunStory, ctx: SummaryContext): string {
+  const timeline = timelineMermaid(story);
+  const head = [
+    `## ${story.verdict}`,
     "",
-    mermaidBlock(renderMermaid(s.plan), "wave graph"),
+    `**${cell(story.plan.name)}** · plan \`${cell(ctx.planFile)}\` · run ${ctx.runId}${ctx.attempt && ctx.attempt > 1 ? ` attempt ${ctx.attempt}` : ""} · ${story.plan.tasks.length} tasks in ${story.plan.waves.length} waves`,
     "",
-    "### Measured timeline",
+    ...(ctx.outcome ? [ctx.outcome, ""] : []),
+  ];
+  const notRun = story.tasks.filter((t) => t.state === "not-run");
+  return [
+    ...head,
+    ...failureSection(story, ctx),
+    ...(story.failures.length && notRun.length
+      ? [
+          `**Not run** (${notRun.length}): ${notRun
+            .slice(0, 40)
+            .map((t) => cell(t.task.id))
+            .join(", ")}${notRun.length > 40 ? ", …" : ""}`,
+          "",
+        ]
+      : []),
+    "### Waves",
     "",
-    mermaidBlock(renderGantt(s.plan, s.records), "timeline"),
+    mermaidBlock(waveGraphMermaid(story), "wave graph"),
     "",
-    speedup,
+    waveTable(story),
     "",
-    "### Tasks",
+    speedupSentence(story),
     "",
-    renderTaskTable(s.plan, s.records),
+    ...(timeline ? ["### Timeline", "", mermaidBlock(timeline, "timeline"), ""] : []),
+    ...costSection(story),
+    runnerMinutes(story),
     "",
-    ...undeclaredSection(s.plan, s.records),
-    "### Instances",
+    ...undeclaredSection(story),
+    "<details><summary>Every task (failures first)</summary>",
     "",
-    renderUtilization(m),
+    taskTable(story),
+    "",
+    "</details>",
     "",
   ].join("\n");
 }
 
 /** Changes outside a task's declared `files:` (a warning: the run still landed). */
-function undeclaredSection(plan: Plan, records: readonly CheckpointRecord[]): string[] {
-  const byId = new Map(plan.tasks.map((t) => [t.id, t]));
+function undeclaredSection(story: RunStory): string[] {
   const warnings = undeclaredChangeWarnings(
-    records.flatMap((r) => {
-      const task = byId.get(r.task.id);
-      return task ? [{ task, changed: r.patch.files }] : [];
-    }),
+    story.tasks.flatMap((t) => (t.record ? [{ task: t.task, changed: t.record.patch.files }] : [])),
   );
   return warnings.length ? ["**Warning — changes outside declared files:**", "", ...warnings.map((w) => `- ${cell(w)}`), ""] : [];
 }
 
-/** final-commit when waves did not succeed: which ones, and the graph to place them. */
-export function renderFailedWavesSummary(plan: Plan, planFile: string, failed: { job: string; result: string }[]): string {
-  return [
-    `## waveplan: ${cell(plan.name)} — not landed`,
-    "",
-    `Plan \`${cell(planFile)}\`: ${failed.length} job${failed.length === 1 ? "" : "s"} did not succeed, so nothing was verified or landed.`,
-    "",
-    table(
-      ["Job", "Result"],
-      failed.map((f) => [f.job, f.result]),
-    ),
-    "",
-    "### Wave graph",
-    "",
-    mermaidBlock(renderMermaid(plan), "wave graph"),
-    "",
-  ].join("\n");
-}
-
-/** The short summary a task job writes about its one task. */
+/** The short summary a task job writes about its one task; the run's story is on final-commit. */
 export function renderTaskSummary(plan: Plan, record: CheckpointRecord, artifact: string): string {
   const task = plan.tasks.find((t) => t.id === record.task.id);
   const ok = record.status === "success";
-  const change = record.patch.files.length
-    ? `${record.patch.files.length} file${record.patch.files.length === 1 ? "" : "s"} changed, +${record.patch.insertions} −${record.patch.deletions}`
-    : "no change";
+  const agent = record.agent;
+  const tail = !ok && record.logTail ? record.logTail.split("\n").slice(-8).join("\n") : "";
   return [
-    `### ${ok ? "✅" : "❌"} ${cell(record.task.id)}${task ? `: ${cell(task.title)}` : ""}`,
+    `#### ${ok ? "✅" : "❌"} ${cell(record.task.id)}${task ? `: ${cell(task.title)}` : ""}`,
     "",
-    `Wave ${record.task.wave} · instance ${record.task.instance} · ${formatDuration(record.durationMs)}${record.tries > 1 ? ` · ${record.tries} tries` : ""} · ${change}`,
-    ...(record.outputs.length ? ["", `Outputs: ${record.outputs.map((o) => `\`${cell(o.path)}\``).join(", ")}`] : []),
-    ...(ok ? [] : ["", `**Failed:** ${cell(record.error ?? "failure")}`]),
-    "",
-    `Checkpoint artifact \`${artifact}\``,
+    [
+      `${record.task.wave} · ${record.task.instance} · ${formatDuration(record.durationMs)}${record.tries > 1 ? ` · ${record.tries} tries` : ""} · ${change(record)}`,
+      ...(agent
+        ? [
+            `${formatCost({ tasks: 1, priced: agent.costUsd === undefined ? 0 : 1, costUsd: agent.costUsd ?? 0, turns: 0, tokens: agent.tokens, denied: 0 })}, ${agent.turns ?? "?"} turns`,
+          ]
+        : []),
+      `checkpoint \`${artifact}\``,
+    ].join(" · "),
+    ...(ok ? [] : ["", `**Failed:** ${cell(record.error ?? "failure")}`, ...(tail ? ["", fenced(tail)] : [])]),
+    ...(agent?.denied.length ? ["", ...deniedLines(agent).map((d) => `- denied: ${d}`)] : []),
     "",
   ].join("\n");
 }
@@ -245,9 +263,9 @@ export function renderTaskSummary(plan: Plan, record: CheckpointRecord, artifact
 export function renderTaskNotStarted(plan: Plan, taskId: string, reason: string): string {
   const task = plan.tasks.find((t) => t.id === taskId);
   return [
-    `### ⛔ ${cell(taskId)}${task ? `: ${cell(task.title)}` : ""} did not run`,
+    `#### ⛔ ${cell(taskId)}${task ? `: ${cell(task.title)}` : ""} did not run`,
     "",
-    ...(task ? [`Wave ${task.waveId} · instance ${task.instance}`, ""] : []),
+    ...(task ? [`${task.waveId} · ${task.instance}`, ""] : []),
     cell(reason),
     "",
   ].join("\n");

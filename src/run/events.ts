@@ -23,6 +23,8 @@ export type RunEvent =
       durationMs: number;
       logFile: string;
       error?: string;
+      /** a failed task: the last lines of its output (checkpoint record `logTail`) */
+      logTail?: string;
     }
   | { type: "wave-end"; wave: string; status: "success" | "failure"; durationMs: number }
   | { type: "land"; commit: string; branch: string }

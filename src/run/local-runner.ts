@@ -32,6 +32,7 @@ import type { EventSink } from "./events.js";
 import { assertBranchName, land, landingCommit } from "./land.js";
 import { Layout, type RunInfo } from "./layout.js";
 import { acquireLock } from "./lock.js";
+import { writeRunReport } from "./report-file.js";
 import { SlotPool } from "./slots.js";
 import { snapshotWorkingTree } from "./snapshot.js";
 
@@ -73,6 +74,8 @@ export interface RunResult {
   landed?: string;
   error?: string;
   wallMs: number;
+  /** the run's HTML report (run/report-file.ts) */
+  report?: string;
 }
 
 /** Tasks to execute: the selection plus whatever upstream it needs (skipped later if checkpointed). */
@@ -262,8 +265,10 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   // what this run wrote into the run repository goes.
   await Promise.all([pool.park(), ctx.trees?.dispose()]);
   await layout.saveRun(run);
+  // the report is a convenience: a run never fails for want of it
+  const report = await writeRunReport(layout, run, plan).catch(() => undefined);
   emit({ type: "run-end", runId: run.runId, status: interrupted ? "interrupted" : status, wallMs, taskMs, error, landed });
-  return { run, plan, outcomes, skipped, status, landed, error, wallMs };
+  return { run, plan, outcomes, skipped, status, landed, error, wallMs, report };
 }
 
 async function newRun(layout: Layout, repo: string, plan: Plan, planFile: string, branch?: string, allowDirty?: boolean): Promise<RunInfo> {
@@ -326,6 +331,7 @@ async function runInSlot(ctx: RunContext, pool: SlotPool, t: Task, wave: Wave, e
       durationMs: outcome.record.durationMs,
       logFile: outcome.logFile,
       error: outcome.error,
+      ...(outcome.record.logTail ? { logTail: outcome.record.logTail } : {}),
     });
     return outcome;
   } finally {

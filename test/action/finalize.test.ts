@@ -68,10 +68,32 @@ describe("finalize", () => {
     expect(error.message).toBe("not landed: 2 jobs of the run did not succeed: W1 (failure), W2 (skipped)");
     expect(error.props.file).toBe(PLAN_FILE);
     expect(r.outputs.status).toBe("failure");
-    expect(r.summary).toContain("| W1 | failure |");
-    expect(r.summary).toContain("| W2 | skipped |");
+    // no task of run 8001 wrote a checkpoint: W1's job failed before, W2's was skipped (not run, not failed)
+    expect(r.summary.split("\n")[0]).toBe("## ❌ write-a, write-b failed in W1 · 0 done · 2 failed · 1 not run");
+    expect(r.summary).toContain("Not landed: 1 job failed and 1 was skipped after it");
+    expect(r.summary).toContain("It failed before writing a checkpoint");
+    expect(r.summary).toContain("**Not run** (1): combine");
     expect(git(repo.origin, "for-each-ref")).toBe(before);
     expect(gh.state.statuses).toEqual({}); // a failed run leaves no status anywhere
+  });
+
+  it("names the failed task with its job, instance and the end of its output, and lists what never ran", async () => {
+    // run 7002 attempt 1: write-a fails (fixture), write-b succeeds, combine is skipped
+    expect((await job(7002, "write-a", { command: "task", task: "write-a" })).code).toBe(1);
+    expect((await job(7002, "write-b", { command: "task", task: "write-b" })).code).toBe(0);
+    const needs = JSON.stringify({ plan: { result: "success" }, W1: { result: "failure" }, W2: { result: "skipped" } });
+    const r = await job(7002, "final-commit", { command: "finalize", needs, land: "true", token: TOKEN });
+    expect(r.code).toBe(1);
+    const lines = r.summary.split("\n");
+    expect(lines[0]).toBe("## ❌ write-a failed in W1 · 1 done · 1 failed · 1 not run");
+    expect(r.summary).toContain("### ❌ write-a: Write a");
+    // the job name as the Actions UI shows it (matrix values filled in), not the job id
+    expect(r.summary).toMatch(/job \*\*W1 · A · write-a\*\* · wave W1 · instance A \(Writer\) · [\d.]+m?s — \*\*exited with code 3\*\*/);
+    expect(r.summary).toContain("```text\nflaky failure\n```");
+    expect(r.summary).toContain("**Re-run failed jobs**");
+    expect(r.summary).toContain("**Not run** (1): combine");
+    expect(r.summary).toContain("Not landed: 1 job failed and 1 was skipped after it");
+    expect(r.summary).toMatch(/w0\[".*"\]:::failed/);
   });
 
   it("a cancelled wave fails it too, even when every checkpoint exists", async () => {
@@ -113,12 +135,12 @@ describe("finalize", () => {
       "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>",
     );
 
-    expect(r.summary).toContain("```mermaid\nflowchart LR");
-    expect(r.summary).toMatch(/```mermaid\ngantt\n {2}title Measured timeline\n {2}dateFormat x/);
-    expect(r.summary).toMatch(/ {2}write-a :done, \d{13}, \d{13}/);
-    expect(r.summary).toContain("| W2 | combine: Combine a and b | A | ✅ success |");
-    expect(r.summary).toMatch(/measured speedup \*\*\d+\.\d\dx\*\* \(plan estimate 1\.33x\)/);
-    expect(r.summary).toContain("| Instance | Role | Tasks | Busy | Utilization |");
+    expect(r.summary.split("\n")[0]).toMatch(/^## ✅ 3\/3 tasks · 2 waves · [\d.]+m?s$/);
+    expect(r.summary).toContain("```mermaid\nflowchart TD");
+    expect(r.summary).toMatch(/```mermaid\ngantt\n {2}dateFormat x/);
+    expect(r.summary).toMatch(/ {2}W1 .*:done, w0, \d{13}, \d{13}/);
+    expect(r.summary).toMatch(/\| combine: Combine a and b \| W2 \| A \| ✅ done \|/);
+    expect(r.summary).toMatch(/Measured speedup \*\*\d+\.\d\d×\*\* over running the same tasks one after another/);
 
     // the token is masked, and reached neither the log, the summary nor the checkout's git config
     expect(r.stdout).toContain(`::add-mask::${TOKEN}\n`);

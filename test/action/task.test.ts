@@ -172,7 +172,7 @@ describe("task", () => {
     expect(error.message).toBe('task "combine" cannot start: upstream task "write-a" has no checkpoint in this run');
     expect(error.props).toMatchObject({ file: PLAN_FILE, line: lineOf("combine") });
     expect(r.outputs.status).toBe("failure");
-    expect(r.summary).toContain("### ⛔ combine: Combine a and b did not run");
+    expect(r.summary).toContain("#### ⛔ combine: Combine a and b did not run");
     expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -38,12 +38,15 @@ describe("simulate the example plans", () => {
     expect(run.stdout).toContain(`pushed ${landed.slice(0, 12)} to example/auth-integration`);
     expect(git(s.bare, "rev-parse", `${landed}^{tree}`)).toBe(localRunTree(s));
     // the final-commit summary ends the output, and the job's summary file holds it
-    expect(run.stdout).toMatch(/final-commit summary[\s\S]*## waveplan: Authentication integration/);
+    expect(run.stdout).toMatch(/final-commit summary[\s\S]*## ✅ 32\/32 tasks · 13 waves · /);
+    expect(run.stdout).toContain("**Authentication integration** · plan ");
     expect(readFileSync(join(out, "attempt-1/final-commit/summary.md"), "utf8")).toContain("I12-W10-1");
 
     // the split the issue asks for: task time (the checkpoints' own durations) vs everything else
-    const taskMs = [...readFileSync(join(out, "attempt-1/final-commit/summary.md"), "utf8").matchAll(/\| (\d+)ms \|/g)].reduce(
-      (sum, m) => sum + Number(m[1]),
+    // the task table's time column (rows start with the task id)
+    const summary = readFileSync(join(out, "attempt-1/final-commit/summary.md"), "utf8");
+    const taskMs = [...summary.matchAll(/^\| I\d+-W\d+-\d+: .*? \| (\d+(?:\.\d+)?)(ms|s) \|[^|]*\|$/gm)].reduce(
+      (sum, m) => sum + Number(m[1]) * (m[2] === "s" ? 1000 : 1),
       0,
     );
     const jobMs = instances.reduce((sum, i) => sum + i.durationMs, 0);

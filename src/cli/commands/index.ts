@@ -5,6 +5,7 @@ import { registerCompile } from "./compile.js";
 import { registerGraph } from "./graph.js";
 import { registerImport } from "./import.js";
 import { registerPrompts } from "./prompts.js";
+import { registerReport } from "./report.js";
 import { registerRun } from "./run.js";
 import { registerSchema } from "./schema.js";
 import { registerSimulate } from "./simulate.js";
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
   registerPrompts(program);
   registerRun(program);
   registerStatus(program);
+  registerReport(program);
   registerClean(program);
   registerSchema(program);
   registerImport(program);

@@ -1,3 +1,4 @@
+import { relative } from "node:path";
 import type { Command } from "commander";
 import { parseUsd } from "../../engine/budget.js";
 import { shapeSpeedup } from "../../graph/estimate.js";
@@ -5,6 +6,7 @@ import { parseRedoList } from "../../graph/redo.js";
 import { upstreamOf } from "../../graph/upstream.js";
 import { formatDuration } from "../../plan/duration.js";
 import { loadPlanFile } from "../../plan/load.js";
+import { costOf, formatCost, formatTokens, sumCosts } from "../../report/cost.js";
 import { undeclaredChangeWarnings } from "../../report/declared-files.js";
 import { RedoError, runPlan, selectTasks } from "../../run/local-runner.js";
 import { jsonRenderer, lineRenderer, type Renderer, ttyRenderer } from "../../run/progress.js";
@@ -87,12 +89,42 @@ export function registerRun(program: Command): void {
             wave: o.task.waveId,
             status: o.status,
             durationMs: o.record.durationMs,
+            title: o.task.title,
+            ...(o.record.agent ? { cost: formatCost(costOf(o.record.agent)) } : {}),
           }));
-          for (const t of result.skipped) rows.push({ task: t.id, instance: t.instance, wave: t.waveId, status: "reused" });
+          for (const t of result.skipped) rows.push({ task: t.id, instance: t.instance, wave: t.waveId, status: "reused", title: t.title });
+          const ran = new Set(rows.map((r) => r.task));
+          const notRun = result.status === "failed" ? selectTasks(result.plan, flags).filter((t) => !ran.has(t.id)) : [];
+          for (const t of notRun) rows.push({ task: t.id, instance: t.instance, wave: t.waveId, status: "not run", title: t.title });
+          const order = new Map(result.plan.tasks.map((t) => [t.id, t.index]));
+          rows.sort((a, b) => (order.get(a.task) ?? 0) - (order.get(b.task) ?? 0));
           const best = shapeSpeedup(result.plan, new Map(result.outcomes.map((o) => [o.task.id, o.record.durationMs])));
-          process.stdout.write(`\n${renderRunReport(rows, result.wallMs, best)}\n`);
+          const tty = process.stdout.isTTY;
+          process.stdout.write(
+            `\n${renderRunReport(rows, result.wallMs, {
+              bestSpeedup: best,
+              columns: tty ? process.stdout.columns : undefined,
+              rows: tty ? process.stdout.rows : undefined,
+              fullTable: `waveplan status ${result.run.runId}`,
+            })}\n`,
+          );
+          const agents = result.outcomes.flatMap((o) => (o.record.agent ? [costOf(o.record.agent)] : []));
+          if (agents.length) {
+            const total = sumCosts(agents);
+            process.stdout.write(
+              `agents: ${formatCost(total)} for ${total.tasks} task${total.tasks === 1 ? "" : "s"} · ${total.turns} turns · ${formatTokens(total)}${total.denied ? ` · ${total.denied} denied tool calls (waveplan status ${result.run.runId})` : ""}\n`,
+            );
+          }
           const undeclared = undeclaredChangeWarnings(result.outcomes.map((o) => ({ task: o.task, changed: o.record.patch.files })));
           for (const w of undeclared) process.stdout.write(`warning: ${w}\n`);
+          if (notRun.length)
+            process.stdout.write(
+              `not run (${notRun.length}): ${notRun
+                .slice(0, 30)
+                .map((t) => t.id)
+                .join(", ")}${notRun.length > 30 ? ", …" : ""}\n`,
+            );
+          if (result.report) process.stdout.write(`report: ${relative(process.cwd(), result.report) || result.report}\n`);
           if (result.landed) process.stdout.write(`landed ${result.landed.slice(0, 12)} (run ${result.run.runId})\n`);
           else if (result.status === "succeeded")
             process.stdout.write(`nothing to land: no task changed a file (run ${result.run.runId})\n`);

@@ -5,6 +5,7 @@ import { type CheckpointRecord, RECORD_FILE } from "../../checkpoint/record.js";
 import { shapeSpeedup } from "../../graph/estimate.js";
 import { checkPlan } from "../../plan/load.js";
 import { agentJson, agentTotals, totalsJson } from "../../report/agent-totals.js";
+import { costOf, deniedLines, formatCost } from "../../report/cost.js";
 import { Layout } from "../../run/layout.js";
 import { prepareRepo } from "../../run/local-runner.js";
 import { renderRunReport, type TaskRow } from "../../run/run-table.js";
@@ -36,8 +37,8 @@ export function registerStatus(program: Command): void {
       const planText = await readFile(join(repo, run.planFile)).catch(() => undefined);
       const plan = planText ? checkPlan(planText, run.planFile).plan : undefined;
       const order = plan
-        ? plan.tasks.map((t) => ({ id: t.id, instance: t.instance, wave: t.waveId }))
-        : [...records.values()].map((r) => ({ id: r.task.id, instance: r.task.instance, wave: r.task.wave }));
+        ? plan.tasks.map((t) => ({ id: t.id, instance: t.instance, wave: t.waveId, title: t.title as string | undefined }))
+        : [...records.values()].map((r) => ({ id: r.task.id, instance: r.task.instance, wave: r.task.wave, title: undefined }));
       const rows: (TaskRow & { error?: string; log: string; agent?: ReturnType<typeof agentJson> })[] = order.map((t) => {
         const r = records.get(t.id);
         return {
@@ -47,6 +48,8 @@ export function registerStatus(program: Command): void {
           status: r ? r.status : "pending",
           durationMs: r?.durationMs,
           error: r?.error,
+          ...(t.title ? { title: t.title } : {}),
+          ...(r?.agent ? { cost: formatCost(costOf(r.agent)) } : {}),
           log: join(layout.logs(run.runId), `${t.id}.log`),
           ...(r?.agent ? { agent: agentJson(r.agent) } : {}),
         };
@@ -58,11 +61,15 @@ export function registerStatus(program: Command): void {
         return;
       }
       const head = `run ${run.runId} of "${run.planName}" (${run.planFile}) — ${run.status}${run.landedCommit ? ` as ${run.landedCommit.slice(0, 12)}` : ""}, base ${run.base.slice(0, 12)}, started ${run.startedAt}`;
+      const denied = [...records.values()].flatMap((r) => deniedLines(r.agent).map((d) => `${r.task.id}: ${d}`));
       const failures = rows.filter((r) => r.status === "failure").map((r) => `${r.task}: ${r.error ?? "failed"} (log ${r.log})`);
       // a run stopped before a task failed (its budget, a gate): the run's own reason
       if (!failures.length && run.status === "failed" && run.error) failures.push(run.error);
       process.stdout.write(
-        `${head}\n\n${renderRunReport(rows, run.wallMs, plan && shapeSpeedup(plan, new Map(rows.map((r) => [r.task, r.durationMs ?? 0]))))}\n${failures.length ? `\nfailures:\n  ${failures.join("\n  ")}\n` : ""}`,
+        `${head}\n\n${renderRunReport(rows, run.wallMs, {
+          bestSpeedup: plan && shapeSpeedup(plan, new Map(rows.map((r) => [r.task, r.durationMs ?? 0]))),
+          columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+        })}\n${failures.length ? `\nfailures:\n  ${failures.join("\n  ")}\n` : ""}${denied.length ? `\ndenied tool calls:\n  ${denied.join("\n  ")}\n` : ""}`,
       );
     });
 }
