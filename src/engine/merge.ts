@@ -149,14 +149,27 @@ function sharedPaths(siblings: VerifiedCheckpoint[]): string[] {
   return [...seen].filter(([, n]) => n > 1).map(([f]) => f);
 }
 
+const facts = new Map<string, Promise<string[]>>();
+
+/** The repository's git common dir (its objects are under it) and object format, asked once per process. */
+function repositoryFacts(repoDir: string): Promise<string[]> {
+  let known = facts.get(repoDir);
+  if (!known) {
+    known = git(["rev-parse", "--path-format=absolute", "--git-common-dir", "--show-object-format"], { cwd: repoDir }).then((out) =>
+      out.split("\n"),
+    );
+    known.catch(() => facts.delete(repoDir));
+    facts.set(repoDir, known);
+  }
+  return known;
+}
+
 /**
  * The environment of a git that knows only waveplan's own config: a git directory in `scratch` whose
  * objects are the repository's, its config written here, no global or system config.
  */
 async function privateGitEnv(repoDir: string, attributesFrom: string, siblings: VerifiedCheckpoint[], scratch: string): Promise<GitEnv> {
-  const [commonDir, format] = (
-    await git(["rev-parse", "--path-format=absolute", "--git-common-dir", "--show-object-format"], { cwd: repoDir })
-  ).split("\n");
+  const [commonDir, format] = await repositoryFacts(repoDir);
   const gitDir = join(scratch, "git");
   const attributes = join(scratch, "attributes");
   await mkdir(join(gitDir, "refs"), { recursive: true });
