@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { OUTPUTS_DIR } from "../checkpoint/record.js";
 import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
-import { commitTree, GitError, git, gitRaw, gitScript, INTERNAL_IDENTITY } from "../git/git.js";
+import { commitTree, GitError, gitScript, INTERNAL_IDENTITY } from "../git/git.js";
 import { sha256 } from "../plan/hash.js";
 import { mergeSiblings } from "./merge.js";
 import { combineSteps, groupBoundaries } from "./siblings.js";
@@ -167,9 +167,8 @@ async function applyPatches(
         // the siblings' attributes are those of the tree they started from, before any of them
         const started = tree;
         if (read || step.free.length) tree = (await apply(step.free, read, false)).tree;
-        const merged = await mergeSiblings(repoDir, index, tree, started, step.entangled);
-        await moveIndex(repoDir, index, tree, merged);
-        tree = merged;
+        // (the index now holds the merge)
+        tree = await mergeSiblings(repoDir, index, tree, started, step.entangled);
       }
       read = false;
     }
@@ -177,26 +176,6 @@ async function applyPatches(
   } finally {
     if (tmp) await rm(tmp, { recursive: true, force: true });
   }
-}
-
-/**
- * The index holding tree `from` made to hold tree `to`, touching only the entries that differ (no
- * read-tree of the whole tree): removals first, so a file may replace a folder and the other way round.
- */
-async function moveIndex(repoDir: string, index: string, from: string, to: string): Promise<void> {
-  const raw = (await gitRaw(["diff-tree", "-r", "-z", "--no-renames", from, to], { cwd: repoDir })).stdout.toString().split("\0");
-  const removals: string[] = [];
-  const updates: string[] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const [, newMode, , newId, status] = raw[i].slice(1).split(" ");
-    const path = raw[i + 1];
-    if (status === "D") removals.push(`0 ${"0".repeat(newId.length)}\t${path}\0`);
-    else updates.push(`${newMode} ${newId}\t${path}\0`);
-  }
-  const env = { GIT_INDEX_FILE: index };
-  await gitRaw(["update-index", "-z", "--index-info"], { cwd: repoDir, env, input: [...removals, ...updates].join("") });
-  const written = await git(["write-tree"], { cwd: repoDir, env });
-  if (written !== to) throw new Error(`internal: the index of the merged tree ${to} wrote ${written}`);
 }
 
 /** Make the workspace exactly `commit` (no untracked or ignored leftovers), then add upstream outputs. */

@@ -24,22 +24,31 @@ export const MERGE_MIN_GIT = [2, 38] as const;
 
 let gitVersion: Promise<string> | undefined;
 
-/** Refuses, naming what needed the merge, on a git without `merge-tree --write-tree`. */
+/** Whether `git version` output names a git with `merge-tree --write-tree`. */
+export function supportsMergeTree(version: string): boolean {
+  const m = /(\d+)\.(\d+)/.exec(version);
+  const [major, minor] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  return major > MERGE_MIN_GIT[0] || (major === MERGE_MIN_GIT[0] && minor >= MERGE_MIN_GIT[1]);
+}
+
+/**
+ * Refuses, naming what needed the merge, on a git without `merge-tree --write-tree`. GitHub's hosted
+ * runners install git from ppa:git-core/ppa, the latest release (actions/runner-images,
+ * images/ubuntu/Ubuntu2404-Readme.md "Git"); Debian 12 ships 2.39, Ubuntu 22.04 2.34.
+ */
 export async function assertMergeCapableGit(cwd: string, why: string): Promise<void> {
   gitVersion ??= git(["version"], { cwd }).catch(() => "");
   const version = await gitVersion;
-  const m = /(\d+)\.(\d+)/.exec(version);
-  const [major, minor] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
-  if (major > MERGE_MIN_GIT[0] || (major === MERGE_MIN_GIT[0] && minor >= MERGE_MIN_GIT[1])) return;
+  if (supportsMergeTree(version)) return;
   throw new MergeConflictError(
     `${why}: merging them needs git ${MERGE_MIN_GIT.join(".")} or later (git merge-tree --write-tree), and this is ${version.trim() || "an unknown git"}; upgrade git (e.g. ppa:git-core/ppa on Ubuntu), or keep such tasks out of one parallel wave`,
   );
 }
 
 /**
- * The tree the siblings' changes combine to, onto `start` (the tree `index` holds); throws
- * MergeConflictError. `attributesFrom`: the tree whose `.gitattributes` rule the merge (the one the
- * wave started from).
+ * The tree the siblings' changes combine to, onto `start` (the tree `index` holds), and `index` made
+ * to hold it; throws MergeConflictError. `attributesFrom`: the tree whose `.gitattributes` rule the
+ * merge (the one the wave started from).
  */
 export async function mergeSiblings(
   repoDir: string,
@@ -56,17 +65,33 @@ export async function mergeSiblings(
   );
   const scratch = await mkdtemp(join(tmpdir(), "waveplan-merge-"));
   try {
-    const { base, commits } = await siblingCommits(repoDir, index, start, siblings, scratch);
     const env = await privateGitEnv(repoDir, attributesFrom, siblings, scratch);
-    let merged = commits[0];
-    let tree = "";
-    for (let i = 1; i < commits.length; i++) {
-      const result = await mergeTree(env, scratch, merged, commits[i]);
-      if (!result.clean) throw await conflictError(env, scratch, siblings, commits, i, merged, result);
-      tree = result.tree;
-      if (i < commits.length - 1) merged = await git(["commit-tree", tree, "-p", base, "-m", MERGED], { cwd: scratch, env });
-    }
-    return tree;
+    const out = await gitScript(MERGE_SCRIPT, [start, ...siblings.map((cp) => cp.patchFile)], {
+      cwd: repoDir,
+      env: {
+        ...INTERNAL_IDENTITY,
+        WAVEPLAN_INDEX: index,
+        WAVEPLAN_TMP_INDEX: join(scratch, "index"),
+        WAVEPLAN_MESSAGE: MERGED,
+        WAVEPLAN_MERGE_GIT: env.GIT_DIR as string,
+        WAVEPLAN_OBJECTS: env.GIT_OBJECT_DIRECTORY as string,
+        WAVEPLAN_HOME: scratch,
+      },
+    }).catch((e) => {
+      if (e instanceof GitError && e.code === 99)
+        throw new Error(
+          `the changes of tasks ${names.map((n) => `"${n}"`).join(", ")} do not apply on the tree they started from: ${e.stderr.trim()}`,
+        );
+      throw e;
+    });
+    const lines = out.stdout.toString().trim().split("\n");
+    const commits = (lines.find((l) => l.startsWith("commits ")) ?? "").split(" ").slice(1);
+    const last = lines[lines.length - 1].split(" ");
+    if (last[0] === "merged") return last[1];
+    if (last[0] !== "conflict") throw new Error(`internal: the merge of ${names.join(", ")} said ${out.stdout.toString()}`);
+    const i = Number(last[1]);
+    const combined = last[2];
+    throw await conflictError(env, scratch, siblings, commits, i, combined, await mergeTree(env, scratch, combined, commits[i]));
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -76,6 +101,47 @@ const MERGED = "waveplan: merged siblings";
 
 type GitEnv = Record<string, string | undefined>;
 
+/**
+ * The whole merge in one process (git.ts gitScript): a commit of the start tree; per sibling, its
+ * patch applied to a copy of the start tree's index and committed on it; the merges, in plan order, by
+ * a git that knows only waveplan's own git directory and config (the subshell `m`: objects are the
+ * repository's); then the index moved from the start tree to the merge — only the entries that differ
+ * (removals first, so a file may replace a folder and the other way round), no read of the whole tree.
+ * Prints `commits <ids>`, then `merged <tree>` or `conflict <sibling index> <merge so far>`.
+ */
+const MERGE_SCRIPT = `
+start=$1; shift
+b=$(git commit-tree "$start" -m "$WAVEPLAN_MESSAGE") || exit 1
+commits=
+for p; do
+  cp "$WAVEPLAN_INDEX" "$WAVEPLAN_TMP_INDEX" || exit 1
+  GIT_INDEX_FILE=$WAVEPLAN_TMP_INDEX git apply --cached --binary --whitespace=nowarn "$p" || exit 99
+  t=$(GIT_INDEX_FILE=$WAVEPLAN_TMP_INDEX git write-tree) && c=$(git commit-tree "$t" -p "$b" -m "$WAVEPLAN_MESSAGE") || exit 1
+  commits="$commits $c"
+done
+echo "commits$commits"
+m() (
+  unset GIT_CONFIG_PARAMETERS GIT_CONFIG_COUNT GIT_ATTR_SOURCE GIT_WORK_TREE GIT_COMMON_DIR GIT_INDEX_FILE
+  GIT_DIR=$WAVEPLAN_MERGE_GIT GIT_OBJECT_DIRECTORY=$WAVEPLAN_OBJECTS GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null \
+    HOME=$WAVEPLAN_HOME XDG_CONFIG_HOME=$WAVEPLAN_HOME exec git "$@"
+)
+set -- $commits
+r=$1; shift; i=1
+for c; do
+  t=$(m merge-tree --write-tree --no-messages "$r" "$c"); s=$?
+  if [ "$s" -eq 1 ]; then echo "conflict $i $r"; exit 0; fi
+  [ "$s" -eq 0 ] || exit 1
+  r=$(m commit-tree "$t" -p "$b" -m "$WAVEPLAN_MESSAGE") || exit 1
+  i=$((i + 1))
+done
+{ git diff-tree -r --no-renames --diff-filter=D "$start" "$t" && git diff-tree -r --no-renames --diff-filter=d "$start" "$t"; } |
+  awk 'BEGIN { FS = OFS = "\t" } { split($1, m, " "); print (m[5] == "D" ? "0" : m[2]) " " m[4], $2 }' |
+  GIT_INDEX_FILE=$WAVEPLAN_INDEX git update-index --index-info || exit 1
+w=$(GIT_INDEX_FILE=$WAVEPLAN_INDEX git write-tree) || exit 1
+[ "$w" = "$t" ] || { echo "the index of the merge $t wrote $w" >&2; exit 97; }
+echo "merged $t"
+`;
+
 /** Paths more than one sibling changes (for the messages). */
 function sharedPaths(siblings: VerifiedCheckpoint[]): string[] {
   const seen = new Map<string, number>();
@@ -83,34 +149,19 @@ function sharedPaths(siblings: VerifiedCheckpoint[]): string[] {
   return [...seen].filter(([, n]) => n > 1).map(([f]) => f);
 }
 
-/**
- * One commit of the start tree, and one commit per sibling (its patch applied onto the start tree,
- * parent that commit), made in one process: each patch goes to a copy of the start tree's index.
- */
-async function siblingCommits(
-  repoDir: string,
-  index: string,
-  start: string,
-  siblings: VerifiedCheckpoint[],
-  scratch: string,
-): Promise<{ base: string; commits: string[] }> {
-  const script = [
-    'start=$1; shift; b=$(git commit-tree "$start" -m "$WAVEPLAN_MESSAGE") || exit 1; echo "$b"',
-    'for p; do cp "$WAVEPLAN_INDEX" "$WAVEPLAN_TMP_INDEX" || exit 1',
-    '  GIT_INDEX_FILE=$WAVEPLAN_TMP_INDEX git apply --cached --binary --whitespace=nowarn "$p" || exit 99',
-    '  t=$(GIT_INDEX_FILE=$WAVEPLAN_TMP_INDEX git write-tree) && git commit-tree "$t" -p "$b" -m "$WAVEPLAN_MESSAGE" || exit 1',
-    "done",
-  ].join("\n");
-  const env = { ...INTERNAL_IDENTITY, WAVEPLAN_INDEX: index, WAVEPLAN_TMP_INDEX: join(scratch, "index"), WAVEPLAN_MESSAGE: MERGED };
-  const out = await gitScript(script, [start, ...siblings.map((cp) => cp.patchFile)], { cwd: repoDir, env }).catch((e) => {
-    if (e instanceof GitError && e.code === 99)
-      throw new Error(
-        `the changes of tasks ${siblings.map((cp) => `"${cp.record.task.id}"`).join(", ")} do not apply on the tree they started from: ${e.stderr.trim()}`,
-      );
-    throw e;
-  });
-  const [base, ...commits] = out.stdout.toString().trim().split("\n");
-  return { base, commits };
+const facts = new Map<string, Promise<string[]>>();
+
+/** The repository's git common dir (its objects are under it) and object format, asked once per process. */
+function repositoryFacts(repoDir: string): Promise<string[]> {
+  let known = facts.get(repoDir);
+  if (!known) {
+    known = git(["rev-parse", "--path-format=absolute", "--git-common-dir", "--show-object-format"], { cwd: repoDir }).then((out) =>
+      out.split("\n"),
+    );
+    known.catch(() => facts.delete(repoDir));
+    facts.set(repoDir, known);
+  }
+  return known;
 }
 
 /**
@@ -118,9 +169,7 @@ async function siblingCommits(
  * objects are the repository's, its config written here, no global or system config.
  */
 async function privateGitEnv(repoDir: string, attributesFrom: string, siblings: VerifiedCheckpoint[], scratch: string): Promise<GitEnv> {
-  const [commonDir, format] = (
-    await git(["rev-parse", "--path-format=absolute", "--git-common-dir", "--show-object-format"], { cwd: repoDir })
-  ).split("\n");
+  const [commonDir, format] = await repositoryFacts(repoDir);
   const gitDir = join(scratch, "git");
   const attributes = join(scratch, "attributes");
   await mkdir(join(gitDir, "refs"), { recursive: true });

@@ -18,7 +18,7 @@ import { RAISE_LOCALLY, runBudgetOf, runBudgetRefusal, spentBy } from "../engine
 import type { RunContext } from "../engine/context.js";
 import { inheritedEnv, namedSecrets } from "../engine/env.js";
 import { assertNoConflicts, GateError, reuseCheckpoint, verifyChain } from "../engine/gate.js";
-import { materializeTree, TreeCache } from "../engine/materialize.js";
+import { materializeCommit, TreeCache } from "../engine/materialize.js";
 import { needsMerge } from "../engine/siblings.js";
 import { InterruptedError, runTask, type TaskOutcome } from "../engine/task.js";
 import { WaveplanError } from "../errors.js";
@@ -463,7 +463,8 @@ async function verifyWave(ctx: RunContext, wave: Wave, tasks: Task[]): Promise<v
   assertNoConflicts(ctx.plan, done);
   if (!needsMerge(done)) return;
   const through = ctx.plan.tasks.filter((t) => t.waveIndex <= wave.index).map((t) => ctx.verified.get(t.id));
-  if (through.every((cp) => cp !== undefined)) await materializeTree(ctx.repoDir, ctx.base, through, ctx.trees);
+  // with its commit, which the next wave's tasks check out (made once here rather than once per task)
+  if (through.every((cp) => cp !== undefined)) await materializeCommit(ctx.repoDir, ctx.base, through, ctx.trees);
 }
 
 /** Worktrees of versions before slots: removed (files and git's registration) the first time. */

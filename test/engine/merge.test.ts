@@ -170,6 +170,23 @@ describe("merging parallel siblings", () => {
     expect(await conflictOf(materializeTree(repo, base, [l1, l2]))).toContain("locked.txt");
   });
 
+  it("a folder's .gitattributes rules only below it; attributes come from the tree the wave started from, not from a sibling's change", async () => {
+    const repo = makeRepo({ "sub/.gitattributes": "*.list merge=union\n", "sub/deep/n.list": "a\n", "top.list": "a\n" });
+    const base = git(repo, "rev-parse", "HEAD");
+    const a = await sibling(repo, base, "a", (d) => {
+      writeFileSync(join(d, "sub/deep/n.list"), "a\nb\n");
+      writeFileSync(join(d, ".gitattributes"), "top.list merge=union\n");
+    });
+    const b = await sibling(repo, base, "b", (d) => writeFileSync(join(d, "sub/deep/n.list"), "a\nc\n"));
+    expect(show(repo, await materializeTree(repo, base, [a, b]), "sub/deep/n.list")).toBe("a\nb\nc");
+    const t1 = await sibling(repo, base, "t1", (d) => {
+      writeFileSync(join(d, "top.list"), "a\nb\n");
+      writeFileSync(join(d, ".gitattributes"), "top.list merge=union\n");
+    });
+    const t2 = await sibling(repo, base, "t2", (d) => writeFileSync(join(d, "top.list"), "a\nc\n"));
+    expect(await conflictOf(materializeTree(repo, base, [t1, t2]))).toContain('top.list: "t1" line 2, "t2" line 2');
+  });
+
   it("a sequential chain (each link citing the one before) applies in turn, also on one file", async () => {
     const repo = makeRepo({ "app.py": TEN });
     const base = git(repo, "rev-parse", "HEAD");
