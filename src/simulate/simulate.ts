@@ -126,10 +126,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     attemptDir: paths(out).attempt(attempt),
     workRoot,
     actionRoot: waveplanRoot(),
-    path: await runnerPath(
-      workRoot,
-      (o.runnerPath ?? []).map((d) => resolve(o.cwd, d)),
-    ),
+    path: await runnerPath((o.runnerPath ?? []).map((d) => resolve(o.cwd, d))),
     cacheDir: resolve(o.cwd, o.cacheDir ?? join(homedir(), ".cache", "waveplan", "simulate", "cache")),
     failTask: o.failTask,
     cancelled: o.cancelled ?? new AbortController().signal,

@@ -156,7 +156,7 @@ describe("changes flow through the plan", () => {
     expect(snapshot(repo)).toEqual(before);
     const runId = latestRun(repo);
     const log = `.waveplan/runs/${runId}/logs/boom.log`;
-    expect(r.stderr).toContain(`task "boom" (I2) failed: exited with code 3; log: ${log}`);
+    expect(r.stderr).toContain(`task "boom" (I2) failed: exited with code 3: about to fail; log: ${log}`);
     expect(readFileSync(join(repo, log), "utf8")).toContain("about to fail");
     expect(existsSync(join(repo, ".waveplan/lock"))).toBe(false);
   });

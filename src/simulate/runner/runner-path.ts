@@ -7,8 +7,9 @@
  * node_modules folder) and the agent CLIs by name. Without this, `simulate` passed where GitHub fails:
  * it found `claude` on the user's own PATH.
  */
-import { existsSync, readlinkSync } from "node:fs";
-import { mkdir, readdir, symlink } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 
 /** Where the runner image's tools live (ubuntu-latest: everything else is under /opt or the tool cache). */
@@ -17,27 +18,56 @@ export const SYSTEM_DIRS = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/
 export const NOT_ON_RUNNERS = new Set(["claude", "codex", "gemini", "aider", "cursor-agent", "opencode", "amp", "goose", "qwen"]);
 const NODE_TOOLS = ["node", "npm", "npx", "corepack"];
 
-/** Makes `<dir>/runner-bin` and returns the job PATH: the `--runner-path` folders first, then it. */
-export async function runnerPath(dir: string, extra: readonly string[]): Promise<string> {
-  const bin = join(dir, "runner-bin");
-  await mkdir(bin, { recursive: true });
+/**
+ * The job PATH: the `--runner-path` folders first, then the runner's tools. Their folder is built once
+ * per machine state and reused (keyed by the node in use and the system folders' modification times,
+ * which change when a program is installed or removed): linking ~1,500 programs takes a third of a second.
+ */
+export async function runnerPath(extra: readonly string[]): Promise<string> {
+  return [...extra, runnerBin()].join(delimiter);
+}
+
+function runnerBin(): string {
+  const stamp = SYSTEM_DIRS.map((d) => {
+    try {
+      return `${d}:${statSync(d).mtimeMs}`;
+    } catch {
+      return d;
+    }
+  });
+  const key = createHash("sha256")
+    .update([process.execPath, ...stamp].join("\n"))
+    .digest("hex")
+    .slice(0, 16);
+  const bin = join(tmpdir(), `waveplan-runner-bin-${process.getuid?.() ?? "u"}-${key}`);
+  if (existsSync(bin)) return bin;
+  const tmp = `${bin}.partial-${randomBytes(4).toString("hex")}`;
+  mkdirSync(tmp, { recursive: true });
   const linked = new Set<string>();
-  const link = async (name: string, target: string) => {
+  const link = (name: string, target: string) => {
     if (linked.has(name)) return;
     linked.add(name);
-    await symlink(target, join(bin, name)).catch(() => {});
+    try {
+      symlinkSync(target, join(tmp, name));
+    } catch {}
   };
   // the node running waveplan is the runner's node, wherever it is installed
   const nodeDir = dirname(process.execPath);
-  for (const tool of NODE_TOOLS) if (existsSync(join(nodeDir, tool))) await link(tool, join(nodeDir, tool));
+  for (const tool of NODE_TOOLS) if (existsSync(join(nodeDir, tool))) link(tool, join(nodeDir, tool));
   for (const d of SYSTEM_DIRS) {
-    const names = await readdir(d).catch(() => [] as string[]);
-    for (const name of names) {
-      if (NOT_ON_RUNNERS.has(name) || globalNpmPackage(join(d, name))) continue;
-      await link(name, join(d, name));
-    }
+    let names: string[] = [];
+    try {
+      names = readdirSync(d);
+    } catch {}
+    for (const name of names) if (!NOT_ON_RUNNERS.has(name) && !globalNpmPackage(join(d, name))) link(name, join(d, name));
   }
-  return [...extra, bin].join(delimiter);
+  try {
+    renameSync(tmp, bin);
+  } catch {
+    // another simulation built the same folder first
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return bin;
 }
 
 /** A program `npm install -g` put there: a link into a node_modules folder (npm and npx themselves are kept above). */
