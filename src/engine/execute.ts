@@ -5,8 +5,10 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Plan, Task } from "../plan/model.js";
+import { borrowedObjectDirs } from "../sandbox/borrowed.js";
+import type { Sandbox } from "../sandbox/sandbox.js";
 import type { ContainmentScope } from "./containment.js";
-import { type ProcessResult, runProcess, secretValues } from "./process.js";
+import { type ProcessResult, type ProcessSpec, runProcess, secretValues } from "./process.js";
 
 export interface ExecuteOptions {
   plan: Plan;
@@ -21,6 +23,8 @@ export interface ExecuteOptions {
   contain?: ContainmentScope;
   /** aborted when the run is interrupted */
   signal?: AbortSignal;
+  /** the sandbox every task runs in; absent only when the plan says `sandbox: off` */
+  sandbox?: Sandbox;
 }
 
 /**
@@ -51,35 +55,39 @@ export async function executeTask(o: ExecuteOptions): Promise<ProcessResult> {
   const env = taskEnv(o);
   // agent.secrets name the variables whose values are secret: never in a log, whichever task prints them
   const redact = secretValues(o.plan.agent?.secrets ?? [], env);
-  if (o.task.kind === "run") {
-    const script = join(o.scratchDir, `${o.task.id}.sh`);
-    await writeFile(script, o.task.body);
-    return runProcess({
-      command: "bash",
-      args: [...BASH, script],
-      cwd: o.workspace,
-      env,
-      timeoutMs: o.task.timeoutMs,
-      logFile: o.logFile,
-      onOutput: o.onOutput,
-      redact,
-      contain: o.contain,
-      signal: o.signal,
-    });
-  }
-  const command = o.plan.agent?.command;
-  if (!command) throw new Error(`task "${o.task.id}" is a prompt task but the plan has no agent.command`);
-  return runProcess({
-    command: "bash",
-    args: [...BASH, "-c", command],
+  const common = {
     cwd: o.workspace,
-    env,
-    stdin: o.task.body,
     timeoutMs: o.task.timeoutMs,
     logFile: o.logFile,
     onOutput: o.onOutput,
     redact,
     contain: o.contain,
     signal: o.signal,
+  };
+  if (o.task.kind === "run") {
+    const script = join(o.scratchDir, `${o.task.id}.sh`);
+    await writeFile(script, o.task.body);
+    return run(o, { ...common, command: "bash", args: [...BASH, script], env });
+  }
+  const command = o.plan.agent?.command;
+  if (!command) throw new Error(`task "${o.task.id}" is a prompt task but the plan has no agent.command`);
+  return run(o, { ...common, command: "bash", args: [...BASH, "-c", command], env, stdin: o.task.body });
+}
+
+/** The task's process, inside the run's sandbox when there is one. */
+async function run(o: ExecuteOptions, spec: ProcessSpec): Promise<ProcessResult> {
+  if (!o.sandbox) return runProcess(spec);
+  const wrapped = await o.sandbox.wrap({
+    command: spec.command,
+    args: spec.args,
+    env: spec.env,
+    writable: o.workspace,
+    // its script, and the git objects its folder borrows
+    readable: [o.scratchDir, ...borrowedObjectDirs(o.workspace)],
   });
+  try {
+    return await runProcess({ ...spec, command: wrapped.command, args: wrapped.args, env: wrapped.env, supervisor: true });
+  } finally {
+    await wrapped.dispose();
+  }
 }

@@ -71,6 +71,11 @@ export interface Plan {
   description?: string;
   instances: Instance[];
   agent?: Agent;
+  /**
+   * absent for the default (sandboxed, host network), so the plan hash of plans that do not set it is
+   * unchanged; "off": no sandbox; `{ network: false }`: sandboxed without the host network
+   */
+  sandbox?: "off" | { network: false };
   env: Record<string, string>;
   land: LandSettings;
   github: {
@@ -140,6 +145,7 @@ export function normalizePlan(input: PlanInput): Plan {
     description: input.description,
     instances: Object.entries(input.instances).map(([id, i]) => ({ id, role: i.role, focus: i.focus })),
     agent: input.agent && { command: input.agent.command, setup: input.agent.setup, secrets: input.agent.secrets ?? [] },
+    sandbox: input.sandbox === "off" || input.sandbox === false ? "off" : input.sandbox?.network === false ? { network: false } : undefined,
     env: (input.env ?? {}) as Record<string, string>,
     land: {
       strategy: input.land?.strategy ?? "commit",
