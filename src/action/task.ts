@@ -19,6 +19,7 @@ import { ActionError, annotate, fail } from "./errors.js";
 import { taskInputs } from "./inputs.js";
 import { type JobEnv, jobEnv, taskBaseEnv } from "./job-env.js";
 import { loadPlan } from "./plan.js";
+import { runnerSandbox } from "./sandbox.js";
 
 export async function task(): Promise<void> {
   const r = jobEnv();
@@ -43,6 +44,7 @@ async function runOne(r: JobEnv, loaded: LoadedPlan, t: Task): Promise<void> {
   const { plan } = loaded;
   const { ctx, store, resumed } = await jobContext(r, plan);
   if (resumed && (await reuse(ctx, t, resumed, store.nameFor(t.id)))) return;
+  ctx.sandbox = await runnerSandbox(plan);
   if (t.kind === "prompt" && plan.agent?.setup) await agentSetup(r, ctx, loaded, plan.agent.setup);
 
   ctx.onOutput = (_task, chunk) => process.stdout.write(chunk);
