@@ -20,7 +20,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { gitConfigOf, privateHome } from "./home.js";
-import type { Sandbox, SandboxedCommand, SandboxOptions, SandboxRequest } from "./sandbox.js";
+import { type Sandbox, type SandboxedCommand, type SandboxOptions, type SandboxRequest, underPrivateTmp } from "./sandbox.js";
 
 export function bwrapArgs(o: { network: boolean; home: string; writable: string; readable: readonly string[] }): string[] {
   const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"];
@@ -39,7 +39,7 @@ export function bwrapSandbox(bin: string, options: SandboxOptions): Sandbox {
     tool: "bwrap",
     async wrap(r: SandboxRequest): Promise<SandboxedCommand> {
       const home = await privateHome(options.homeShare);
-      const args = bwrapArgs({ network: options.network, home: home.dir, writable: r.writable, readable: r.readable });
+      const args = bwrapArgs({ network: options.network, home: home.dir, writable: r.writable, readable: underPrivateTmp(r) });
       return {
         command: bin,
         args: [...args, "--", r.command, ...r.args],

@@ -61,3 +61,13 @@ export class SandboxUnavailable extends WaveplanError {
     this.name = "SandboxUnavailable";
   }
 }
+
+/**
+ * What a task must still reach under the private /tmp besides its request: the folders of its PATH
+ * that lie there (a tool installed in a temporary folder, a test's stand-in agent), read-only.
+ */
+export function underPrivateTmp(r: SandboxRequest): string[] {
+  const inTmp = (p: string) => p === "/tmp" || p.startsWith("/tmp/");
+  const path = (r.env.PATH ?? "").split(":").filter((p) => p.startsWith("/") && inTmp(p) && p !== "/tmp");
+  return [...r.readable, ...path];
+}

@@ -13,7 +13,7 @@
  */
 import { spawn } from "node:child_process";
 import { gitConfigOf, privateHome } from "./home.js";
-import type { Sandbox, SandboxedCommand, SandboxOptions } from "./sandbox.js";
+import { type Sandbox, type SandboxedCommand, type SandboxOptions, underPrivateTmp } from "./sandbox.js";
 
 /**
  * $1 network (1/0), $2 home, $3 writable folder, $4 count of readable folders, then those, then `--`
@@ -68,7 +68,7 @@ export function unshareSandbox(bin: string, options: SandboxOptions): Sandbox {
     tool: "unshare",
     async wrap(r): Promise<SandboxedCommand> {
       const home = await privateHome(options.homeShare);
-      const readable = [...new Set(r.readable)].sort((a, b) => a.length - b.length);
+      const readable = [...new Set(underPrivateTmp(r))].sort((a, b) => a.length - b.length);
       return {
         command: bin,
         args: [
