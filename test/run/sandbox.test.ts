@@ -161,6 +161,26 @@ for (const sandboxTool of ["bwrap", "unshare"]) {
     }
 
     describe("no process outlives its task", () => {
+      it("on a timeout the task gets SIGTERM and its grace period (the sandbox's supervisor is not killed first)", async () => {
+        const repo = makeRepo();
+        const plan = writePlan(repo, [
+          {
+            id: "W1",
+            tasks: [
+              {
+                id: "slow",
+                timeout: "2s",
+                run: "trap 'echo term > got-term.txt; exit 3' TERM\necho started > started.txt\nwhile :; do sleep 0.05; done",
+              },
+            ],
+          },
+        ]);
+        const r = await cli(repo, ["run", plan], { HOME: tempDir(), WAVEPLAN_SANDBOX: tool });
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain('task "slow" (I1) failed: timed out after 2s');
+        expect(record(repo, "slow").patch.files).toEqual(["got-term.txt", "started.txt"]);
+      });
+
       it("processes that detached with setsid, a double fork or by making themselves non-dumpable are gone when the task ends", async () => {
         const repo = makeRepo();
         const marker = randomUUID();
