@@ -63,11 +63,14 @@ export class SandboxUnavailable extends WaveplanError {
 }
 
 /**
- * What a task must still reach under the private /tmp besides its request: the folders of its PATH
- * that lie there (a tool installed in a temporary folder, a test's stand-in agent), read-only.
+ * What a task must still reach under the private /tmp besides its request, read-only: the folders of
+ * its PATH that lie there (a tool installed in a temporary folder, a test's stand-in agent) and the
+ * file its environment's BASH_ENV names (bash sources it before every script: a runner's or the
+ * simulator's hook).
  */
 export function underPrivateTmp(r: SandboxRequest): string[] {
-  const inTmp = (p: string) => p === "/tmp" || p.startsWith("/tmp/");
-  const path = (r.env.PATH ?? "").split(":").filter((p) => p.startsWith("/") && inTmp(p) && p !== "/tmp");
-  return [...r.readable, ...path];
+  const inTmp = (p: string) => p.startsWith("/tmp/");
+  const path = (r.env.PATH ?? "").split(":").filter(inTmp);
+  const bashEnv = r.env.BASH_ENV && inTmp(r.env.BASH_ENV) ? [r.env.BASH_ENV] : [];
+  return [...r.readable, ...path, ...bashEnv];
 }

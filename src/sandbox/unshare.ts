@@ -39,12 +39,16 @@ mount -n -t tmpfs tmpfs /mnt
 k=0
 printf '%s\n' "$home" "$writable" "$readable" | while IFS= read -r p; do
   [ -n "$p" ] && [ -e "$p" ] || continue
-  k=$((k + 1)); mkdir -p "/mnt/$k"; mount -n --bind "$p" "/mnt/$k"; printf '%s\n' "$p" >> /mnt/list
+  k=$((k + 1))
+  if [ -d "$p" ]; then mkdir -p "/mnt/$k"; else : > "/mnt/$k"; fi
+  mount -n --bind "$p" "/mnt/$k"; printf '%s\n' "$p" >> /mnt/list
 done
 mount -n -t tmpfs -o nosuid,nodev tmpfs /tmp
 k=0
 while IFS= read -r p; do
-  k=$((k + 1)); mkdir -p "$p" 2>/dev/null || :; mount -n --move "/mnt/$k" "$p"
+  k=$((k + 1))
+  if [ -d "/mnt/$k" ]; then mkdir -p "$p" 2>/dev/null || :; else mkdir -p "$(dirname "$p")" && : > "$p"; fi
+  mount -n --move "/mnt/$k" "$p"
 done < /mnt/list
 umount -n /mnt
 printf '%s\n' "$readable" | while IFS= read -r p; do
