@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark in turn. Each prints one table and one JSON line.
 import { spawnSync } from "node:child_process";
 
-const benches = ["plan-scale.mjs", "pipeline-shape.mjs", "action-cost.ts", "local-runner.mjs", "runner-speed.mjs"];
+const benches = ["plan-scale.mjs", "pipeline-shape.mjs", "action-cost.ts", "local-runner.mjs", "runner-speed.mjs", "sandbox.mjs"];
 const only = process.argv.slice(2);
 let failed = 0;
 for (const b of benches) {

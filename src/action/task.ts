@@ -26,6 +26,7 @@ import { ActionError, annotate, fail } from "./errors.js";
 import { taskInputs } from "./inputs.js";
 import { type JobEnv, jobEnv, taskBaseEnv } from "./job-env.js";
 import { loadPlan } from "./plan.js";
+import { runnerSandbox } from "./sandbox.js";
 
 export async function task(): Promise<void> {
   const r = jobEnv();
@@ -52,6 +53,7 @@ async function runOne(r: JobEnv, loaded: LoadedPlan, t: Task, redo: boolean): Pr
   if (resumed && redo) core.info(`${t.id} runs again (input redo): its checkpoint in run ${resumed.runId} is not reused`);
   else if (resumed && (await reuse(ctx, t, resumed, store.nameFor(t.id)))) return;
   await checkRunBudget(ctx, t);
+  ctx.sandbox = await runnerSandbox(plan);
   if (t.kind === "prompt" && plan.agent?.setup) await agentSetup(r, ctx, loaded, plan.agent.setup);
   const agent = t.kind === "prompt" ? agentSettings(plan, t) : undefined;
   if (agent) await agentInstall(ctx, agent);

@@ -110,9 +110,9 @@ function readOr(path: string): Buffer | undefined {
   }
 }
 
-/** Send `signal` to every process of the scope (once; no waiting). */
-export async function signalContained(scope: ContainmentScope, signal: NodeJS.Signals): Promise<void> {
-  for (const pid of await findContained(scope)) tryKill(pid, signal);
+/** Send `signal` to every process of the scope but `except` (once; no waiting). */
+export async function signalContained(scope: ContainmentScope, signal: NodeJS.Signals, except?: number): Promise<void> {
+  for (const pid of await findContained(scope)) if (pid !== except) tryKill(pid, signal);
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { CheckpointStore } from "../checkpoint/store.js";
 import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
 import type { Plan } from "../plan/model.js";
+import type { Sandbox } from "../sandbox/sandbox.js";
 import type { TreeCache } from "./materialize.js";
 
 export interface RunContext {
@@ -32,4 +33,6 @@ export interface RunContext {
   trees?: TreeCache;
   /** aborted when the run is interrupted (SIGINT/SIGTERM): running tasks are stopped */
   signal?: AbortSignal;
+  /** the sandbox every task runs in; absent only when the plan says `sandbox: off` */
+  sandbox?: Sandbox;
 }

@@ -5,8 +5,9 @@
  * variables and run in the task workspace. The result says why a task failed in one line, and for a
  * preset what its CLI reported (cost, tokens, turns, denied tools, whether it gave up).
  */
-import { open, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { constants } from "node:fs";
+import { access, open, stat, writeFile } from "node:fs/promises";
+import { delimiter, join } from "node:path";
 import { missingAuth } from "../agent/auth.js";
 import { exitDescription } from "../agent/failure.js";
 import { preamble, type UpstreamChange } from "../agent/preamble.js";
@@ -14,6 +15,8 @@ import { agentSecretNames, agentSettings, PRESETS } from "../agent/presets.js";
 import type { AgentFigures } from "../checkpoint/record.js";
 import { taskEstimate } from "../graph/estimate.js";
 import type { Plan, Task } from "../plan/model.js";
+import { borrowedObjectDirs } from "../sandbox/borrowed.js";
+import type { Sandbox } from "../sandbox/sandbox.js";
 import type { ContainmentScope } from "./containment.js";
 import { type ProcessResult, type ProcessSpec, runProcess, secretValues } from "./process.js";
 
@@ -32,6 +35,8 @@ export interface ExecuteOptions {
   contain?: ContainmentScope;
   /** aborted when the run is interrupted */
   signal?: AbortSignal;
+  /** the sandbox every task runs in; absent only when the plan says `sandbox: off` */
+  sandbox?: Sandbox;
 }
 
 export interface ExecuteResult extends ProcessResult {
@@ -100,7 +105,7 @@ export async function executeTask(o: ExecuteOptions): Promise<ExecuteResult> {
   if (o.task.kind === "run") {
     const script = join(o.scratchDir, `${o.task.id}.sh`);
     await writeFile(script, o.task.body);
-    const result = await runProcess({ ...common, command: "bash", args: [...BASH, script], env });
+    const result = await run(o, { ...common, command: "bash", args: [...BASH, script], env });
     return { ...result, failure: await exitFailure(result, o.logFile, from) };
   }
 
@@ -111,7 +116,7 @@ export async function executeTask(o: ExecuteOptions): Promise<ExecuteResult> {
   if (!settings) {
     const command = o.plan.agent?.command;
     if (!command) throw new Error(`task "${o.task.id}" is a prompt task but no agent runs it (agent.preset or agent.command)`);
-    const result = await runProcess({ ...common, command: "bash", args: [...BASH, "-c", command], env, stdinFile: promptFile });
+    const result = await run(o, { ...common, command: "bash", args: [...BASH, "-c", command], env, stdinFile: promptFile });
     return { ...result, failure: await exitFailure(result, o.logFile, from) };
   }
 
@@ -123,15 +128,12 @@ export async function executeTask(o: ExecuteOptions): Promise<ExecuteResult> {
   // an unset GitHub secret arrives as an empty variable: the CLI must not take it for a credential
   for (const name of preset.secrets) if (agentEnv[name] === "") delete agentEnv[name];
   const spec: ProcessSpec = { ...common, command: preset.bin, args: invocation.args, env: agentEnv, stdinFile: promptFile };
-  let result: ProcessResult;
-  try {
-    result = await runProcess(spec);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  // looked up here, not left to the spawn: inside the sandbox a missing program is only bwrap's exit code
+  if (!(await onPath(preset.bin, agentEnv.PATH ?? "")))
     return notStarted(
       `\`${preset.bin}\`: command not found (${preset.name} is not installed on this machine's PATH; install ${installHint(preset.install, settings.version)})`,
     );
-  }
+  const result = await run(o, spec);
   const output = await readLog(o.logFile, from);
   const parsed = preset.parse(output);
   const model = parsed.figures?.model ?? settings.model;
@@ -184,4 +186,41 @@ async function readLog(file: string, from: number): Promise<string> {
   } finally {
     await fh.close();
   }
+}
+
+/** The task's process, inside the run's sandbox when there is one. */
+async function run(o: ExecuteOptions, spec: ProcessSpec): Promise<ProcessResult> {
+  if (!o.sandbox) return runProcess(spec);
+  const wrapped = await o.sandbox.wrap({
+    command: spec.command,
+    args: spec.args,
+    env: spec.env,
+    writable: o.workspace,
+    // its script, and the git objects its folder borrows
+    readable: [o.scratchDir, ...borrowedObjectDirs(o.workspace)],
+  });
+  try {
+    return await runProcess({ ...spec, command: wrapped.command, args: wrapped.args, env: wrapped.env, supervisor: true });
+  } finally {
+    await wrapped.dispose();
+  }
+}
+
+/** Whether `bin` is an executable file in one of PATH's folders (or a path that is one). */
+async function onPath(bin: string, path: string): Promise<boolean> {
+  const candidates = bin.includes("/")
+    ? [bin]
+    : path
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, bin));
+  for (const file of candidates)
+    if (
+      await access(file, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
+  return false;
 }

@@ -34,6 +34,11 @@ export interface ProcessSpec {
   contain?: ContainmentScope;
   /** aborting it stops the task (SIGTERM, then SIGKILL after the grace period) */
   signal?: AbortSignal;
+  /**
+   * `command` supervises a sandbox (sandbox/sandbox.ts): SIGTERM goes to the processes inside only,
+   * since the supervisor's death ends them all at once, without their grace period
+   */
+  supervisor?: boolean;
 }
 
 export interface ProcessResult {
@@ -79,8 +84,8 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
     // (the rest is killed by the scan once the task's own process has exited)
     const stop = (why: string) => {
       log.write(`\n[waveplan] ${why}: stopping the task's processes\n`);
-      killGroup("SIGTERM");
-      signalContained(contain, "SIGTERM").catch(() => {});
+      if (!spec.supervisor) killGroup("SIGTERM");
+      signalContained(contain, "SIGTERM", spec.supervisor ? child.pid : undefined).catch(() => {});
       setTimeout(() => killGroup("SIGKILL"), spec.killGraceMs ?? 2000).unref();
     };
     const timer = setTimeout(() => {

@@ -80,6 +80,7 @@ export async function runTask(ctx: RunContext, task: Task, where: string | Works
       onOutput: ctx.onOutput && ((chunk) => ctx.onOutput?.(task.id, chunk)),
       contain: workspace.contain,
       signal: ctx.signal,
+      sandbox: ctx.sandbox,
     });
     // an interrupted task is neither a success nor a failure: it runs again on --resume
     if (run.interrupted) throw new InterruptedError(`task "${task.id}" was stopped: the run was interrupted`);

@@ -88,6 +88,11 @@ export interface Plan {
   description?: string;
   instances: Instance[];
   agent?: Agent;
+  /**
+   * absent for the default (sandboxed, host network), so the plan hash of plans that do not set it is
+   * unchanged; "off": no sandbox; `{ network: false }`: sandboxed without the host network
+   */
+  sandbox?: "off" | { network: false };
   env: Record<string, string>;
   land: LandSettings;
   github: {
@@ -162,6 +167,7 @@ export function normalizePlan(input: PlanInput): Plan {
       ...(i.agent ? { agent: { preset: i.agent.preset, model: i.agent.model } } : {}),
     })),
     agent: input.agent && normalizeAgent(input.agent),
+    sandbox: input.sandbox === "off" || input.sandbox === false ? "off" : input.sandbox?.network === false ? { network: false } : undefined,
     env: (input.env ?? {}) as Record<string, string>,
     land: {
       strategy: input.land?.strategy ?? "commit",

@@ -92,6 +92,21 @@ export const agentSchema = z
   })
   .describe("How `prompt:` tasks are executed: a preset (claude-code, codex, gemini, aider) or a command");
 
+export const sandboxSchema = z
+  .union([
+    z.literal("off").describe("No sandbox: tasks run with the user's full file system access (the run says so)"),
+    z.literal(false).describe("Same as off"),
+    z.strictObject({
+      network: z
+        .boolean()
+        .optional()
+        .describe("false: the task gets a network of its own with only a loopback (no internet, no host ports); default true"),
+    }),
+  ])
+  .describe(
+    "Every task runs in a sandbox by default (Linux namespaces through bubblewrap or unshare): read-only file system but for its folder, a private /tmp and home, its own PID namespace; `off` to run tasks unsandboxed",
+  );
+
 export const taskSchema = z.strictObject({
   id: id("task id").optional().describe("Defaults to <instance>-<wave>-<n>"),
   instance: id("instance id").describe("The instance (worker) that runs this task"),
@@ -190,6 +205,7 @@ export const planSchema = z
     description: z.string().optional(),
     instances: z.record(id("instance id"), instanceSchema).describe("Named workers with roles"),
     agent: agentSchema.optional(),
+    sandbox: sandboxSchema.optional(),
     env: envMap.optional().describe("Environment variables for every task"),
     land: landSchema.optional(),
     github: githubSchema.optional(),

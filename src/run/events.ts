@@ -8,6 +8,8 @@ export type RunEvent =
       tasks: number;
       waves: number;
       resumed: boolean;
+      /** what isolates the tasks: the sandbox's tool, or "off" (the plan says `sandbox: off`) */
+      sandbox: string;
       /** why a run asked to resume started afresh instead */
       fresh?: string;
     }

@@ -28,6 +28,7 @@ import { upstreamOf } from "../graph/upstream.js";
 import { planHash } from "../plan/hash.js";
 import { type LoadedPlan, loadPlanFile } from "../plan/load.js";
 import type { Plan, Task, Wave } from "../plan/model.js";
+import { sandboxForPlan } from "../sandbox/for-plan.js";
 import type { EventSink } from "./events.js";
 import { assertBranchName, land, landingCommit } from "./land.js";
 import { Layout, type RunInfo } from "./layout.js";
@@ -145,6 +146,8 @@ async function runPlanWithShells(opts: RunOptions): Promise<RunResult> {
 
 async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, layout: Layout, interrupt: AbortSignal): Promise<RunResult> {
   const { plan } = loaded;
+  // before anything is recorded: a machine that cannot sandbox fails the run with the reason
+  const sandbox = await sandboxForPlan(plan);
   const planFile = relative(repo, resolve(opts.cwd, opts.planFile));
   // `--resume` with nothing to resume (first use in a script, or a kill before the run was recorded) starts afresh
   const tasks = selectTasks(plan, opts);
@@ -159,7 +162,7 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   const redo = redoRule(plan, run.redo ?? []);
   await layout.saveRun(run);
 
-  const ctx = runContext(plan, run, layout, interrupt);
+  const ctx = { ...runContext(plan, run, layout, interrupt), sandbox };
   // kept indexes (and git's lock files) of an attempt that was killed are not trusted: made again
   await ctx.trees?.dispose();
   const pool = new SlotPool(repo, layout.runGitDir, layout.slots);
@@ -177,6 +180,7 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
     tasks: tasks.length,
     waves: plan.waves.length,
     resumed: earlier !== undefined,
+    sandbox: sandbox?.tool ?? "off",
     ...(opts.resume && !earlier ? { fresh: `no earlier run of plan "${plan.name}" to resume` } : {}),
   });
   const outcomes: TaskOutcome[] = [];

@@ -53,7 +53,7 @@ export function lineRenderer(write: (s: string) => void): Renderer {
 function describe(e: RunEvent, waves: number): string | undefined {
   switch (e.type) {
     case "run-start":
-      return `${e.fresh ? `${e.fresh}: ` : ""}${e.resumed ? "resuming" : "starting"} run ${e.runId} of "${e.plan}": ${e.tasks} tasks in ${e.waves} waves, base ${e.base.slice(0, 12)}`;
+      return `${e.fresh ? `${e.fresh}: ` : ""}${e.resumed ? "resuming" : "starting"} run ${e.runId} of "${e.plan}": ${e.tasks} tasks in ${e.waves} waves, base ${e.base.slice(0, 12)}${e.sandbox === "off" ? "; tasks are NOT sandboxed (sandbox: off)" : `, tasks sandboxed (${e.sandbox})`}`;
     case "wave-start":
       return `wave ${e.index + 1}/${waves} ${e.wave}${e.name === e.wave ? "" : ` ${e.name}`} (${e.mode}, ${e.tasks.length} task${e.tasks.length === 1 ? "" : "s"})`;
     case "task-skip":

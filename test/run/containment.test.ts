@@ -18,6 +18,7 @@ import {
   show,
   snapshot,
   treeFiles,
+  unsandboxed,
   writePlan,
 } from "./helpers.js";
 
@@ -155,6 +156,8 @@ describe("isolation by construction: nothing a task does with git reaches the us
   });
 });
 
+// These tasks report pids through files under the host's /tmp, and test the process scan that contains
+// tasks under `sandbox: off`; the sandbox's own containment is test/run/sandbox.test.ts.
 describe("no task outlives its turn", () => {
   it("a process that escaped with setsid is gone when its task ends, before the slot is reused", async () => {
     const repo = makeRepo();
@@ -171,6 +174,7 @@ describe("no task outlives its turn", () => {
       },
       { id: "W2", tasks: [{ id: "next", run: "echo n > next.txt" }] },
     ]);
+    unsandboxed(plan);
     const r = await run(repo, plan, "--concurrency", "1");
     expectOk(r);
     const [escapee] = pids(join(out, "escapee"));
@@ -190,6 +194,7 @@ describe("no task outlives its turn", () => {
         run: `trap '' TERM INT\nsetsid bash -c 'trap "" TERM INT; echo $$ >> ${out}/pids; sleep 1000' > /dev/null 2>&1 < /dev/null &\necho $$ >> ${out}/pids\necho started > ${out}/${id}\nwhile :; do sleep 0.05; done`,
       });
       const plan = writePlan(repo, [{ id: "W1", tasks: [task("t1"), task("t2")] }]);
+      unsandboxed(plan);
       const child = startCli(repo, ["run", plan]);
       await waitFor("both tasks to start", () => existsSync(join(out, "t1")) && existsSync(join(out, "t2")));
       await waitFor("four pids", () => pids(join(out, "pids")).length === 4);
@@ -215,6 +220,7 @@ describe("no task outlives its turn", () => {
           ],
         },
       ]);
+      unsandboxed(plan);
       expectOk(await run(repo, plan, "--resume"));
       expect(treeFiles(repo)).toEqual(["README.md", "one.txt", "two.txt"]);
       expectNoLeftovers(repo);
@@ -235,6 +241,7 @@ describe("no task outlives its turn", () => {
         ],
       },
     ]);
+    unsandboxed(plan);
     const child = startCli(repo, ["run", plan]);
     await waitFor("two pids", () => existsSync(join(out, "pids")) && pids(join(out, "pids")).length === 2);
     child.kill("SIGKILL");
@@ -242,6 +249,7 @@ describe("no task outlives its turn", () => {
     const strays = pids(join(out, "pids"));
     expect(strays.every(alive)).toBe(true);
     writePlan(repo, [{ id: "W1", tasks: [{ id: "stray", run: "echo fixed > fixed.txt" }] }]);
+    unsandboxed(plan);
     expectOk(await run(repo, plan, "--resume"));
     expect(strays.filter(alive)).toEqual([]);
     expect(treeFiles(repo)).toEqual(["README.md", "fixed.txt"]);
@@ -256,6 +264,7 @@ describe("every failure ends the run as failed, naming the task", () => {
       { id: "W1", tasks: [{ id: "selfdelete", instance: "I1", run: 'echo x > x.txt\nrm -rf "$PWD"' }] },
       { id: "W2", tasks: [{ id: "after", run: "echo after > after.txt" }] },
     ]);
+    unsandboxed(plan);
     const r = await run(repo, plan);
     expect(r.code, r.stderr).toBe(1);
     expectNoStackTrace(r);
@@ -266,6 +275,7 @@ describe("every failure ends the run as failed, naming the task", () => {
       { id: "W1", tasks: [{ id: "selfdelete", instance: "I1", run: "echo x > x.txt" }] },
       { id: "W2", tasks: [{ id: "after", run: "echo after > after.txt" }] },
     ]);
+    unsandboxed(plan);
     expectOk(await run(repo, plan, "--resume"));
     expect(treeFiles(repo)).toEqual(["README.md", "after.txt", "x.txt"]);
   });
@@ -346,6 +356,7 @@ describe("nested repositories", () => {
     const plan = writePlan(repo, [
       { id: "W1", tasks: [{ id: "cloner", instance: "I1", run: `git clone -q ${upstream} vendor/lib\necho ok > ok.txt` }] },
     ]);
+    unsandboxed(plan);
     const r = await run(repo, plan);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/task "cloner" \(I1\) failed: nested git repository at vendor\/lib/);
@@ -354,6 +365,7 @@ describe("nested repositories", () => {
     writePlan(repo, [
       { id: "W1", tasks: [{ id: "cloner", instance: "I1", run: `git clone -q ${upstream} vendor/lib\nrm -rf vendor/lib/.git` }] },
     ]);
+    unsandboxed(plan);
     expectOk(await run(repo, plan, "--resume"));
     expect(treeFiles(repo)).toEqual(["README.md", "vendor/lib/lib.txt"]);
   });
@@ -387,6 +399,7 @@ describe("the lock", () => {
     const plan = writePlan(repo, [
       { id: "W1", tasks: [{ id: "hold", run: `echo $$ > ${out}/holder\nuntil [ -e ${out}/go ]; do sleep 0.01; done` }] },
     ]);
+    unsandboxed(plan);
     // a lock left by a process that is gone
     const dead = startCli(repo, ["--version"]);
     await dead.result;

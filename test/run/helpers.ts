@@ -1,6 +1,6 @@
 /** Plans, run state and repository snapshots for the runner's integration tests. */
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { expect } from "vitest";
 import { stringify } from "yaml";
@@ -159,4 +159,13 @@ export function show(repo: string, rev: string, path: string): string {
 
 export function treeFiles(repo: string, rev = "HEAD"): string[] {
   return git(repo, "ls-tree", "-r", "-z", "--name-only", rev).split("\0").filter(Boolean).sort();
+}
+
+/**
+ * The plan file with `sandbox: off`: for tests of the fallback containment (the /proc scan), whose
+ * tasks report to the test through files under the host's /tmp, which the sandbox hides.
+ */
+export function unsandboxed(file: string): string {
+  appendFileSync(file, "sandbox: off\n");
+  return file;
 }

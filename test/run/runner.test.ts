@@ -20,6 +20,7 @@ import {
   snapshot,
   startedInLastAttempt,
   treeFiles,
+  unsandboxed,
   writePlan,
 } from "./helpers.js";
 
@@ -226,6 +227,8 @@ describe("processes", () => {
       },
       { id: "W2", tasks: [{ id: "next", run: "cat try-2.txt > seen.txt" }] },
     ]);
+    // the attempts count in a file outside the slot, which the sandbox keeps them from writing
+    unsandboxed(plan);
     const r = await run(repo, plan);
     expectOk(r);
     expect(readFileSync(counter, "utf8").trim()).toBe("2");
@@ -243,6 +246,7 @@ describe("processes", () => {
         tasks: [{ id: "broken", retries: 2, env: { COUNTER: counter2 }, run: 'echo x >> "$COUNTER"\nexit 1' }],
       },
     ]);
+    unsandboxed(plan2);
     const r2 = await run(repo2, plan2);
     expect(r2.code).toBe(1);
     expect(readFileSync(counter2, "utf8")).toBe("x\nx\nx\n");
@@ -419,6 +423,8 @@ describe("selection and landing flags", () => {
       run: `touch "$MEET/${id}"\nfor i in $(seq 100); do [ $(ls "$MEET" | wc -l) -ge 3 ] && break; sleep 0.1; done\n[ $(ls "$MEET" | wc -l) -ge 3 ]\necho ${id} > ${id}.txt`,
     });
     const plan = writePlan(repo, [{ id: "W1", tasks: [task("x"), task("y"), task("z")] }]);
+    // the tasks meet in a folder outside their slots, which the sandbox keeps them from writing
+    unsandboxed(plan);
     expectOk(await run(repo, plan));
 
     const repo2 = makeRepo();

@@ -32,8 +32,11 @@ describe("simulate: a cancelled job", () => {
     const repo = makeRepo({ "README.md": "simulate cancel\n" });
     writeFileSync(
       join(repo, "plan.yml"),
+      // sandbox: off: the task reports its pids through a file under the host's /tmp (which the
+      // sandbox hides); this tests the process scan that contains tasks without a sandbox
       `version: 1
 name: cancel
+sandbox: off
 instances: { I1: { role: Worker } }
 waves:
   - id: W1

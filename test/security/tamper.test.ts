@@ -19,8 +19,11 @@ import { checkPlan, requirePlan } from "../../src/plan/load.js";
 import type { Plan } from "../../src/plan/model.js";
 import { cli, git, makeRepo, requireBundle, tempDir, writeFiles } from "../support/repo.js";
 
+// sandbox: off — task D waits for a file the test creates next to the repository (under the host's
+// /tmp, which the sandbox hides); what is tested here is the gate, not the sandbox
 const plan = (gateScript: string) => `version: 1
 name: Tamper target
+sandbox: off
 instances:
   I1: { role: Writer }
   I2: { role: Second writer }

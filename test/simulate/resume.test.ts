@@ -19,17 +19,18 @@ describe("resume-from", () => {
   it("re-executes only the failed task and its downstream, reusing the rest, and lands the uninterrupted tree", {
     timeout: 240_000,
   }, async () => {
-    // every task execution appends its id here (outside every checkout)
+    // every task execution appends its id here (outside every checkout, so with sandbox: off: the
+    // sandbox would keep the tasks from writing it — what is tested here is which tasks re-run)
     const counter = join(tempDir(), "executions.log");
     writeFileSync(counter, "");
     const s = scratch({
       plan: PLAN,
       editPlanBeforeCompile: (text) =>
-        text.replace(/^( {8}run: \|?)(.*)$/gm, (_m, head: string, rest: string) =>
+        `${text.replace(/^( {8}run: \|?)(.*)$/gm, (_m, head: string, rest: string) =>
           head.endsWith("|")
             ? `${head}\n          echo "$WAVEPLAN_TASK" >> ${counter}${rest}`
             : `${head} echo "$WAVEPLAN_TASK" >> ${counter} && ${rest.trim()}`,
-        ),
+        )}sandbox: off\n`,
     });
     const executions = () => readFileSync(counter, "utf8").split("\n").filter(Boolean).sort();
     const base = git(s.bare, "rev-parse", "main");
