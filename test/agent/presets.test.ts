@@ -20,6 +20,8 @@ import { taskHash } from "../../src/plan/hash.js";
 import { checkPlan } from "../../src/plan/load.js";
 import { normalizePlan } from "../../src/plan/model.js";
 import { planSchema } from "../../src/plan/schema.js";
+import { homeShareFor } from "../../src/sandbox/for-plan.js";
+import { DEFAULT_HOME_SHARE } from "../../src/sandbox/sandbox.js";
 
 const fixture = (f: string) => readFileSync(join(__dirname, "../fixtures/agent-output", f), "utf8");
 
@@ -249,5 +251,22 @@ describe("task hash", () => {
     expect(taskHash(p, p.tasks[1])).toBe(taskHash(base, base.tasks[1]));
     // what the agent may do changes what the task does
     expect(hash(plan({ preset: "claude-code", tools: ["Read"] }))).not.toBe(hash(base));
+  });
+});
+
+describe("the agent configuration a sandboxed task gets in its private home", () => {
+  it("is each preset's own paths, every preset's for a plain command, and nothing for a plan of scripts", () => {
+    expect(homeShareFor(plan({ preset: "claude-code" }))).toEqual([".claude", ".claude.json"]);
+    expect(homeShareFor(plan({ preset: "claude-code" }, { agent: { preset: "codex" } }))).toEqual([".claude", ".claude.json", ".codex"]);
+    expect(homeShareFor(plan({ command: "my-agent", setup: "true" }))).toEqual([...DEFAULT_HOME_SHARE].sort());
+    const scripts = normalizePlan(
+      planSchema.parse({
+        version: 1,
+        name: "s",
+        instances: { a: { role: "R" } },
+        waves: [{ id: "W1", tasks: [{ instance: "a", run: "true" }] }],
+      }),
+    );
+    expect(homeShareFor(scripts)).toEqual([]);
   });
 });

@@ -9,7 +9,9 @@ import { type CliResult, cli, git } from "../support/repo.js";
 export interface TaskSpec {
   id: string;
   instance?: string;
-  run: string;
+  /** a script, or (with an agent added to the plan) a prompt */
+  run?: string;
+  prompt?: string;
   outputs?: string[];
   timeout?: string;
   retries?: number;

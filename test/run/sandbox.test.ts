@@ -53,6 +53,8 @@ for (const sandboxTool of ["bwrap", "unshare"]) {
             tasks: [
               { id: "one", instance: "I1", run: "echo 1 > one.txt" },
               { id: "two", instance: "I2", run: "echo 2 > two.txt" },
+              // an agent task: the plan's agents are why their configuration reaches the private homes
+              { id: "ask", instance: "I2", prompt: "read the repository" },
             ],
           },
           {
@@ -76,6 +78,7 @@ for (const sandboxTool of ["bwrap", "unshare"]) {
             ],
           },
         ]);
+        appendFileSync(plan, 'agent:\n  command: cat > /dev/null\n  setup: "true"\n');
         expectOk(await runWithHome(repo, plan, home));
         const report = show(repo, "HEAD", "report.txt").split("\n");
         expect(report).toEqual([
