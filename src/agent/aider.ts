@@ -11,18 +11,17 @@
  * each message: "Tokens: 2.3k sent, 450 received. Cost: $0.02 message, $0.05 session." — tokens per
  * message (summed here), cost as the session total. No turn limit, tool list or budget flag.
  */
+import { PRESET_CAPABILITIES } from "../plan/agent-capabilities.js";
 import type { AgentPreset, ParsedRun } from "./preset.js";
 
 export const aider: AgentPreset = {
   name: "aider",
-  bin: "aider",
+  ...PRESET_CAPABILITIES["aider"],
   testedVersion: "0.86.2",
   install: { kind: "pip", package: "aider-chat" },
   secrets: ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GEMINI_API_KEY", "OPENROUTER_API_KEY", "DEEPSEEK_API_KEY"],
   loginFiles: [],
   configPaths: [".aider"],
-  supports: { tools: false, maxTurns: false, taskUsd: false },
-  commandTools: [],
   invocation(s, promptFile) {
     const args = [
       "--yes-always",

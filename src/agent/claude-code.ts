@@ -12,11 +12,12 @@
  * used with root/sudo privileges"); waveplan's task sandbox is the boundary, so it sets IS_SANDBOX=1.
  * `error_max_turns` exits 1; `error_max_budget_usd` and API errors may exit 0 with `is_error: true`.
  */
+import { PRESET_CAPABILITIES } from "../plan/agent-capabilities.js";
 import { type AgentPreset, jsonLines, num, type ParsedRun } from "./preset.js";
 
 export const claudeCode: AgentPreset = {
   name: "claude-code",
-  bin: "claude",
+  ...PRESET_CAPABILITIES["claude-code"],
   testedVersion: "2.1.332",
   install: { kind: "npm", package: "@anthropic-ai/claude-code" },
   // code.claude.com/docs/en/authentication, /setup-token: an API key, an OAuth token from
@@ -24,8 +25,6 @@ export const claudeCode: AgentPreset = {
   secrets: ["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_AUTH_TOKEN"],
   loginFiles: [".claude/.credentials.json"],
   configPaths: [".claude", ".claude.json"],
-  supports: { tools: true, maxTurns: true, taskUsd: true },
-  commandTools: ["Bash"],
   invocation(s) {
     const args = ["-p", "--output-format", "stream-json", "--verbose"];
     if (s.tools) {

@@ -10,18 +10,17 @@
  * allow-list of tools, no turn limit and no budget flag: those plan keys draw a warning. Auth:
  * OPENAI_API_KEY or CODEX_API_KEY (both read by the 0.171.0 binary), or `codex login` (~/.codex/auth.json).
  */
+import { PRESET_CAPABILITIES } from "../plan/agent-capabilities.js";
 import { type AgentPreset, jsonLines, num, type ParsedRun } from "./preset.js";
 
 export const codex: AgentPreset = {
   name: "codex",
-  bin: "codex",
+  ...PRESET_CAPABILITIES["codex"],
   testedVersion: "0.171.0",
   install: { kind: "npm", package: "@openai/codex" },
   secrets: ["OPENAI_API_KEY", "CODEX_API_KEY"],
   loginFiles: [".codex/auth.json"],
   configPaths: [".codex"],
-  supports: { tools: false, maxTurns: false, taskUsd: false },
-  commandTools: [],
   invocation(s) {
     const args = ["exec", "--json", "--skip-git-repo-check", "--dangerously-bypass-approvals-and-sandbox"];
     if (s.model) args.push("--model", s.model);

@@ -9,18 +9,17 @@
  * turn-limit or budget flag (the turn limit is the `model.maxSessionTurns` setting): those plan keys draw
  * a warning. Auth: GEMINI_API_KEY (or GOOGLE_API_KEY for Vertex AI) — docs/get-started/authentication.md.
  */
+import { PRESET_CAPABILITIES } from "../plan/agent-capabilities.js";
 import { type AgentPreset, num, type ParsedRun } from "./preset.js";
 
 export const gemini: AgentPreset = {
   name: "gemini",
-  bin: "gemini",
+  ...PRESET_CAPABILITIES["gemini"],
   testedVersion: "0.61.0",
   install: { kind: "npm", package: "@google/gemini-cli" },
   secrets: ["GEMINI_API_KEY", "GOOGLE_API_KEY"],
   loginFiles: [".gemini/oauth_creds.json"],
   configPaths: [".gemini"],
-  supports: { tools: true, maxTurns: false, taskUsd: false },
-  commandTools: ["run_shell_command"],
   invocation(s) {
     const args = ["--output-format", "json"];
     if (s.tools) args.push("--allowed-tools", s.tools.join(","));

@@ -7,8 +7,9 @@
  */
 import type { AgentFigures } from "../checkpoint/record.js";
 
-export const PRESET_NAMES = ["claude-code", "codex", "gemini", "aider"] as const;
-export type PresetName = (typeof PRESET_NAMES)[number];
+import type { PresetCapabilities, PresetName } from "../plan/agent-capabilities.js";
+
+export { PRESET_NAMES, type PresetName } from "../plan/agent-capabilities.js";
 
 /** What one prompt task asks of its agent, with the plan's and the instance's settings combined. */
 export interface AgentSettings {
@@ -37,10 +38,8 @@ export interface ParsedRun {
 /** How a runner installs the CLI into a folder of its own: `prefix`, with the program in `binDir`. */
 export type InstallMethod = { kind: "npm"; package: string } | { kind: "pip"; package: string };
 
-export interface AgentPreset {
+export interface AgentPreset extends PresetCapabilities {
   name: PresetName;
-  /** the program's name on PATH */
-  bin: string;
   /** the version the tests ran; `agent.version` defaults to it */
   testedVersion: string;
   install: InstallMethod;
@@ -50,10 +49,6 @@ export interface AgentPreset {
   loginFiles: string[];
   /** home-relative config paths the CLI reads and writes (what a private home must expose) */
   configPaths: string[];
-  /** which plan keys the CLI can honour (the others draw a warning) */
-  supports: { tools: boolean; maxTurns: boolean; taskUsd: boolean };
-  /** tool names in `tools` that let the agent run commands (tests, builds) */
-  commandTools: string[];
   /** the headless command line for one task; the prompt is on stdin (a regular file) */
   invocation(s: AgentSettings, promptFile: string): Invocation;
   /** reads the CLI's stdout+stderr (as the task log holds it) */

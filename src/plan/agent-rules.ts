@@ -2,7 +2,7 @@
  * Semantic checks of `agent:` and `instances.<id>.agent` (validate.ts calls them): which agent runs
  * each prompt task, and the settings a preset cannot honour.
  */
-import { PRESETS } from "../agent/presets.js";
+import { PRESET_CAPABILITIES } from "./agent-capabilities.js";
 import type { DiagnosticList, Position } from "./diagnostics.js";
 import type { Plan, SourcePath, Task } from "./model.js";
 
@@ -42,7 +42,7 @@ export function checkAgent(plan: Plan, d: DiagnosticList, locate: Locate): void 
   const presets = new Set(prompts.map((t) => plan.instances.find((i) => i.id === t.instance)?.agent?.preset ?? agent.preset));
   for (const name of presets) {
     if (!name) continue;
-    const preset = PRESETS[name];
+    const preset = PRESET_CAPABILITIES[name];
     const unsupported = [
       agent.tools && !preset.supports.tools ? "tools" : undefined,
       agent.maxTurns !== undefined && !preset.supports.maxTurns ? "max-turns" : undefined,

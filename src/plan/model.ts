@@ -3,7 +3,7 @@
  * (graph, compile, run) works on this shape, never on raw YAML.
  */
 
-import type { PresetName } from "../agent/preset.js";
+import type { PresetName } from "./agent-capabilities.js";
 import { parseDuration } from "./duration.js";
 import type { PlanInput } from "./schema.js";
 

@@ -3,6 +3,7 @@
  * emits `schema/waveplan.schema.json` for editors (`waveplan schema`).
  */
 import { z } from "zod";
+import { PRESET_NAMES } from "./agent-capabilities.js";
 import { DURATION_PATTERN } from "./duration.js";
 
 export const ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
@@ -29,7 +30,7 @@ const envMap = z
   .describe("Environment variables for the task");
 
 const presetName = z
-  .enum(["claude-code", "codex", "gemini", "aider"])
+  .enum(PRESET_NAMES)
   .describe("A known agent CLI: waveplan runs it headless, installs it on runners and reads its cost and tokens");
 
 const variableName = (what: string) => z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, `${what} names are [A-Za-z_][A-Za-z0-9_]*`);
