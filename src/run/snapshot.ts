@@ -49,9 +49,10 @@ export async function snapshotWorkingTree(repo: string, head: string, packs: str
       ...INTERNAL_IDENTITY,
       ...env,
     });
-    // what the snapshot added: --local leaves out the objects borrowed from the user's store
+    // everything the snapshot holds beyond `head`, also what was borrowed from the user's store (the
+    // blobs of staged edits): a resume must not depend on objects the user may gc meanwhile
     await mkdir(packs, { recursive: true });
-    await git(["pack-objects", "-q", "--revs", "--local", join(packs, commit)], { cwd: repo, env, input: `${commit}\n^${head}\n` });
+    await git(["pack-objects", "-q", "--revs", join(packs, commit)], { cwd: repo, env, input: `${commit}\n^${head}\n` });
     return commit;
   } finally {
     await rm(tmp, { recursive: true, force: true });

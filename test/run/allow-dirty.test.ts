@@ -86,7 +86,10 @@ describe("--allow-dirty leaves no object of the snapshot in the user's repositor
   });
 
   it("a failed run adds nothing; its resume still runs on the snapshot and lands only the plan's change", async () => {
-    const { repo, head, before, draftBlob, editBlob } = dirtyRepo();
+    const { repo, head, draftBlob, editBlob } = dirtyRepo();
+    // a staged edit: its blob is in the user's store only while the index names it
+    git(repo, "add", "README.md");
+    const before = objects(repo);
     const gate = join(tempDir(), "go");
     const plan = writePlan(repo, [
       { id: "W1", tasks: [{ id: "a", run: "cp draft.txt copy.txt && echo a >> copy.txt" }] },
@@ -100,7 +103,11 @@ describe("--allow-dirty leaves no object of the snapshot in the user's repositor
     expect(git(repo, "rev-parse", "HEAD")).toBe(head);
     expectNoLeftovers(repo);
 
-    // the run repository was emptied after the failed attempt: the resume brings the snapshot back
+    // the run repository was emptied after the failed attempt: the resume brings the snapshot back,
+    // whole even after the user unstaged the edit and pruned its blob
+    git(repo, "reset", "-q");
+    git(repo, "gc", "-q", "--prune=now");
+    expect(hasObject(repo, editBlob)).toBe(false);
     writeFileSync(gate, "");
     expectOk(await run(repo, plan, "--resume"));
     expect(
