@@ -5,6 +5,7 @@
  *   .waveplan/lock                      the pid of the run holding the repository
  *   .waveplan/git/                      waveplan's run repository (run/slots.ts)
  *   .waveplan/slots/s-<n>/              task folders, each with a git state of its own (run/slots.ts)
+ *   .waveplan/snapshots/<commit>-*      --allow-dirty: the objects of a run's snapshot, as a pack (run/snapshot.ts)
  *   .waveplan/runs/<run-id>/run.json    plan, base commit, status
  *   .waveplan/runs/<run-id>/checkpoints/<task>/
  *   .waveplan/runs/<run-id>/logs/<task>.log
@@ -55,6 +56,10 @@ export class Layout {
   }
   get runGitDir() {
     return join(this.root, "git");
+  }
+  /** packs of `--allow-dirty` snapshots, kept out of the user's object store (run/snapshot.ts) */
+  get snapshots() {
+    return join(this.root, "snapshots");
   }
   runDir(runId: string) {
     return join(this.root, "runs", runId);

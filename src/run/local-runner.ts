@@ -35,7 +35,7 @@ import { Layout, type RunInfo } from "./layout.js";
 import { acquireLock } from "./lock.js";
 import { writeRunReport } from "./report-file.js";
 import { SlotPool } from "./slots.js";
-import { snapshotWorkingTree } from "./snapshot.js";
+import { copyLandedObjects, restoreSnapshot, snapshotWorkingTree, userAuthor } from "./snapshot.js";
 
 export class RunError extends WaveplanError {
   override readonly name = "RunError";
@@ -196,6 +196,8 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   try {
     await removeLegacyWorktrees(repo, layout);
     await pool.adopt();
+    // a run on a snapshot of uncommitted edits: the snapshot's objects live outside the user's repository
+    if (run.head) await restoreSnapshot(layout.snapshots, run.base, layout.runGitDir);
     for (const wave of plan.waves) {
       if (interrupt.aborted) break;
       const waveTasks = wave.tasks.filter((t) => tasks.includes(t));
@@ -282,7 +284,7 @@ async function newRun(layout: Layout, repo: string, plan: Plan, planFile: string
     git(["symbolic-ref", "-q", "--short", "HEAD"], { cwd: repo, okCodes: [1] }),
   ]);
   if (dirty && allowDirty) {
-    const base = await snapshotWorkingTree(repo, head);
+    const base = await snapshotWorkingTree(repo, head, layout.snapshots);
     return layout.createRun({
       planFile,
       planName: plan.name,
@@ -408,11 +410,16 @@ async function landRun(repo: string, plan: Plan, run: RunInfo, ctx: RunContext, 
   // A run on a snapshot of uncommitted edits lands only the plan's change on the current branch;
   // on a new branch, the snapshot commit stays in the history under the plan's commit.
   const onto = run.targetBranch ? undefined : run.head;
-  // built in the user's repository from the verified patches: the first write to it is the landing
-  const commit = await landingCommit(repo, plan, run.runId, run.base, all, { onto });
+  // built in the user's repository from the verified patches: the first write to it is the landing.
+  // A snapshot lives in the run repository: the commit is built there (authored as the user's
+  // repository would author it) and only the objects the landing references are copied over.
+  const where = run.head ? ctx.repoDir : repo;
+  const author = run.head ? plan.land.author || (await userAuthor(repo)) : undefined;
+  const commit = await landingCommit(where, plan, run.runId, run.base, all, { onto, author });
   // a plan whose tasks changed no file has nothing to land: no empty commit
-  const [after, before] = await Promise.all([commit, onto ?? run.base].map((c) => git(["rev-parse", `${c}^{tree}`], { cwd: repo })));
+  const [after, before] = await Promise.all([commit, onto ?? run.base].map((c) => git(["rev-parse", `${c}^{tree}`], { cwd: where })));
   if (after === before) return undefined;
+  if (run.head) await copyLandedObjects(ctx.repoDir, repo, commit, run.head);
   const { branch, commit: landedCommit } = await land(repo, commit, onto ?? run.base, run.targetBranch);
   run.landedCommit = landedCommit;
   emit({ type: "land", commit: landedCommit, branch });
