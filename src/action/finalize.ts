@@ -12,6 +12,7 @@ import { landingCommit } from "../engine/landing-commit.js";
 import type { LoadedPlan } from "../plan/load.js";
 import type { Plan } from "../plan/model.js";
 import { renderFailedWavesSummary, renderFinalSummary } from "../report/summary.js";
+import { attest } from "./attest.js";
 import { jobContext } from "./context.js";
 import { annotate } from "./errors.js";
 import { finalizeInputs } from "./inputs.js";
@@ -28,6 +29,9 @@ export async function finalize(): Promise<void> {
   const loaded = await loadPlan(r);
   core.setOutput("status", "failure");
   const inputs = finalizeInputs();
+  const event = process.env.GITHUB_EVENT_NAME ?? "";
+  // pull_request runs the tasks only with github.pull-request: true; merge_group never does
+  if (event === "merge_group" || (event === "pull_request" && !loaded.plan.github.pullRequest)) return attest(r, loaded, inputs, event);
   const failed = unsuccessfulJobs(inputs.needs);
   if (failed.length) {
     const list = failed.map((f) => `${f.job} (${f.result})`).join(", ");

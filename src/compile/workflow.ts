@@ -10,6 +10,7 @@
 import { Document, isScalar, visit } from "yaml";
 import { planHash } from "../plan/hash.js";
 import type { Plan } from "../plan/model.js";
+import { FINAL_JOB } from "./final-check.js";
 import { compileCommand, DEFAULT_ACTION_REF, headerComment } from "./header.js";
 import { expr, JobIds, literalText, slug } from "./ids.js";
 import { checkoutStep, type Job, RESUME_PERMISSIONS, resumeInputs, waveJobs } from "./jobs.js";
@@ -27,7 +28,7 @@ export interface CompileOptions {
 }
 
 export const PLAN_JOB = "plan";
-export const FINAL_JOB = "final-commit";
+export { FINAL_JOB };
 export const PLAN_JOB_MINUTES = 10;
 export const FINAL_JOB_MINUTES = 30;
 
@@ -70,6 +71,17 @@ export function finalPermissions(plan: Plan): Record<string, string> {
 }
 
 const LAND = "github.event_name == 'workflow_dispatch' && inputs.land";
+
+/**
+ * When task jobs run: on `workflow_dispatch`, and also on `pull_request` with `github.pull-request:
+ * true` (the plan runs as a pull request check, verifying without landing). Otherwise a pull request
+ * or merge group runs no task: final-commit only re-attests the landings it holds (action/attest.ts).
+ * GitHub adds `success() &&` to an `if:` without a status function, so a failed plan job still
+ * stops them (docs "Workflow syntax" › `jobs.<job_id>.if`).
+ */
+export function taskJobCondition(plan: Plan): string {
+  return plan.github.pullRequest ? "github.event_name != 'merge_group'" : "github.event_name == 'workflow_dispatch'";
+}
 const APP_TOKEN_STEP = "app-token";
 
 function landingToken(plan: Plan): string {
@@ -142,7 +154,8 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
   for (const wave of plan.waves) {
     const { jobs: made, last } = waveJobs({ plan, planPath, actionRef, ids }, wave, previous);
     for (const [id, job] of made) {
-      jobs[id] = job;
+      // `if:` right after the name, where a reader looks for it
+      jobs[id] = { name: job.name, if: taskJobCondition(plan), ...job };
       waveJobIds.push(id);
     }
     previous = last;
@@ -204,7 +217,12 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
       },
     },
   };
-  if (plan.github.pullRequest) on.pull_request = null;
+  // Re-attestation (DESIGN.md §6): a pull request's new head — a reviewer's fix-up, "Update branch" —
+  // and a merge queue's merge group need the required `final-commit` check again. "The merge will
+  // fail as the required status check will not be reported" without a merge_group trigger (docs
+  // "Managing a merge queue" › "Triggering merge group checks with GitHub Actions").
+  on.pull_request = null;
+  on.merge_group = null;
 
   const workflow = {
     name: literalText(plan.name) || "waveplan",

@@ -108,7 +108,12 @@ export const githubAppSchema = z.strictObject({
 export const githubSchema = z
   .strictObject({
     "runs-on": z.string().min(1).optional().describe("Runner label for every job (default ubuntu-latest)"),
-    "pull-request": z.boolean().optional().describe("Also trigger on pull_request (tasks run, nothing lands)"),
+    "pull-request": z
+      .boolean()
+      .optional()
+      .describe(
+        "Run the tasks on pull_request too (final-commit verifies that run, nothing lands) instead of only re-attesting the landings the pull request holds",
+      ),
     "token-secret": z
       .string()
       .regex(/^(?!GITHUB_)[A-Za-z_][A-Za-z0-9_]*$/i, "a secret name: letters, digits and _, not starting with GITHUB_")

@@ -36,8 +36,14 @@ describe.each(ALL)("%s", (_name, { plan, text, workflow }) => {
       }
   });
 
-  it("triggers on workflow_dispatch (and pull_request when asked), never pull_request_target", () => {
-    expect(Object.keys(workflow.on)).toEqual(plan.github.pullRequest ? ["workflow_dispatch", "pull_request"] : ["workflow_dispatch"]);
+  it("triggers on workflow_dispatch, and on pull_request and merge_group to re-attest; never pull_request_target", () => {
+    expect(Object.keys(workflow.on)).toEqual(["workflow_dispatch", "pull_request", "merge_group"]);
+    // task jobs run on a dispatch (and on pull_request with github.pull-request: true), never in a merge queue
+    for (const [id, job] of Object.entries(workflow.jobs as Record<string, { if?: string }>))
+      if (id !== "plan" && id !== "final-commit")
+        expect(job.if, id).toBe(
+          plan.github.pullRequest ? "github.event_name != 'merge_group'" : "github.event_name == 'workflow_dispatch'",
+        );
     expect(workflow.on.workflow_dispatch.inputs.land).toMatchObject({ type: "boolean", default: true });
     expect(workflow.on.workflow_dispatch.inputs.branch).toMatchObject({ type: "string", default: literalText(plan.land.branch ?? "") });
     expect(text).not.toMatch(/pull_request_target|workflow_run/);

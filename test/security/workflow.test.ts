@@ -179,10 +179,9 @@ function checkWorkflow(name: string, plan: Plan, text: string, workflow: Workflo
     }
   }
 
-  // 5. triggers: dispatch, optionally pull_request — never ones that run with secrets on untrusted code
-  expect(Object.keys(workflow.on).sort(), name).toEqual(
-    plan.github.pullRequest ? ["pull_request", "workflow_dispatch"] : ["workflow_dispatch"],
-  );
+  // 5. triggers: dispatch, and pull_request/merge_group (re-attestation; no secrets reach fork pull
+  // requests) — never ones that run with secrets on untrusted code
+  expect(Object.keys(workflow.on).sort(), name).toEqual(["merge_group", "pull_request", "workflow_dispatch"]);
   expect(text, name).not.toMatch(/pull_request_target|workflow_run|issue_comment/);
 }
 

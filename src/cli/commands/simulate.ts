@@ -13,6 +13,8 @@ interface SimulateFlags {
   var: string[];
   protect: string[];
   allowTokenPrs?: boolean;
+  event?: string;
+  head?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -32,6 +34,11 @@ export function registerSimulate(program: Command): void {
     .option("--var <name=value>", "a configuration variable, the vars context (repeatable); empty otherwise", collect, [])
     .option("--protect <branch>", "protect this branch: pushes to it are refused as GitHub refuses them (GH006) (repeatable)", collect, [])
     .option("--allow-token-prs", 'the repository setting "Allow GitHub Actions to create and approve pull requests" (off by default)')
+    .option(
+      "--event <name>",
+      "what starts the run: workflow_dispatch (default; on the repository's current branch), pull_request or merge_group (with --head)",
+    )
+    .option("--head <branch>", "the pull request's branch for --event pull_request|merge_group; its base is the default branch (HEAD)")
     .addHelpText(
       "after",
       "\nOnly actions/checkout, actions/create-github-app-token (emulated: mints a token of the simulated GitHub), the waveplan action (./ or waveplan/waveplan@<ref>, which runs this waveplan's own dist/) and run: steps run.\n" +
@@ -48,6 +55,12 @@ export function registerSimulate(program: Command): void {
       // a job mostly waits (process start, artifact transfers, an agent's API calls), so more jobs than CPUs pay off
       const concurrency = flags.concurrency === undefined ? Math.max(4, 2 * availableParallelism()) : Number(flags.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError("--concurrency must be a positive integer");
+      const events = ["workflow_dispatch", "pull_request", "merge_group"] as const;
+      const event = flags.event as (typeof events)[number] | undefined;
+      if (event !== undefined && !events.includes(event))
+        throw new UsageError(`--event must be one of ${events.join(", ")}, got "${flags.event}"`);
+      if (flags.rerunFailed && (event || flags.head))
+        throw new UsageError("--rerun-failed re-runs the earlier run's event: drop --event/--head");
       // evaluated only here: the simulator pulls in GitHub's workflow parser, which no other command
       // needs. "eager" keeps it inside dist/cli/index.js (no chunk files beside the one-file bundle).
       const [{ simulate, SimulateError }, { parsePairs, InputError }] = await Promise.all([
@@ -72,6 +85,8 @@ export function registerSimulate(program: Command): void {
           inputs: parsePairs(flags.input, "--input"),
           secrets: parsePairs(flags.secret, "--secret"),
           vars: parsePairs(flags.var, "--var"),
+          event,
+          head: flags.head,
           rules: {
             ...(flags.protect.length ? { protect: flags.protect } : {}),
             ...(flags.allowTokenPrs ? { allowTokenPrs: true } : {}),

@@ -77,6 +77,16 @@ export interface Push {
   triggersWorkflows: boolean;
 }
 
+/** A job's check run: GitHub creates one per job (per matrix combination), named by the job's name. */
+export interface CheckRun {
+  name: string;
+  /** the commit it attaches to: the run's SHA, a pull request's head (docs "Events that trigger workflows") */
+  headSha: string;
+  conclusion: string;
+  /** the event of the run that made it */
+  event: string;
+}
+
 export interface GitHubRecord {
   repository: string;
   rules: RepoRules;
@@ -86,6 +96,9 @@ export interface GitHubRecord {
   refs: Record<string, string>;
   dispatches: Dispatch[];
   pushes: Push[];
+  checkRuns: CheckRun[];
+  /** REST API requests answered (the git protocol and artifact blob downloads are not REST calls) */
+  requests: number;
 }
 
 export class GitHubState {
@@ -93,6 +106,10 @@ export class GitHubState {
   readonly statuses: Record<string, CommitStatus[]> = {};
   readonly dispatches: Dispatch[] = [];
   readonly pushes: Push[] = [];
+  readonly checkRuns: CheckRun[] = [];
+  /** REST requests so far, all tokens; and those made with a GITHUB_TOKEN (rate-limited per repository) */
+  requests = 0;
+  jobTokenRequests = 0;
   private readonly tokens = new Map<string, TokenHolder>();
 
   constructor(
@@ -104,6 +121,26 @@ export class GitHubState {
     Object.assign(this.statuses, prior?.statuses ?? {});
     this.dispatches.push(...(prior?.dispatches ?? []));
     this.pushes.push(...(prior?.pushes ?? []));
+    this.checkRuns.push(...(prior?.checkRuns ?? []));
+    this.requests = prior?.requests ?? 0;
+  }
+
+  /** The open pull request from `head` into `base`, opened now (by a user, so it starts workflows) if there is none. */
+  openPull(head: string, base: string): PullRequest {
+    const found = this.pulls.find((p) => p.state === "open" && p.head === head && p.base === base);
+    if (found) return found;
+    const pr: PullRequest = {
+      number: this.pulls.length + 1,
+      head,
+      base,
+      state: "open",
+      title: `${head} into ${base}`,
+      body: "",
+      openedBy: "a user (--event)",
+      triggersWorkflows: true,
+    };
+    this.pulls.push(pr);
+    return pr;
   }
 
   issue(token: string, holder: TokenHolder): void {
@@ -123,6 +160,8 @@ export class GitHubState {
       refs,
       dispatches: this.dispatches,
       pushes: this.pushes,
+      checkRuns: this.checkRuns,
+      requests: this.requests,
     };
   }
 }
