@@ -95,6 +95,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   const rules: RepoRules = {
     protect: o.rules?.protect ?? priorGitHub?.rules.protect ?? [],
     allowTokenPrs: o.rules?.allowTokenPrs ?? priorGitHub?.rules.allowTokenPrs ?? false,
+    rulesets: o.rules?.rulesets ?? priorGitHub?.rules.rulesets ?? [],
   };
   for (const branch of rules.protect)
     if (
@@ -154,6 +155,8 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   if (rerun) o.write(`  re-running ${[...rerun].join(", ")}\n`);
   if (o.failTask) o.write(`  --fail ${o.failTask}: that task's command will exit 1\n`);
   if (rules.protect.length) o.write(`  protected branches (a push is refused, GH006): ${rules.protect.join(", ")}\n`);
+  for (const r of rules.rulesets ?? [])
+    o.write(`  ruleset "${r.name}" (${r.enforcement}; ${r.include.join(", ")}): ${r.rules.map((x) => x.type).join(", ")}\n`);
   o.write(`  Allow GitHub Actions to create and approve pull requests: ${rules.allowTokenPrs ? "on" : "off (GitHub's default)"}\n`);
   o.write("\n");
 

@@ -15,6 +15,7 @@ interface SimulateFlags {
   allowTokenPrs?: boolean;
   event?: string;
   head?: string;
+  ruleset: string[];
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -34,6 +35,12 @@ export function registerSimulate(program: Command): void {
     .option("--var <name=value>", "a configuration variable, the vars context (repeatable); empty otherwise", collect, [])
     .option("--protect <branch>", "protect this branch: pushes to it are refused as GitHub refuses them (GH006) (repeatable)", collect, [])
     .option("--allow-token-prs", 'the repository setting "Allow GitHub Actions to create and approve pull requests" (off by default)')
+    .option(
+      "--ruleset <file>",
+      'a repository ruleset: the JSON body of "Create a repository ruleset"; pushes breaking it are refused with GH013 (repeatable)',
+      collect,
+      [],
+    )
     .option(
       "--event <name>",
       "what starts the run: workflow_dispatch (default; on the repository's current branch), pull_request or merge_group (with --head)",
@@ -63,10 +70,14 @@ export function registerSimulate(program: Command): void {
         throw new UsageError("--rerun-failed re-runs the earlier run's event: drop --event/--head");
       // evaluated only here: the simulator pulls in GitHub's workflow parser, which no other command
       // needs. "eager" keeps it inside dist/cli/index.js (no chunk files beside the one-file bundle).
-      const [{ simulate, SimulateError }, { parsePairs, InputError }] = await Promise.all([
+      const [{ simulate, SimulateError }, { parsePairs, InputError }, { readRuleset, RulesetError }] = await Promise.all([
         import(/* webpackMode: "eager" */ "../../simulate/simulate.js"),
         import(/* webpackMode: "eager" */ "../../simulate/inputs.js"),
+        import(/* webpackMode: "eager" */ "../../simulate/github-api/rulesets.js"),
       ]);
+      const rulesets = await Promise.all(flags.ruleset.map((f) => readRuleset(f))).catch((e: unknown) => {
+        throw e instanceof RulesetError ? new UsageError(e.message) : e;
+      });
       const cancel = new AbortController();
       const onSignal = () => {
         if (cancel.signal.aborted) process.exit(130);
@@ -90,6 +101,7 @@ export function registerSimulate(program: Command): void {
           rules: {
             ...(flags.protect.length ? { protect: flags.protect } : {}),
             ...(flags.allowTokenPrs ? { allowTokenPrs: true } : {}),
+            ...(rulesets.length ? { rulesets } : {}),
           },
           cwd: process.cwd(),
           write: (s) => process.stdout.write(s),

@@ -6,6 +6,8 @@
  * same repository).
  */
 
+import type { Ruleset } from "./rulesets.js";
+
 /** Repository settings a run is simulated under. */
 export interface RepoRules {
   /** `--protect`: branches with a protection rule that requires status checks */
@@ -17,6 +19,8 @@ export interface RepoRules {
    * changelog 2022-05-03 "Prevent GitHub Actions from creating and approving pull requests".
    */
   allowTokenPrs: boolean;
+  /** `--ruleset FILE`: repository rulesets (github-api/rulesets.ts) */
+  rulesets?: Ruleset[];
 }
 
 export type Access = "read" | "write" | "none";
@@ -107,6 +111,8 @@ export class GitHubState {
   readonly dispatches: Dispatch[] = [];
   readonly pushes: Push[] = [];
   readonly checkRuns: CheckRun[] = [];
+  /** commits GitHub created and signed itself (REST "Create a commit" by an App or GITHUB_TOKEN) */
+  readonly signed = new Set<string>();
   /** REST requests so far, all tokens; and those made with a GITHUB_TOKEN (rate-limited per repository) */
   requests = 0;
   jobTokenRequests = 0;
@@ -123,6 +129,12 @@ export class GitHubState {
     this.pushes.push(...(prior?.pushes ?? []));
     this.checkRuns.push(...(prior?.checkRuns ?? []));
     this.requests = prior?.requests ?? 0;
+  }
+
+  /** Whether `sha` carries a successful check run or (newest) commit status named `check`. */
+  passed(sha: string, check: string): boolean {
+    const status = [...(this.statuses[sha] ?? [])].reverse().find((s) => s.context === check);
+    return status?.state === "success" || this.checkRuns.some((c) => c.headSha === sha && c.name === check && c.conclusion === "success");
   }
 
   /** The open pull request from `head` into `base`, opened now (by a user, so it starts workflows) if there is none. */
