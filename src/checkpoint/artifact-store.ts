@@ -46,6 +46,8 @@ export interface ArtifactStoreOptions {
    * `listArtifactsPublic`, download/download-artifact.ts `downloadArtifactPublic`).
    */
   findBy?: FindBy;
+  /** read through this instead (a resumed run's artifacts, listed once by the plan job) */
+  reader?: ArtifactReader;
 }
 
 export interface FindBy {
@@ -71,7 +73,7 @@ export function selectCheckpointArtifacts(artifacts: readonly Artifact[], attemp
 }
 
 /** Where checkpoints are read from: a listing once, then each artifact's zip saved to a file. */
-interface ArtifactReader {
+export interface ArtifactReader {
   list(): Promise<Artifact[]>;
   /** the zip's bytes, or (without `bytes`) the zip written to `zip` */
   download(artifact: Artifact, zip: string): Promise<{ digestMismatch: boolean; bytes?: Buffer }>;
@@ -157,6 +159,7 @@ export class ArtifactCheckpointStore implements CheckpointStore {
    */
   private reader(): Promise<ArtifactReader> {
     this.readerPromise ??= (async () => {
+      if (this.options.reader) return this.options.reader;
       if (!this.options.client && !this.options.findBy && !onGhes()) return new ResultsServiceReader();
       const client = await this.artifactClient();
       const { findBy } = this.options;

@@ -13,7 +13,7 @@ import type { Plan } from "../plan/model.js";
 import { FINAL_JOB } from "./final-check.js";
 import { compileCommand, DEFAULT_ACTION_REF, headerComment } from "./header.js";
 import { expr, JobIds, literalText, slug } from "./ids.js";
-import { checkoutStep, type Job, RESUME_PERMISSIONS, resumeInputs, waveJobs } from "./jobs.js";
+import { checkoutStep, type Job, PLAN_JOB, RESUME_PERMISSIONS, resumeInputs, waveJobs } from "./jobs.js";
 import { PINS, pinComment, pinnedRef } from "./pins.js";
 
 export { DEFAULT_ACTION_REF, VENDORED_ACTION_DIR } from "./header.js";
@@ -27,8 +27,7 @@ export interface CompileOptions {
   actionRef?: string;
 }
 
-export const PLAN_JOB = "plan";
-export { FINAL_JOB };
+export { FINAL_JOB, PLAN_JOB };
 export const PLAN_JOB_MINUTES = 10;
 export const FINAL_JOB_MINUTES = 30;
 
@@ -71,6 +70,7 @@ export function finalPermissions(plan: Plan): Record<string, string> {
 }
 
 const LAND = "github.event_name == 'workflow_dispatch' && inputs.land";
+const PLAN_STEP = "validate";
 
 /**
  * When task jobs run: on `workflow_dispatch`, and also on `pull_request` with `github.pull-request:
@@ -140,12 +140,19 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
     name: PLAN_JOB,
     "runs-on": runsOn,
     "timeout-minutes": PLAN_JOB_MINUTES,
+    // with resume-from it lists the resumed run once for every job (action/validate.ts)
+    permissions: { ...RESUME_PERMISSIONS },
+    outputs: {
+      "resume-run": expr(`steps.${PLAN_STEP}.outputs.resume-run`),
+      "resume-artifacts": expr(`steps.${PLAN_STEP}.outputs.resume-artifacts`),
+    },
     steps: [
       checkoutStep(),
       {
         name: "Validate plan and workflow",
+        id: PLAN_STEP,
         uses: actionRef,
-        with: { command: "validate", plan: planPath, workflow: options.workflowPath },
+        with: { command: "validate", plan: planPath, workflow: options.workflowPath, ...resumeInputs() },
       },
     ],
   };
@@ -154,8 +161,15 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
   for (const wave of plan.waves) {
     const { jobs: made, last } = waveJobs({ plan, planPath, actionRef, ids }, wave, previous);
     for (const [id, job] of made) {
-      // `if:` right after the name, where a reader looks for it
-      jobs[id] = { name: job.name, if: taskJobCondition(plan), ...job };
+      // `if:` right after the name, where a reader looks for it; every task job needs the plan job,
+      // whose outputs carry the resumed run's listing
+      const needs = typeof job.needs === "string" ? [job.needs] : ((job.needs as string[] | undefined) ?? []);
+      jobs[id] = {
+        name: job.name,
+        if: taskJobCondition(plan),
+        ...job,
+        needs: needs.includes(PLAN_JOB) ? job.needs : [...needs, PLAN_JOB],
+      };
       waveJobIds.push(id);
     }
     previous = last;
@@ -185,6 +199,7 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
           land: expr(LAND),
           branch: expr("inputs.branch"),
           "resume-from": resumeInputs()["resume-from"],
+          "resume-run": resumeInputs("none")["resume-run"],
         },
       },
     ],

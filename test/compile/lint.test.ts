@@ -80,6 +80,6 @@ describe("the linters", () => {
     const ids = [...graph.keys()];
     expect(ids).toEqual(Object.keys(workflow.jobs));
     expect(graph.get("final-commit")).toEqual(ids.filter((id) => id !== "final-commit"));
-    expect(graph.get("W8-2")).toEqual(["W8-1"]);
+    expect(graph.get("W8-2")).toEqual(["W8-1", "plan"]);
   });
 });

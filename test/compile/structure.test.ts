@@ -19,7 +19,8 @@ describe.each(ALL)("%s", (_name, { plan, text, workflow }) => {
 
   it("reads only, except final-commit which writes; actions: read only where another run's checkpoints are read", () => {
     expect(workflow.permissions).toEqual({ contents: "read" });
-    expect(workflow.jobs.plan.permissions).toBeUndefined();
+    // the plan job lists a resumed run once for every job
+    expect(workflow.jobs.plan.permissions).toEqual({ contents: "read", actions: "read" });
     for (const [id, job] of waveJobs) expect(job.permissions, id).toEqual({ contents: "read", actions: "read" });
     // statuses: write posts the final-commit status on the landing commit (REST docs: Create a commit status);
     // actions: read reads a resumed run's checkpoints
@@ -68,7 +69,8 @@ describe.each(ALL)("%s", (_name, { plan, text, workflow }) => {
       if (wave.mode === "sequential" || wave.tasks.length === 1) {
         for (const task of wave.tasks) {
           const [id, job] = waveJobs[i++];
-          expect(needsOf(job), id).toEqual(previous);
+          // every task job also needs the plan job, for its resume outputs
+          expect(needsOf(job), id).toEqual(previous.includes("plan") ? previous : [...previous, "plan"]);
           expect(job.strategy, id).toBeUndefined();
           expect((job.steps as Step[]).at(-1)?.with?.task).toBe(task.id);
           previous = [id];
@@ -78,7 +80,7 @@ describe.each(ALL)("%s", (_name, { plan, text, workflow }) => {
         const made = waveJobs.slice(i, i + parts);
         i += parts;
         const tasks = made.flatMap(([id, job]) => {
-          expect(needsOf(job), id).toEqual(previous);
+          expect(needsOf(job), id).toEqual(previous.includes("plan") ? previous : [...previous, "plan"]);
           // biome-ignore lint/suspicious/noExplicitAny: parsed YAML
           const s = job.strategy as any;
           // finished work is kept: one failed task does not cancel its siblings (unless the plan asks)
@@ -129,6 +131,11 @@ describe.each(ALL)("%s", (_name, { plan, text, workflow }) => {
       "inputs.resume-from",
       "github.event_name == 'workflow_dispatch' && inputs.resume-from != '' && github.token || ''",
       "github.event_name == 'workflow_dispatch' && inputs.land",
+      "steps.validate.outputs.resume-run",
+      "steps.validate.outputs.resume-artifacts",
+      "needs.plan.outputs.resume-run",
+      "needs.plan.outputs.resume-run && toJSON(fromJSON(needs.plan.outputs.resume-artifacts)[matrix.task]) || ''",
+      "needs.plan.outputs.resume-artifacts",
       ...secrets,
     ]);
     for (const [, e] of text.matchAll(/\$\{\{\s*(.*?)\s*\}\}/g)) expect(allowed, e).toContain(e);
@@ -192,12 +199,15 @@ describe("the agent plan", () => {
       land: "${{ github.event_name == 'workflow_dispatch' && inputs.land }}",
       branch: "${{ inputs.branch }}",
       "resume-from": "${{ inputs.resume-from }}",
+      "resume-run": "${{ needs.plan.outputs.resume-run }}",
     });
     expect(workflow.jobs["final-commit"].steps[0].with).toEqual({ "persist-credentials": false, "fetch-depth": 0 });
     expect(workflow.jobs.plan.steps[1].with).toEqual({
       command: "validate",
       plan: "test/fixtures/compile/agent.yml",
       workflow: ".github/workflows/agent.yml",
+      "resume-from": "${{ inputs.resume-from }}",
+      token: "${{ github.event_name == 'workflow_dispatch' && inputs.resume-from != '' && github.token || '' }}",
     });
     // other jobs get the token only to read the artifacts of a resumed run
     for (const [id, job] of Object.entries(workflow.jobs) as [string, { steps: Step[] }][])
@@ -235,7 +245,7 @@ describe("a wave over the matrix limit", () => {
   it("is split evenly into part jobs that the next wave all needs", () => {
     const sizes = ["W1-part1", "W1-part2"].map((id) => workflow.jobs[id].strategy.matrix.include.length);
     expect(sizes).toEqual([150, 150]);
-    expect(needsOf(workflow.jobs.W2)).toEqual(["W1-part1", "W1-part2"]);
+    expect(needsOf(workflow.jobs.W2)).toEqual(["W1-part1", "W1-part2", "plan"]);
     expect(workflow.jobs["W1-part1"].name).toBe("W1 (part 1/2) · ${{ matrix.instance }} · ${{ matrix.task }}");
   });
 });
