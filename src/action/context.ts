@@ -32,7 +32,12 @@ export async function jobContext(r: JobEnv, plan: Plan): Promise<JobContext> {
   if (token) secrets.push({ name: "token", value: token });
   for (const s of secrets) core.setSecret(s.value);
 
-  const store = new ArtifactCheckpointStore({ attempt: r.attempt, runId: r.runId, tempDir: join(r.temp, "checkpoints") });
+  const store = new ArtifactCheckpointStore({
+    attempt: r.attempt,
+    runId: r.runId,
+    tempDir: join(r.temp, "checkpoints"),
+    retentionDays: plan.github.retentionDays,
+  });
   // the plan job resolved and listed the resumed run once (validate.ts); older workflows resolve it here
   const passed = resumeFrom.trim() && resumeRun ? parseResumeRun(resumeRun) : undefined;
   const resume = passed ?? (await resolveResume(resumeFrom, token));

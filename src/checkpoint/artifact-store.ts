@@ -46,6 +46,8 @@ export interface ArtifactStoreOptions {
    * `listArtifactsPublic`, download/download-artifact.ts `downloadArtifactPublic`).
    */
   findBy?: FindBy;
+  /** `github.retention-days`: how long GitHub keeps the uploaded checkpoints (default: the repository's setting) */
+  retentionDays?: number;
   /** read through this instead (a resumed run's artifacts, listed once by the plan job) */
   reader?: ArtifactReader;
 }
@@ -99,7 +101,8 @@ export class ArtifactCheckpointStore implements CheckpointStore {
     const files = [join(dir, RECORD_FILE), join(dir, PATCH_FILE), ...(await filesUnder(join(dir, OUTPUTS_DIR)))];
     const client = await this.artifactClient();
     try {
-      await client.uploadArtifact(name, files, dir);
+      const { retentionDays } = this.options;
+      await client.uploadArtifact(name, files, dir, retentionDays ? { retentionDays } : undefined);
     } catch (e) {
       throw new Error(`cannot upload the checkpoint of task "${taskId}" as artifact ${name}: ${(e as Error).message}`);
     }

@@ -9,7 +9,7 @@
  */
 import { Document, isScalar, visit } from "yaml";
 import { planHash } from "../plan/hash.js";
-import type { Plan } from "../plan/model.js";
+import type { Plan, Wave } from "../plan/model.js";
 import { FINAL_JOB } from "./final-check.js";
 import { compileCommand, DEFAULT_ACTION_REF, headerComment } from "./header.js";
 import { expr, JobIds, literalText, slug } from "./ids.js";
@@ -46,8 +46,9 @@ export function checkOptions(plan: Plan, options: CompileOptions): string[] {
   ]) {
     if (!SAFE_PATH.test(p) || p.split("/").includes("..")) errors.push(`${what} "${p}" must be a plain repository-relative path`);
   }
-  if (plan.github.runsOn.includes("${{") || /[\n\r]/.test(plan.github.runsOn))
-    errors.push(`github.runs-on must be a runner label, not an expression: "${plan.github.runsOn}"`);
+  const labels = [plan.github.runsOn, ...plan.waves.map((w) => w.runsOn ?? [])].flat();
+  for (const label of labels)
+    if (label.includes("${{") || /[\n\r]/.test(label)) errors.push(`runs-on must be runner labels, not expressions: "${label}"`);
   return errors;
 }
 
@@ -127,6 +128,24 @@ export function actionRefWarning(ref: string): string | undefined {
   return `--action-ref ${ref}: "${at}" is a tag or branch, which can be moved to other code after you compile; pin the full 40-character commit SHA it points to (${ref.slice(0, ref.lastIndexOf("@"))}@<sha>) — organizations that require SHA-pinned actions refuse anything else`;
 }
 
+/**
+ * A wave's runner choices, replacing the plan-wide ones on its jobs: `runs-on` (a label or the
+ * labels a runner must all have), `environment` (its protection rules and secrets; the validator
+ * makes every task of a matrix job share it) and the matrix's `max-parallel` (docs "Workflow
+ * syntax" › `jobs.<job_id>.runs-on`, `jobs.<job_id>.environment`, `jobs.<job_id>.strategy.max-parallel`).
+ */
+function runnerChoices(wave: Wave, job: Job): Job {
+  const out: Job = {};
+  if (wave.runsOn !== undefined) out["runs-on"] = wave.runsOn;
+  // a chain job has one task: its own environment; a matrix job: the one its tasks share
+  const steps = job.steps as { with?: { task?: string } }[];
+  const literal = steps.map((s) => s.with?.task).find((t) => t !== undefined && !t.startsWith("${{"));
+  const environment = (literal ? wave.tasks.find((t) => t.id === literal) : wave.tasks[0])?.environment;
+  if (environment) out.environment = environment;
+  if (wave.maxParallel !== undefined && job.strategy) out.strategy = { ...(job.strategy as Job), "max-parallel": wave.maxParallel };
+  return out;
+}
+
 export function compileWorkflow(plan: Plan, options: CompileOptions): string {
   const errors = checkOptions(plan, options);
   if (errors.length) throw new Error(errors.join("; "));
@@ -169,6 +188,7 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
         if: taskJobCondition(plan),
         ...job,
         needs: needs.includes(PLAN_JOB) ? job.needs : [...needs, PLAN_JOB],
+        ...runnerChoices(wave, job),
       };
       waveJobIds.push(id);
     }
@@ -248,7 +268,8 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
     concurrency: { group: `waveplan-${slug(planPath)}-${expr("github.ref")}-${expr("inputs.branch")}`, "cancel-in-progress": false },
     jobs,
   };
-  const doc = new Document(workflow);
+  // a label list shared by several jobs is written out each time: GitHub's parser refuses YAML aliases there
+  const doc = new Document(workflow, { aliasDuplicateObjects: false });
   doc.commentBefore = headerComment(planPath, planHash(plan), compileCommand(planPath, options.workflowPath, actionRef));
   visit(doc, {
     Pair(_, pair) {
