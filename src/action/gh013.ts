@@ -27,7 +27,7 @@ const ADVICE: [RegExp, string][] = [
   ],
   [
     /verified signatures/i,
-    "set land.signed: true in the plan and recompile: final-commit then creates the commit through GitHub's REST API, and GitHub signs it (a git push carries no signature)",
+    "final-commit pushes its landing commit with git, unsigned, and only commits GitHub creates itself are signed: land on a branch the ruleset does not cover (a feature branch, or land.strategy: pull-request) and squash-merge its pull request, which GitHub signs",
   ],
   [
     /force-push/i,

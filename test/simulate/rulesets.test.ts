@@ -70,7 +70,7 @@ describe("--ruleset", () => {
     expect(log).toContain("GitHub's repository rulesets refused the push to main (GH013)");
     expect(log).toContain('"Changes must be made through a pull request." — land with land.strategy: pull-request');
     expect(log).toContain('"Required status check "final-commit" is expected."');
-    expect(log).toContain('"Commits must have verified signatures." — set land.signed: true');
+    expect(log).toContain('"Commits must have verified signatures." — final-commit pushes its landing commit with git, unsigned');
     expect(log).not.toContain("moved since the run started");
     // a fast-forward: the non_fast_forward rule holds
     expect(log).not.toContain("force-push");
