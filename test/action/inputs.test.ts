@@ -79,7 +79,15 @@ describe("readers per command", () => {
 
   it("task: the task id is required; token and resume-from are optional", () => {
     withInputs({ command: "task", plan: "p.yml", task: "a" });
-    expect(taskInputs()).toEqual({ plan: "p.yml", task: "a", token: undefined, resumeFrom: "" });
+    expect(taskInputs()).toEqual({
+      plan: "p.yml",
+      task: "a",
+      token: undefined,
+      resumeFrom: "",
+      resumeRun: "",
+      resumeArtifact: "",
+      resumeArtifacts: "",
+    });
     withInputs({ command: "task", plan: "p.yml", task: "a", token: "ghs_x", "resume-from": "latest-failed" });
     expect(taskInputs()).toMatchObject({ token: "ghs_x", resumeFrom: "latest-failed" });
     withInputs({ command: "task", plan: "p.yml" });
@@ -93,6 +101,9 @@ describe("readers per command", () => {
       needs: "{}",
       token: undefined,
       resumeFrom: "",
+      resumeRun: "",
+      resumeArtifact: "",
+      resumeArtifacts: "",
       githubToken: "ghs_j",
       land: true,
       branch: undefined,
