@@ -17,6 +17,7 @@ import type { Plan } from "../plan/model.js";
 import { agentTotals, totalsLine } from "../report/agent-totals.js";
 import { tellRun } from "../report/run-story.js";
 import { githubRetry, renderRunSummary } from "../report/summary.js";
+import { attest } from "./attest.js";
 import { jobContext } from "./context.js";
 import { annotate } from "./errors.js";
 import { finalizeInputs } from "./inputs.js";
@@ -33,6 +34,9 @@ export async function finalize(): Promise<void> {
   const loaded = await loadPlan(r);
   core.setOutput("status", "failure");
   const inputs = finalizeInputs();
+  const event = process.env.GITHUB_EVENT_NAME ?? "";
+  // pull_request runs the tasks only with github.pull-request: true; merge_group never does
+  if (event === "merge_group" || (event === "pull_request" && !loaded.plan.github.pullRequest)) return attest(r, loaded, inputs, event);
   const failed = unsuccessfulJobs(inputs.needs);
   if (failed.length) {
     const list = failed.map((f) => `${f.job} (${f.result})`).join(", ");

@@ -22,6 +22,9 @@ export const Inputs = {
   GithubToken: "github-token",
   ResumeFrom: "resume-from",
   Redo: "redo",
+  ResumeRun: "resume-run",
+  ResumeArtifact: "resume-artifact",
+  ResumeArtifacts: "resume-artifacts",
   Land: "land",
   Branch: "branch",
   Author: "author",
@@ -43,6 +46,12 @@ export interface CheckpointInputs {
   token?: string;
   /** `resume-from`: a run id, `latest-failed`, or empty (nothing is reused) */
   resumeFrom: string;
+  /** `resume-run`: the plan job's output naming the resumed run (JSON), so no job resolves it again */
+  resumeRun: string;
+  /** `resume-artifact`: the plan job's listing entry of this task's checkpoint in the resumed run (JSON, `null`: none) */
+  resumeArtifact: string;
+  /** `resume-artifacts`: the plan job's whole listing (JSON, task → artifact), for jobs with a literal task id */
+  resumeArtifacts: string;
 }
 
 export interface TaskInputs extends CheckpointInputs {
@@ -102,7 +111,13 @@ export function planInput(): string {
 }
 
 export function checkpointInputs(): CheckpointInputs {
-  return { token: optional(Inputs.Token), resumeFrom: core.getInput(Inputs.ResumeFrom) };
+  return {
+    token: optional(Inputs.Token),
+    resumeFrom: core.getInput(Inputs.ResumeFrom),
+    resumeRun: core.getInput(Inputs.ResumeRun),
+    resumeArtifact: core.getInput(Inputs.ResumeArtifact),
+    resumeArtifacts: core.getInput(Inputs.ResumeArtifacts),
+  };
 }
 
 export function validateInputs(): ValidateInputs {

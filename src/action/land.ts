@@ -9,10 +9,13 @@
  *
  * What can be refused is checked before the push where GitHub lets us know: workflow-file changes
  * with GITHUB_TOKEN, the token's access to pull requests. A refused push is atomic (nothing
- * happened); a status is posted only once everything else succeeded, so a failed job never leaves
- * a success status behind.
+ * happened). The status is posted as soon as the landing commit is on its branch and before the
+ * pull request is opened: it attests the verification, which holds whatever happens next, so a
+ * pull request opened by hand after a refused creation still finds `final-commit` = success on its
+ * head. Nothing is posted when the push failed.
  */
 import * as core from "@actions/core";
+import { FINAL_JOB } from "../compile/final-check.js";
 import { commitMessage } from "../engine/landing-commit.js";
 import type { LoadedPlan } from "../plan/load.js";
 import { ActionError } from "./errors.js";
@@ -21,8 +24,8 @@ import type { FinalizeInputs } from "./inputs.js";
 import type { JobEnv } from "./job-env.js";
 import { maskToken, pushCommit, workflowChanges } from "./push.js";
 
-/** The commit status context: the job's own name, the stable check a repository requires. */
-export const STATUS_CONTEXT = "final-commit";
+/** The commit status context: the final job's own name by construction (compile/final-check.ts). */
+export const STATUS_CONTEXT = FINAL_JOB;
 
 export interface LandOutcome {
   status: "landed" | "verified";
@@ -91,31 +94,25 @@ export async function land(r: JobEnv, loaded: LoadedPlan, commit: string, tasks:
     const open = await findOpenPull(github, head, startBranch);
     await pushCommit(r.workspace, commit, head, token, true);
     core.info(`pushed ${short} to ${head}`);
-    const pull = open ?? (await createPull(github, spec));
+    const status = await postLandingStatus(r, commit, tasks, jobToken ?? token);
+    const pull =
+      open ??
+      (await createPull(github, spec).catch((e: unknown) => {
+        if (!(e instanceof ActionError) || !status) throw e;
+        throw new ActionError(
+          `${e.message} Its head already carries ${STATUS_CONTEXT} = success, so a pull request opened by hand passes a rule requiring ${STATUS_CONTEXT}.`,
+        );
+      }));
     if (open) await updatePull(github, open, spec);
     core.info(`${open ? "updated" : "opened"} pull request ${pull.url}`);
     target = head;
-    text = `Landed as \`${short}\` on branch \`${head}\`: pull request ${pull.url}`;
+    text = `Landed as \`${short}\` on branch \`${head}\`: pull request ${pull.url}.${status}`;
   } else {
     target = branch || startBranch;
     if (!target) throw new ActionError("no branch to land on: set the branch input (GITHUB_REF_NAME is empty)");
     await pushCommit(r.workspace, commit, target, token);
     core.info(`pushed ${short} to ${target}`);
-    text = `Landed as \`${short}\` on \`${target}\`.`;
-  }
-
-  const statusToken = jobToken ?? token;
-  if (statusToken) {
-    await postStatus(await api(statusToken), STATUS_CONTEXT, {
-      sha: commit,
-      state: "success",
-      description: `${tasks} task checkpoints verified; landed by run ${r.runId}`,
-      targetUrl: runUrl(r.runId),
-    });
-    core.info(`posted commit status ${STATUS_CONTEXT} = success on ${short}`);
-    text += ` Commit status \`${STATUS_CONTEXT}\` = success on it.`;
-  } else {
-    core.warning(`no token, so no ${STATUS_CONTEXT} commit status on ${short}: a branch rule requiring ${STATUS_CONTEXT} will wait for it`);
+    text = `Landed as \`${short}\` on \`${target}\`.${await postLandingStatus(r, commit, tasks, jobToken ?? token)}`;
   }
   text += await dispatchAfterLanding(plan.github.dispatch, usesJobToken, jobToken, target);
   return { status: "landed", text };
@@ -144,4 +141,21 @@ async function dispatchAfterLanding(
     core.info(`started ${workflow} on ${ref} (workflow_dispatch)`);
   }
   return ` Started ${workflows.map((w) => `\`${w}\``).join(", ")} on \`${ref}\`.`;
+}
+
+/** `final-commit` = success on the landing commit, with the job's GITHUB_TOKEN (`statuses: write`); the summary's sentence. */
+async function postLandingStatus(r: JobEnv, commit: string, tasks: number, statusToken: string | undefined): Promise<string> {
+  const short = commit.slice(0, 12);
+  if (!statusToken) {
+    core.warning(`no token, so no ${STATUS_CONTEXT} commit status on ${short}: a branch rule requiring ${STATUS_CONTEXT} will wait for it`);
+    return "";
+  }
+  await postStatus(await api(statusToken), STATUS_CONTEXT, {
+    sha: commit,
+    state: "success",
+    description: `${tasks} task checkpoints verified; landed by run ${r.runId}`,
+    targetUrl: runUrl(r.runId),
+  });
+  core.info(`posted commit status ${STATUS_CONTEXT} = success on ${short}`);
+  return ` Commit status \`${STATUS_CONTEXT}\` = success on it.`;
 }

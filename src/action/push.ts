@@ -9,6 +9,7 @@
 import * as core from "@actions/core";
 import { GitError, git } from "../git/git.js";
 import { ActionError } from "./errors.js";
+import { explainRulesetRefusal, isRulesetRefusal } from "./gh013.js";
 
 /** The token as HTTP basic credentials, the form git sends (and the log must mask as well). */
 function basicCredentials(token: string): string {
@@ -73,6 +74,8 @@ export function explainRefusal(branch: string, stderr: string): string {
     .filter(Boolean)
     .slice(0, 4)
     .join("; ");
+  // GH013 is a ruleset's refusal, naming each violated rule; it is not a moved branch
+  if (isRulesetRefusal(stderr)) return explainRulesetRefusal(branch, stderr);
   // GH006 is GitHub's protected-branch refusal (docs "About protected branches"; e.g. "GH006:
   // Protected branch update failed for refs/heads/main. Required status check … is expected.")
   if (/GH006|protected branch/i.test(stderr))

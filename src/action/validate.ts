@@ -9,10 +9,12 @@ import * as core from "@actions/core";
 import { readWorkflowPlanHash } from "../compile/header.js";
 import { unknownRedoTasks } from "../graph/redo.js";
 import { planHash } from "../plan/hash.js";
+import type { Plan } from "../plan/model.js";
 import { ActionError, annotate, annotateAll, diagnosticAnnotation } from "./errors.js";
-import { validateInputs } from "./inputs.js";
+import { checkpointInputs, validateInputs } from "./inputs.js";
 import { jobEnv } from "./job-env.js";
 import { loadPlan } from "./plan.js";
+import type { ResumeArtifact } from "./resume.js";
 
 /** The regenerate command the compiler wrote into the header (it knows the action ref used). */
 export function headerCommand(text: string): string | undefined {
@@ -64,4 +66,39 @@ export async function validate(): Promise<void> {
     core.info(`${workflow} matches the plan (hash ${hash.slice(0, 12)})`);
   }
   core.setOutput("status", process.exitCode ? "failure" : "success");
+  if (!process.exitCode) await listResumedRun(loaded.plan);
+}
+
+/**
+ * `resume-from`, once for the whole run: resolve the earlier run and list its artifacts here, and
+ * hand each job what it needs through the job's outputs — `resume-run` (the run and its base) and
+ * `resume-artifacts` (per task, the one checkpoint artifact to reuse). A task job then makes one
+ * REST request (its own zip) instead of resolving and listing the run itself: a 250-task resume
+ * stays within GITHUB_TOKEN's 1,000 requests per hour per repository.
+ */
+async function listResumedRun(plan: Plan): Promise<void> {
+  const { resumeFrom, token } = checkpointInputs();
+  core.setOutput("resume-run", "");
+  core.setOutput("resume-artifacts", "{}");
+  if (!resumeFrom.trim()) return;
+  // loaded only when resuming: a plain validate job stays small
+  const [{ listRunArtifacts, resolveResume, resumeRest }, { selectCheckpointArtifacts }] = await Promise.all([
+    import(/* webpackMode: "eager" */ "./resume.js"),
+    import(/* webpackMode: "eager" */ "../checkpoint/artifact-store.js"),
+  ]);
+  const rest = resumeRest(token ?? "", process.env, (line) => core.warning(line));
+  const run = await resolveResume(resumeFrom, token, process.env, token ? rest : undefined);
+  if (!run) return;
+  const repository = `${run.findBy.repositoryOwner}/${run.findBy.repositoryName}`;
+  const best = selectCheckpointArtifacts(await listRunArtifacts(rest, repository, run.runId), Number.MAX_SAFE_INTEGER);
+  const artifacts: Record<string, ResumeArtifact> = {};
+  for (const t of plan.tasks) {
+    const a = best.get(t.id);
+    if (a) artifacts[t.id] = { id: a.id, name: a.name, size: a.size, ...(a.digest ? { digest: a.digest } : {}) };
+  }
+  core.info(
+    `resume-from ${resumeFrom}: run ${run.runId} (based on ${run.base.slice(0, 12)}) has checkpoints of ${Object.keys(artifacts).length} of ${plan.tasks.length} tasks (${rest.sent} REST requests)`,
+  );
+  core.setOutput("resume-run", JSON.stringify({ runId: run.runId, base: run.base, repository }));
+  core.setOutput("resume-artifacts", JSON.stringify(artifacts));
 }

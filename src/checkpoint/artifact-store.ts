@@ -49,6 +49,10 @@ export interface ArtifactStoreOptions {
   findBy?: FindBy;
   /** how a switch from the direct reader to the artifact client is logged (default: a warning annotation) */
   warn?: (message: string) => void;
+  /** `github.retention-days`: how long GitHub keeps the uploaded checkpoints (default: the repository's setting) */
+  retentionDays?: number;
+  /** read through this instead (a resumed run's artifacts, listed once by the plan job) */
+  reader?: ArtifactReader;
 }
 
 export interface FindBy {
@@ -73,6 +77,8 @@ export function selectCheckpointArtifacts(artifacts: readonly Artifact[], attemp
   return new Map([...best].map(([task, v]) => [task, v.artifact]));
 }
 
+export type { ArtifactReader } from "./reader-fallback.js";
+
 export class ArtifactCheckpointStore implements CheckpointStore {
   private listing?: Promise<Map<string, Artifact>>;
   private client?: Promise<ArtifactClient>;
@@ -93,7 +99,8 @@ export class ArtifactCheckpointStore implements CheckpointStore {
     const files = [join(dir, RECORD_FILE), join(dir, PATCH_FILE), ...(await filesUnder(join(dir, OUTPUTS_DIR)))];
     const client = await this.artifactClient();
     try {
-      await client.uploadArtifact(name, files, dir);
+      const { retentionDays } = this.options;
+      await client.uploadArtifact(name, files, dir, retentionDays ? { retentionDays } : undefined);
     } catch (e) {
       throw new Error(`cannot upload the checkpoint of task "${taskId}" as artifact ${name}: ${(e as Error).message}`);
     }
@@ -154,6 +161,7 @@ export class ArtifactCheckpointStore implements CheckpointStore {
    */
   private reader(): Promise<ArtifactReader> {
     this.readerPromise ??= (async () => {
+      if (this.options.reader) return this.options.reader;
       if (!this.options.client && !this.options.findBy && !onGhes())
         return withFallback(new ResultsServiceReader(), () => this.clientReader(), this.options.warn ?? warnInLog);
       return this.clientReader();

@@ -95,7 +95,13 @@ function taskJob(ctx: WorkflowBuild, name: string, needs: string[], tasks: Task[
   const step = (extra: Job): Job => ({
     ...extra,
     uses: ctx.actionRef,
-    with: { command: "task", plan: ctx.planPath, task: ref, ...resumeInputs(), redo: expr("inputs.redo") },
+    with: {
+      command: "task",
+      plan: ctx.planPath,
+      task: ref,
+      ...resumeInputs(taskId === undefined ? "matrix" : "literal"),
+      redo: expr("inputs.redo"),
+    },
   });
   const hasPrompt = tasks.some((t) => t.kind === "prompt");
   let steps: Job[];
@@ -115,14 +121,34 @@ function taskJob(ctx: WorkflowBuild, name: string, needs: string[], tasks: Task[
 /** A task job reads the artifacts of the run it resumes; nothing else needs more than `contents: read`. */
 export const RESUME_PERMISSIONS = { contents: "read", actions: "read" } as const;
 
+/** The plan job's id, whose outputs name the resumed run and its artifacts (action/validate.ts). */
+export const PLAN_JOB = "plan";
+
 /**
  * The action inputs that let a job reuse checkpoints of the run named by the dispatch input
  * `resume-from`. The token is passed only when that input is set (pull_request runs have no inputs).
+ * The plan job lists that run once; every later job gets the run from its `resume-run` output and a
+ * task job only its own artifact.
  */
-export function resumeInputs(): Job {
+export function resumeInputs(task?: "matrix" | "literal" | "none"): Job {
+  const fromPlan = task === undefined ? {} : { "resume-run": expr(`needs.${PLAN_JOB}.outputs.resume-run`) };
+  // a matrix job picks its task's entry; a job with a literal task id gets the listing and picks it
+  // itself, so that no plan text (not even an id) is written into an expression
+  const artifact =
+    task === "matrix"
+      ? {
+          "resume-artifact": expr(
+            `needs.${PLAN_JOB}.outputs.resume-run && toJSON(fromJSON(needs.${PLAN_JOB}.outputs.resume-artifacts)[matrix.task]) || ''`,
+          ),
+        }
+      : task === "literal"
+        ? { "resume-artifacts": expr(`needs.${PLAN_JOB}.outputs.resume-artifacts`) }
+        : {};
   return {
     "resume-from": expr("inputs.resume-from"),
     token: expr("github.event_name == 'workflow_dispatch' && inputs.resume-from != '' && github.token || ''"),
+    ...fromPlan,
+    ...artifact,
   };
 }
 

@@ -9,10 +9,11 @@
  */
 import { Document, isScalar, visit } from "yaml";
 import { planHash } from "../plan/hash.js";
-import type { Plan } from "../plan/model.js";
+import type { Plan, Wave } from "../plan/model.js";
+import { FINAL_JOB } from "./final-check.js";
 import { compileCommand, DEFAULT_ACTION_REF, headerComment } from "./header.js";
 import { expr, JobIds, literalText, slug } from "./ids.js";
-import { checkoutStep, type Job, RESUME_PERMISSIONS, resumeInputs, waveJobs } from "./jobs.js";
+import { checkoutStep, type Job, PLAN_JOB, RESUME_PERMISSIONS, resumeInputs, waveJobs } from "./jobs.js";
 import { PINS, pinComment, pinnedRef } from "./pins.js";
 
 export { DEFAULT_ACTION_REF, VENDORED_ACTION_DIR } from "./header.js";
@@ -26,8 +27,7 @@ export interface CompileOptions {
   actionRef?: string;
 }
 
-export const PLAN_JOB = "plan";
-export const FINAL_JOB = "final-commit";
+export { FINAL_JOB, PLAN_JOB };
 export const PLAN_JOB_MINUTES = 10;
 export const FINAL_JOB_MINUTES = 30;
 
@@ -46,8 +46,9 @@ export function checkOptions(plan: Plan, options: CompileOptions): string[] {
   ]) {
     if (!SAFE_PATH.test(p) || p.split("/").includes("..")) errors.push(`${what} "${p}" must be a plain repository-relative path`);
   }
-  if (plan.github.runsOn.includes("${{") || /[\n\r]/.test(plan.github.runsOn))
-    errors.push(`github.runs-on must be a runner label, not an expression: "${plan.github.runsOn}"`);
+  const labels = [plan.github.runsOn, ...plan.waves.map((w) => w.runsOn ?? [])].flat();
+  for (const label of labels)
+    if (label.includes("${{") || /[\n\r]/.test(label)) errors.push(`runs-on must be runner labels, not expressions: "${label}"`);
   return errors;
 }
 
@@ -70,6 +71,18 @@ export function finalPermissions(plan: Plan): Record<string, string> {
 }
 
 const LAND = "github.event_name == 'workflow_dispatch' && inputs.land";
+const PLAN_STEP = "validate";
+
+/**
+ * When task jobs run: on `workflow_dispatch`, and also on `pull_request` with `github.pull-request:
+ * true` (the plan runs as a pull request check, verifying without landing). Otherwise a pull request
+ * or merge group runs no task: final-commit only re-attests the landings it holds (action/attest.ts).
+ * GitHub adds `success() &&` to an `if:` without a status function, so a failed plan job still
+ * stops them (docs "Workflow syntax" › `jobs.<job_id>.if`).
+ */
+export function taskJobCondition(plan: Plan): string {
+  return plan.github.pullRequest ? "github.event_name != 'merge_group'" : "github.event_name == 'workflow_dispatch'";
+}
 const APP_TOKEN_STEP = "app-token";
 
 function landingToken(plan: Plan): string {
@@ -115,6 +128,24 @@ export function actionRefWarning(ref: string): string | undefined {
   return `--action-ref ${ref}: "${at}" is a tag or branch, which can be moved to other code after you compile; pin the full 40-character commit SHA it points to (${ref.slice(0, ref.lastIndexOf("@"))}@<sha>) — organizations that require SHA-pinned actions refuse anything else`;
 }
 
+/**
+ * A wave's runner choices, replacing the plan-wide ones on its jobs: `runs-on` (a label or the
+ * labels a runner must all have), `environment` (its protection rules and secrets; the validator
+ * makes every task of a matrix job share it) and the matrix's `max-parallel` (docs "Workflow
+ * syntax" › `jobs.<job_id>.runs-on`, `jobs.<job_id>.environment`, `jobs.<job_id>.strategy.max-parallel`).
+ */
+function runnerChoices(wave: Wave, job: Job): Job {
+  const out: Job = {};
+  if (wave.runsOn !== undefined) out["runs-on"] = wave.runsOn;
+  // a chain job has one task: its own environment; a matrix job: the one its tasks share
+  const steps = job.steps as { with?: { task?: string } }[];
+  const literal = steps.map((s) => s.with?.task).find((t) => t !== undefined && !t.startsWith("${{"));
+  const environment = (literal ? wave.tasks.find((t) => t.id === literal) : wave.tasks[0])?.environment;
+  if (environment) out.environment = environment;
+  if (wave.maxParallel !== undefined && job.strategy) out.strategy = { ...(job.strategy as Job), "max-parallel": wave.maxParallel };
+  return out;
+}
+
 export function compileWorkflow(plan: Plan, options: CompileOptions): string {
   const errors = checkOptions(plan, options);
   if (errors.length) throw new Error(errors.join("; "));
@@ -128,19 +159,20 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
     name: PLAN_JOB,
     "runs-on": runsOn,
     "timeout-minutes": PLAN_JOB_MINUTES,
+    // with resume-from it lists the resumed run once for every job (action/validate.ts)
+    permissions: { ...RESUME_PERMISSIONS },
+    outputs: {
+      "resume-run": expr(`steps.${PLAN_STEP}.outputs.resume-run`),
+      "resume-artifacts": expr(`steps.${PLAN_STEP}.outputs.resume-artifacts`),
+    },
     steps: [
       checkoutStep(),
       {
         name: "Validate plan and workflow",
+        id: PLAN_STEP,
         uses: actionRef,
         // a `redo` naming no task, or without `resume-from`, fails here, before any agent is paid
-        with: {
-          command: "validate",
-          plan: planPath,
-          workflow: options.workflowPath,
-          "resume-from": expr("inputs.resume-from"),
-          redo: expr("inputs.redo"),
-        },
+        with: { command: "validate", plan: planPath, workflow: options.workflowPath, ...resumeInputs(), redo: expr("inputs.redo") },
       },
     ],
   };
@@ -149,7 +181,16 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
   for (const wave of plan.waves) {
     const { jobs: made, last } = waveJobs({ plan, planPath, actionRef, ids }, wave, previous);
     for (const [id, job] of made) {
-      jobs[id] = job;
+      // `if:` right after the name, where a reader looks for it; every task job needs the plan job,
+      // whose outputs carry the resumed run's listing
+      const needs = typeof job.needs === "string" ? [job.needs] : ((job.needs as string[] | undefined) ?? []);
+      jobs[id] = {
+        name: job.name,
+        if: taskJobCondition(plan),
+        ...job,
+        needs: needs.includes(PLAN_JOB) ? job.needs : [...needs, PLAN_JOB],
+        ...runnerChoices(wave, job),
+      };
       waveJobIds.push(id);
     }
     previous = last;
@@ -179,6 +220,7 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
           land: expr(LAND),
           branch: expr("inputs.branch"),
           "resume-from": resumeInputs()["resume-from"],
+          "resume-run": resumeInputs("none")["resume-run"],
         },
       },
     ],
@@ -218,7 +260,12 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
       },
     },
   };
-  if (plan.github.pullRequest) on.pull_request = null;
+  // Re-attestation (DESIGN.md §6): a pull request's new head — a reviewer's fix-up, "Update branch" —
+  // and a merge queue's merge group need the required `final-commit` check again. "The merge will
+  // fail as the required status check will not be reported" without a merge_group trigger (docs
+  // "Managing a merge queue" › "Triggering merge group checks with GitHub Actions").
+  on.pull_request = null;
+  on.merge_group = null;
 
   const workflow = {
     name: literalText(plan.name) || "waveplan",
@@ -229,7 +276,8 @@ export function compileWorkflow(plan: Plan, options: CompileOptions): string {
     concurrency: { group: `waveplan-${slug(planPath)}-${expr("github.ref")}-${expr("inputs.branch")}`, "cancel-in-progress": false },
     jobs,
   };
-  const doc = new Document(workflow);
+  // a label list shared by several jobs is written out each time: GitHub's parser refuses YAML aliases there
+  const doc = new Document(workflow, { aliasDuplicateObjects: false });
   doc.commentBefore = headerComment(planPath, planHash(plan), compileCommand(planPath, options.workflowPath, actionRef));
   visit(doc, {
     Pair(_, pair) {

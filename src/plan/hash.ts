@@ -34,7 +34,8 @@ export function planHash(plan: Plan): string {
  * prompt tasks the agent. A checkpoint made under a different task hash is re-run on resume.
  */
 export function taskHash(plan: Plan, task: Task): string {
-  const { index: _index, source: _source, ...definition } = task;
+  // where it runs (its environment) is not what it does: changing it does not re-run the task
+  const { index: _index, source: _source, environment: _environment, ...definition } = task;
   return sha256(canonicalJson({ definition, env: plan.env, agent: task.kind === "prompt" ? agentIdentity(plan, task) : undefined }));
 }
 

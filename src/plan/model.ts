@@ -42,6 +42,8 @@ export interface Task {
   needs: string[];
   /** the files the task declares it changes (`files:`); absent when it declares none */
   files?: string[];
+  /** the GitHub environment its job runs in (the task's, else its wave's); absent when none */
+  environment?: string;
   source: SourcePath;
 }
 
@@ -52,6 +54,10 @@ export interface Wave {
   description?: string;
   mode: WaveMode;
   estimateMs?: number;
+  /** GitHub only, each absent unless set (keeps the plan hash of plans without them) */
+  runsOn?: string | string[];
+  maxParallel?: number;
+  environment?: string;
   tasks: Task[];
   source: SourcePath;
 }
@@ -96,7 +102,9 @@ export interface Plan {
   env: Record<string, string>;
   land: LandSettings;
   github: {
-    runsOn: string;
+    runsOn: string | string[];
+    /** days checkpoint artifacts are kept; absent: the repository's default */
+    retentionDays?: number;
     pullRequest: boolean;
     /** the secret final-commit lands with instead of GITHUB_TOKEN */
     tokenSecret?: string;
@@ -124,6 +132,9 @@ export function normalizePlan(input: PlanInput): Plan {
       description: w.description,
       mode: w.mode ?? "parallel",
       estimateMs: w.estimate === undefined ? undefined : parseDuration(w.estimate),
+      ...(w["runs-on"] !== undefined ? { runsOn: w["runs-on"] } : {}),
+      ...(w["max-parallel"] !== undefined ? { maxParallel: w["max-parallel"] } : {}),
+      ...(w.environment !== undefined ? { environment: w.environment } : {}),
       tasks: [],
       source: ["waves", waveIndex],
     };
@@ -149,6 +160,7 @@ export function normalizePlan(input: PlanInput): Plan {
         needs: t.needs ?? [],
         // only when declared: an absent key keeps the task hash of plans written before `files:`
         ...(t.files ? { files: t.files } : {}),
+        ...((t.environment ?? w.environment) ? { environment: t.environment ?? w.environment } : {}),
         source: ["waves", waveIndex, "tasks", position],
       };
       wave.tasks.push(task);
@@ -177,6 +189,7 @@ export function normalizePlan(input: PlanInput): Plan {
     },
     github: {
       runsOn: input.github?.["runs-on"] ?? "ubuntu-latest",
+      ...(input.github?.["retention-days"] !== undefined ? { retentionDays: input.github["retention-days"] } : {}),
       pullRequest: input.github?.["pull-request"] ?? false,
       tokenSecret: input.github?.["token-secret"],
       app: input.github?.app && {

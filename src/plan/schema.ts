@@ -108,6 +108,23 @@ export const sandboxSchema = z
     "Every task runs in a sandbox by default (Linux namespaces through bubblewrap or unshare): read-only file system but for its folder, a private /tmp and home, its own PID namespace; `off` to run tasks unsandboxed",
   );
 
+/**
+ * A job's `runs-on`: one label, or a list of labels a runner must all carry (docs "Workflow syntax" ›
+ * `jobs.<job_id>.runs-on`; a runner group is chosen by the labels of its runners).
+ */
+const runsOn = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+  .describe("Runner label, or a list of labels a runner must all have (e.g. [self-hosted, linux, x64])");
+
+/**
+ * A deployment environment's name (docs "Managing environments for deployment": up to 255
+ * characters, case-insensitive); kept to characters that need no quoting or escaping anywhere.
+ */
+const environment = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/, "an environment name: letters, digits, ., _ and -")
+  .describe("GitHub environment the job runs in (its protection rules, e.g. required reviewers, and its secrets apply)");
+
 export const taskSchema = z.strictObject({
   id: id("task id").optional().describe("Defaults to <instance>-<wave>-<n>"),
   instance: id("instance id").describe("The instance (worker) that runs this task"),
@@ -132,6 +149,7 @@ export const taskSchema = z.strictObject({
     .describe(
       "Repository-relative files the task is expected to change; validate warns when tasks of one wave share one, a run warns about changes outside them",
     ),
+  environment: environment.optional(),
 });
 
 export const waveSchema = z.strictObject({
@@ -140,6 +158,15 @@ export const waveSchema = z.strictObject({
   description: z.string().optional(),
   mode: z.enum(["parallel", "sequential"]).optional().describe("parallel (default) or sequential: tasks run as a chain in listed order"),
   estimate: duration.optional().describe("Expected wall time of the whole wave"),
+  "runs-on": runsOn.optional().describe("Runner label(s) for this wave's jobs (default: github.runs-on)"),
+  "max-parallel": z
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe("At most this many of the wave's tasks at once on GitHub (matrix max-parallel)"),
+  environment: environment.optional().describe("GitHub environment of this wave's jobs (a task's own environment wins)"),
   tasks: z.array(taskSchema).describe("The wave's tasks"),
 });
 
@@ -171,8 +198,13 @@ export const githubAppSchema = z.strictObject({
 
 export const githubSchema = z
   .strictObject({
-    "runs-on": z.string().min(1).optional().describe("Runner label for every job (default ubuntu-latest)"),
-    "pull-request": z.boolean().optional().describe("Also trigger on pull_request (tasks run, nothing lands)"),
+    "runs-on": runsOn.optional().describe("Runner label(s) for every job unless a wave says otherwise (default ubuntu-latest)"),
+    "pull-request": z
+      .boolean()
+      .optional()
+      .describe(
+        "Run the tasks on pull_request too (final-commit verifies that run, nothing lands) instead of only re-attesting the landings the pull request holds",
+      ),
     "token-secret": z
       .string()
       .regex(/^(?!GITHUB_)[A-Za-z_][A-Za-z0-9_]*$/i, "a secret name: letters, digits and _, not starting with GITHUB_")
@@ -195,6 +227,13 @@ export const githubSchema = z
       .boolean()
       .optional()
       .describe("Cancel the other tasks of a wave's matrix when one fails (default false: finished work is kept)"),
+    "retention-days": z
+      .number()
+      .int()
+      .min(1)
+      .max(90)
+      .optional()
+      .describe("Days GitHub keeps the checkpoint artifacts (default: the repository's setting, 90); fewer saves artifact storage"),
   })
   .describe("Settings for the compiled GitHub Actions workflow");
 

@@ -40,6 +40,7 @@ export function validatePlan(plan: Plan, d: DiagnosticList, locate: Locate, inpu
         } else seen.set(t.instance, t);
       }
       checkDeclaredFiles(wave.tasks, d, locate);
+      checkMatrixEnvironment(wave.tasks, d, locate);
     }
   }
 
@@ -135,8 +136,11 @@ function checkJobLimit(plan: Plan, t: Task, d: DiagnosticList, locate: Locate, r
   const taskMinutes = Math.ceil((t.timeoutMs * attempts) / 60_000);
   const setup = JOB_OVERHEAD_MINUTES + agentSetupMinutes(plan, [t]);
   if (taskMinutes + setup <= HOSTED_JOB_LIMIT_MINUTES) return;
-  const hosted = HOSTED_LABEL.test(plan.github.runsOn);
-  const message = `task "${t.id}" may need ${taskMinutes + setup} minutes: timeout ${Math.ceil(t.timeoutMs / 60_000)}m × ${attempts} attempt${attempts === 1 ? "" : "s"} (retries: ${t.retries}) = ${taskMinutes} min, plus ${setup} min of job set-up; GitHub ends a job on a hosted runner (${plan.github.runsOn}) at ${HOSTED_JOB_LIMIT_MINUTES} minutes — lower the timeout or the retries, or split the task`;
+  const labels = [plan.waves[t.waveIndex].runsOn ?? plan.github.runsOn].flat();
+  const runner = labels.join(", ");
+  // a GitHub-hosted runner is asked for by its one image label (docs "GitHub-hosted runners")
+  const hosted = labels.length === 1 && HOSTED_LABEL.test(labels[0]);
+  const message = `task "${t.id}" may need ${taskMinutes + setup} minutes: timeout ${Math.ceil(t.timeoutMs / 60_000)}m × ${attempts} attempt${attempts === 1 ? "" : "s"} (retries: ${t.retries}) = ${taskMinutes} min, plus ${setup} min of job set-up; GitHub ends a job on a hosted runner (${runner}) at ${HOSTED_JOB_LIMIT_MINUTES} minutes — lower the timeout or the retries, or split the task`;
   const at = locate(
     [...t.source, raw?.timeout !== undefined ? "timeout" : raw?.retries !== undefined ? "retries" : "id"],
     raw === undefined,
@@ -145,7 +149,7 @@ function checkJobLimit(plan: Plan, t: Task, d: DiagnosticList, locate: Locate, r
   else
     d.warning(
       "job-time-limit",
-      `${message.replace(/on a hosted runner \([^)]*\)/, "on a GitHub-hosted runner")}; fine only if "${plan.github.runsOn}" is self-hosted`,
+      `${message.replace(/on a hosted runner \([^)]*\)/, "on a GitHub-hosted runner")}; fine only if "${runner}" is self-hosted`,
       at,
     );
 }
@@ -199,4 +203,20 @@ function checkDeclaredFiles(tasks: readonly Task[], d: DiagnosticList, locate: L
         );
       else owner.set(path, t);
     });
+}
+
+/**
+ * A parallel wave runs as one matrix job, and a job has one `environment:` (docs "Workflow syntax" ›
+ * `jobs.<job_id>.environment`): its tasks must share their environment, or name none.
+ */
+function checkMatrixEnvironment(tasks: readonly Task[], d: DiagnosticList, locate: Locate): void {
+  if (tasks.length < 2) return;
+  const first = tasks[0];
+  const other = tasks.find((t) => t.environment !== first.environment);
+  if (other)
+    d.error(
+      "environment",
+      `tasks "${first.id}" (${first.environment ? `environment ${first.environment}` : "no environment"}) and "${other.id}" (${other.environment ? `environment ${other.environment}` : "no environment"}) of parallel wave "${other.waveId}" run as one matrix job, which has one environment: give the wave one environment, or make the wave sequential`,
+      locate([...other.source, other.environment ? "environment" : "id"], true),
+    );
 }

@@ -2,6 +2,7 @@
  * Everything fixed for one attempt of a simulated run, and the contexts and variables a runner
  * derives from it for each job.
  */
+import type { SimEvent } from "./event.js";
 import type { SimGitHub } from "./github-api/index.js";
 import type { ResultsService } from "./results-service.js";
 import type { SimWorkflow } from "./workflow/load.js";
@@ -12,10 +13,13 @@ export interface SimRun {
   repo: string;
   /** `owner/name` as GitHub would name it */
   repository: string;
+  /** GITHUB_SHA: the dispatched commit, a pull request's merge commit, a merge group's commit */
   sha: string;
-  /** `refs/heads/<branch>` */
+  /** GITHUB_REF: `refs/heads/<branch>`, `refs/pull/<n>/merge` */
   ref: string;
   refName: string;
+  /** what started the run (`--event`) */
+  event: SimEvent;
   runId: string;
   attempt: number;
   inputs: Record<string, string | boolean | number>;
@@ -49,20 +53,16 @@ export interface SimRun {
 export function githubContext(run: SimRun, extra: { job: string; workspace: string; eventPath: string }): Record<string, unknown> {
   const [owner] = run.repository.split("/");
   return {
-    event_name: "workflow_dispatch",
-    event: {
-      inputs: eventInputs(run),
-      ref: run.ref,
-      repository: { full_name: run.repository, name: run.repository.split("/")[1], owner: { login: owner } },
-    },
+    event_name: run.event.name,
+    event: eventPayload(run),
     event_path: extra.eventPath,
     sha: run.sha,
     ref: run.ref,
     ref_name: run.refName,
     ref_type: "branch",
     ref_protected: false,
-    head_ref: "",
-    base_ref: "",
+    head_ref: run.event.headRef,
+    base_ref: run.event.baseRef,
     repository: run.repository,
     repository_owner: owner,
     repositoryUrl: run.github.gitUrl,
@@ -85,6 +85,11 @@ export function githubContext(run: SimRun, extra: { job: string; workspace: stri
   };
 }
 
+/** The event payload (GITHUB_EVENT_PATH, `github.event`): a dispatch's carries its inputs. */
+export function eventPayload(run: SimRun): Record<string, unknown> {
+  return run.event.name === "workflow_dispatch" ? { inputs: eventInputs(run), ...run.event.payload } : run.event.payload;
+}
+
 /** `github.event.inputs` holds strings; the `inputs` context keeps booleans and numbers. */
 export function eventInputs(run: SimRun): Record<string, string> {
   return Object.fromEntries(Object.entries(run.inputs).map(([k, v]) => [k, String(v)]));
@@ -99,7 +104,7 @@ export function defaultVariables(run: SimRun, job: { id: string; workspace: stri
     GITHUB_REF: run.ref,
     GITHUB_REF_NAME: run.refName,
     GITHUB_REF_TYPE: "branch",
-    GITHUB_EVENT_NAME: "workflow_dispatch",
+    GITHUB_EVENT_NAME: run.event.name,
     GITHUB_EVENT_PATH: job.eventPath,
     GITHUB_WORKFLOW: run.workflow.name,
     GITHUB_WORKFLOW_REF: `${run.repository}/${run.workflow.file}@${run.ref}`,
@@ -107,8 +112,8 @@ export function defaultVariables(run: SimRun, job: { id: string; workspace: stri
     GITHUB_TRIGGERING_ACTOR: "waveplan-simulate",
     // the simulated REST API; GITHUB_SERVER_URL stays github.com (@actions/artifact refuses other hosts)
     GITHUB_API_URL: run.github.apiUrl,
-    GITHUB_HEAD_REF: "",
-    GITHUB_BASE_REF: "",
+    GITHUB_HEAD_REF: run.event.headRef,
+    GITHUB_BASE_REF: run.event.baseRef,
     GITHUB_RETENTION_DAYS: "90",
     RUNNER_TEMP: job.temp,
     RUNNER_TOOL_CACHE: job.temp,

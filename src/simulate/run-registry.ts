@@ -35,3 +35,31 @@ export async function findRunOut(repo: string, runId: string): Promise<string | 
 export async function listRunIds(repo: string): Promise<string[]> {
   return (await readdir(await registryDir(repo)).catch(() => [] as string[])).filter((n) => /^[0-9]+$/.test(n));
 }
+
+/**
+ * What GitHub keeps of a repository between runs — its pull requests and the commit statuses on its
+ * commits — beside the registry, so a later run (a pull request's re-attestation, a resumed run)
+ * sees what an earlier one posted. Per-run events (pushes, dispatches, check runs, requests) stay in
+ * each run's own `github.json`.
+ */
+export interface LastingGitHub {
+  pulls?: unknown[];
+  statuses?: Record<string, unknown[]>;
+}
+
+async function lastingFile(repo: string): Promise<string> {
+  return join(await registryDir(repo), "..", "github.json");
+}
+
+export async function readLasting(repo: string): Promise<LastingGitHub> {
+  return readFile(await lastingFile(repo), "utf8").then(
+    (t) => JSON.parse(t) as LastingGitHub,
+    () => ({}),
+  );
+}
+
+export async function writeLasting(repo: string, lasting: LastingGitHub): Promise<void> {
+  const file = await lastingFile(repo);
+  await mkdir(join(file, ".."), { recursive: true });
+  await writeFile(file, `${JSON.stringify(lasting)}\n`);
+}

@@ -217,7 +217,7 @@ function jobName(job: SimJob, matrix: Record<string, unknown> | undefined, conte
 /** The part of `github` a job-level expression (`if`, `strategy`, `name`) may read. */
 function githubLite(run: SimRun): Record<string, unknown> {
   return {
-    event_name: "workflow_dispatch",
+    event_name: run.event.name,
     sha: run.sha,
     ref: run.ref,
     ref_name: run.refName,

@@ -11,17 +11,18 @@ import { join, resolve } from "node:path";
 import { WaveplanError } from "../errors.js";
 import { git } from "../git/git.js";
 import { progressPrinter, renderGraph, renderOutcome } from "./console.js";
-import { startGitHub } from "./github-api/index.js";
+import { EventError, type EventName, prepareEvent, type SimEvent } from "./event.js";
+import { type SimGitHub, startGitHub } from "./github-api/index.js";
 import type { GitHubRecord, RepoRules } from "./github-api/state.js";
 import { dispatchInputs } from "./inputs.js";
 import { waveplanRoot } from "./package-root.js";
 import { branchRefs, describeRepo, type RepoHead, warnings } from "./repo.js";
 import { startResultsService } from "./results-service.js";
 import type { SimRun } from "./run-context.js";
-import { registerRun } from "./run-registry.js";
+import { readLasting, registerRun, writeLasting } from "./run-registry.js";
 import { refuseUses } from "./runner/action.js";
 import { runnerPath } from "./runner/runner-path.js";
-import { type JobRecord, schedule } from "./scheduler.js";
+import { type JobRecord, type SchedulerEvents, schedule } from "./scheduler.js";
 import { jobsToRerun, paths, type RunState, readState, STATE_VERSION, writeState } from "./state.js";
 import { loadWorkflow, type SimWorkflow } from "./workflow/load.js";
 import { tasksRunBy } from "./workflow/tasks.js";
@@ -44,6 +45,10 @@ export interface SimulateOptions {
   cacheDir?: string;
   /** repository settings (`--protect`, `--allow-token-prs`); a re-run keeps the first attempt's unless given */
   rules?: Partial<RepoRules>;
+  /** `--event`: what starts the run (default workflow_dispatch); a re-run keeps the first attempt's */
+  event?: EventName;
+  /** `--head`: the pull request's branch for `pull_request` and `merge_group` */
+  head?: string;
   cwd: string;
   write: (s: string) => void;
   cancelled?: AbortSignal;
@@ -72,7 +77,14 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   if (prior && Object.keys(o.inputs).length)
     throw new SimulateError("a re-run uses the inputs of the run it continues; --input cannot change them");
   const head: RepoHead = prior ?? (await describeRepo(resolve(o.cwd, o.repo ?? ".")));
-  const inputs = prior?.inputs ?? dispatchInputs(workflow.inputs, o.inputs);
+  const eventName: EventName = prior?.event?.name ?? o.event ?? "workflow_dispatch";
+  if (!workflow.events.includes(eventName))
+    throw new SimulateError(
+      `${workflow.file} has no ${eventName} trigger (on: ${workflow.events.join(", ")}): GitHub would start no run for it`,
+    );
+  if (eventName !== "workflow_dispatch" && Object.keys(o.inputs).length)
+    throw new SimulateError(`--input is for workflow_dispatch: a ${eventName} run has no inputs`);
+  const inputs = prior?.inputs ?? (eventName === "workflow_dispatch" ? dispatchInputs(workflow.inputs, o.inputs) : {});
   const runId = prior?.runId ?? `${Date.now()}${randomBytes(1).readUInt8() % 10}`;
   const out = outDir ?? resolve(o.cwd, o.out ?? join(".waveplan", "simulate", runId));
   const attempt = (prior?.attempt ?? 0) + 1;
@@ -88,6 +100,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   const rules: RepoRules = {
     protect: o.rules?.protect ?? priorGitHub?.rules.protect ?? [],
     allowTokenPrs: o.rules?.allowTokenPrs ?? priorGitHub?.rules.allowTokenPrs ?? false,
+    rulesets: o.rules?.rulesets ?? priorGitHub?.rules.rulesets ?? [],
   };
   for (const branch of rules.protect)
     if (
@@ -100,21 +113,32 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
       throw new SimulateError(`--protect ${branch}: not a valid branch name`);
   await mkdir(paths(out).attempt(attempt), { recursive: true });
   if (!prior) await copyFile(workflowPath, paths(out).workflow);
-  for (const w of await warnings(head, workflowPath, inputs)) o.write(`warning: ${w}\n`);
+  for (const w of await warnings(head, workflowPath, eventName === "workflow_dispatch" ? inputs : { land: false }))
+    o.write(`warning: ${w}\n`);
   await registerRun(head.repo, runId, out);
   const service = await startResultsService({ dir: paths(out).artifacts });
-  const github = await startGitHub({ repo: head.repo, repository: head.repository, rules, prior: priorGitHub });
+  const lasting = (await readLasting(head.repo)) as Partial<GitHubRecord>;
+  const github = await startGitHub({ repo: head.repo, repository: head.repository, rules, prior: { ...priorGitHub, ...lasting } });
   // a secret's value is a token of its own (a PAT or an App installation token), not the job's GITHUB_TOKEN
   for (const [name, value] of Object.entries(o.secrets)) github.userToken(name, value);
+  let event: SimEvent;
+  try {
+    event = prior?.event ?? (await prepareEvent(eventName, head, o.head, github.state));
+  } catch (e) {
+    await github.close();
+    await service.close();
+    throw e instanceof EventError ? new SimulateError(e.message) : e;
+  }
   const workRoot = await mkdtemp(join(tmpdir(), "waveplan-simulate-"));
   const before = await branchRefs(head.repo);
   const run: SimRun = {
     workflow,
     repo: head.repo,
     repository: head.repository,
-    sha: head.sha,
-    ref: head.ref,
-    refName: head.refName,
+    sha: event.sha,
+    ref: event.ref,
+    refName: event.refName,
+    event,
     runId,
     attempt,
     inputs,
@@ -131,11 +155,15 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     failTask: o.failTask,
     cancelled: o.cancelled ?? new AbortController().signal,
   };
-  o.write(`simulating ${workflow.file}: run ${runId}, attempt ${attempt}, ${head.refName} @ ${head.sha.slice(0, 12)} of ${head.repo}\n`);
+  const what =
+    event.name === "workflow_dispatch" ? head.refName : `${event.name} of ${event.headRef || event.refName} into ${head.refName}`;
+  o.write(`simulating ${workflow.file}: run ${runId}, attempt ${attempt}, ${what} @ ${event.sha.slice(0, 12)} of ${head.repo}\n`);
   o.write(`  ${renderGraph(workflow)}\n`);
   if (rerun) o.write(`  re-running ${[...rerun].join(", ")}\n`);
   if (o.failTask) o.write(`  --fail ${o.failTask}: that task's command will exit 1\n`);
   if (rules.protect.length) o.write(`  protected branches (a push is refused, GH006): ${rules.protect.join(", ")}\n`);
+  for (const r of rules.rulesets ?? [])
+    o.write(`  ruleset "${r.name}" (${r.enforcement}; ${r.include.join(", ")}): ${r.rules.map((x) => x.type).join(", ")}\n`);
   o.write(`  Allow GitHub Actions to create and approve pull requests: ${rules.allowTokenPrs ? "on" : "off (GitHub's default)"}\n`);
   o.write("\n");
 
@@ -147,10 +175,13 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
       concurrency: o.concurrency,
       previous: prior ? new Map(Object.entries(prior.jobs)) : undefined,
       rerun,
-      events: progressPrinter(o.write),
+      events: recordingCheckRuns(progressPrinter(o.write), github, event),
     });
   } finally {
-    await writeFile(githubFile, `${JSON.stringify(await github.record(), null, 2)}\n`);
+    for (const ref of event.temporaryRefs) await git(["update-ref", "-d", ref], { cwd: head.repo }).catch(() => {});
+    const record = await github.record();
+    await writeFile(githubFile, `${JSON.stringify(record, null, 2)}\n`);
+    await writeLasting(head.repo, { pulls: record.pulls, statuses: record.statuses });
     await github.close();
     await service.close();
     await rm(workRoot, { recursive: true, force: true });
@@ -168,9 +199,10 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     repository: head.repository,
     runId,
     attempt,
-    sha: head.sha,
-    ref: head.ref,
-    refName: head.refName,
+    sha: event.sha,
+    ref: event.ref,
+    refName: event.refName,
+    event,
     inputs,
     secretNames: Object.keys(o.secrets),
     conclusion,
@@ -188,6 +220,21 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   o.write(`\nrun ${runId} attempt ${attempt}: ${conclusion} in ${(wallMs / 1000).toFixed(1)}s; logs and summaries in ${out}\n`);
   if (conclusion !== "success") o.write(`re-run the failed jobs with: waveplan simulate --rerun-failed ${out}\n`);
   return { conclusion, outDir: out, state, wallMs, pushed };
+}
+
+/**
+ * Each job (each matrix combination) gets a check run named by its name, on the commit the event
+ * attaches checks to; a job that never ran is concluded `skipped` (or `cancelled`) there too. Source:
+ * docs "About status checks" › "Checks"; "Events that trigger workflows" (which SHA, per event).
+ */
+function recordingCheckRuns(events: SchedulerEvents, github: SimGitHub, event: SimEvent): SchedulerEvents {
+  return {
+    ...events,
+    finished(job, instance) {
+      github.state.checkRuns.push({ name: instance.name, headSha: event.checkSha, conclusion: instance.result, event: event.name });
+      events.finished?.(job, instance);
+    },
+  };
 }
 
 /** `--fail` must name a task some job runs, or the run would prove nothing. */

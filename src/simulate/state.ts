@@ -9,6 +9,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { SimEvent } from "./event.js";
 import type { JobRecord } from "./scheduler.js";
 import type { SimWorkflow } from "./workflow/load.js";
 
@@ -25,6 +26,8 @@ export interface RunState {
   sha: string;
   ref: string;
   refName: string;
+  /** the event of the run (absent in states written before `--event`: workflow_dispatch) */
+  event?: SimEvent;
   inputs: Record<string, string | boolean | number>;
   /** names only: secret values are never written to disk, a re-run needs them again */
   secretNames: string[];

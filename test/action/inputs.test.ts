@@ -79,7 +79,16 @@ describe("readers per command", () => {
 
   it("task: the task id is required; token and resume-from are optional", () => {
     withInputs({ command: "task", plan: "p.yml", task: "a" });
-    expect(taskInputs()).toEqual({ plan: "p.yml", task: "a", token: undefined, resumeFrom: "", redo: [] });
+    expect(taskInputs()).toEqual({
+      plan: "p.yml",
+      task: "a",
+      token: undefined,
+      resumeFrom: "",
+      resumeRun: "",
+      resumeArtifact: "",
+      resumeArtifacts: "",
+      redo: [],
+    });
     withInputs({ command: "task", plan: "p.yml", task: "a", token: "ghs_x", "resume-from": "latest-failed" });
     expect(taskInputs()).toMatchObject({ token: "ghs_x", resumeFrom: "latest-failed" });
     // one dispatch input of ids: commas or blanks
@@ -96,6 +105,9 @@ describe("readers per command", () => {
       needs: "{}",
       token: undefined,
       resumeFrom: "",
+      resumeRun: "",
+      resumeArtifact: "",
+      resumeArtifacts: "",
       githubToken: "ghs_j",
       land: true,
       branch: undefined,

@@ -115,7 +115,7 @@ describe("land.strategy: pull-request, the setting on and main protected", () =>
 });
 
 describe("land.strategy: pull-request with the setting off (GitHub's default)", () => {
-  it("exits 1 naming the setting, where it is and the pushed branch; no pull request, no status (docs: Preventing GitHub Actions from creating or approving pull requests)", async () => {
+  it("exits 1 naming the setting, where it is and the pushed branch; no pull request, the status on the pushed head (docs: Preventing GitHub Actions from creating or approving pull requests)", async () => {
     const repo = makeRepo(join(root, "off"), repoFiles(PR_PLAN));
     const gh = await repoGitHub(repo, { protect: ["main"] });
     issueJobToken(gh, TOKEN, PR_PERMISSIONS);
@@ -128,7 +128,9 @@ describe("land.strategy: pull-request with the setting off (GitHub's default)", 
       expect(message).toContain("pushed to branch waveplan/action-demo");
       expect(git(repo.origin, "rev-parse", "waveplan/action-demo")).toBe(r.outputs.commit);
       expect(gh.state.pulls).toEqual([]);
-      expect(gh.state.statuses).toEqual({});
+      // the status is posted before the pull request is opened: one opened by hand finds it on its head
+      expect(gh.state.statuses[r.outputs.commit]).toEqual([expect.objectContaining({ context: "final-commit", state: "success" })]);
+      expect(message).toContain("Its head already carries final-commit = success");
     } finally {
       await gh.close();
     }

@@ -49,7 +49,9 @@ describe("headerCommand", () => {
     expect(headerCommand(text)).toBe(`waveplan compile ${PLAN_FILE} -o .github/workflows/x.yml --action-ref ./`);
     expect(headerCommand("name: hand written\n# waveplan compile later.yml\n")).toBeUndefined();
     // a header written by an earlier version, which said `npx waveplan`
-    expect(headerCommand("# waveplan-plan: p.yml\n#   npx waveplan compile p.yml -o w.yml\nname: x\n")).toBe("npx waveplan compile p.yml -o w.yml");
+    expect(headerCommand("# waveplan-plan: p.yml\n#   npx waveplan compile p.yml -o w.yml\nname: x\n")).toBe(
+      "npx waveplan compile p.yml -o w.yml",
+    );
   });
 });
 

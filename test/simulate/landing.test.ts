@@ -127,6 +127,10 @@ describe("README › Use it on GitHub, land.strategy: pull-request", () => {
     expect(finalLog(out)).toContain('"Allow GitHub Actions to create and approve pull requests"');
     expect(finalLog(out)).toContain("pushed to branch waveplan/readme-demo");
     expect(record(out).pulls).toEqual([]);
+    // the status went on before the refused creation: a pull request opened by hand finds it on its head
+    const gh = record(out);
+    expect(gh.statuses[gh.refs["waveplan/readme-demo"]]).toEqual([expect.objectContaining({ context: "final-commit", state: "success" })]);
+    expect(finalLog(out)).toContain("Its head already carries final-commit = success");
   });
 
   it("with a token from a secret (github.token-secret): the pull request opens though the setting is off, and its push starts CI", async () => {

@@ -15,6 +15,9 @@ interface SimulateFlags {
   allowTokenPrs?: boolean;
   runnerPath: string[];
   cacheDir?: string;
+  event?: string;
+  head?: string;
+  ruleset: string[];
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -41,6 +44,17 @@ export function registerSimulate(program: Command): void {
     )
     .option("--cache-dir <dir>", "where emulated actions/cache entries are kept between runs (default ~/.cache/waveplan/simulate/cache)")
     .option("--allow-token-prs", 'the repository setting "Allow GitHub Actions to create and approve pull requests" (off by default)')
+    .option(
+      "--ruleset <file>",
+      'a repository ruleset: the JSON body of "Create a repository ruleset"; pushes breaking it are refused with GH013 (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      "--event <name>",
+      "what starts the run: workflow_dispatch (default; on the repository's current branch), pull_request or merge_group (with --head)",
+    )
+    .option("--head <branch>", "the pull request's branch for --event pull_request|merge_group; its base is the default branch (HEAD)")
     .addHelpText(
       "after",
       "\nOnly actions/checkout, actions/create-github-app-token (emulated: mints a token of the simulated GitHub), actions/cache (emulated: entries in --cache-dir), the waveplan action (./ or waveplan/waveplan@<ref>, which runs this waveplan's own dist/) and run: steps run.\n" +
@@ -57,12 +71,22 @@ export function registerSimulate(program: Command): void {
       // a job mostly waits (process start, artifact transfers, an agent's API calls), so more jobs than CPUs pay off
       const concurrency = flags.concurrency === undefined ? Math.max(4, 2 * availableParallelism()) : Number(flags.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError("--concurrency must be a positive integer");
+      const events = ["workflow_dispatch", "pull_request", "merge_group"] as const;
+      const event = flags.event as (typeof events)[number] | undefined;
+      if (event !== undefined && !events.includes(event))
+        throw new UsageError(`--event must be one of ${events.join(", ")}, got "${flags.event}"`);
+      if (flags.rerunFailed && (event || flags.head))
+        throw new UsageError("--rerun-failed re-runs the earlier run's event: drop --event/--head");
       // evaluated only here: the simulator pulls in GitHub's workflow parser, which no other command
       // needs. "eager" keeps it inside dist/cli/index.js (no chunk files beside the one-file bundle).
-      const [{ simulate, SimulateError }, { parsePairs, InputError }] = await Promise.all([
+      const [{ simulate, SimulateError }, { parsePairs, InputError }, { readRuleset, RulesetError }] = await Promise.all([
         import(/* webpackMode: "eager" */ "../../simulate/simulate.js"),
         import(/* webpackMode: "eager" */ "../../simulate/inputs.js"),
+        import(/* webpackMode: "eager" */ "../../simulate/github-api/rulesets.js"),
       ]);
+      const rulesets = await Promise.all(flags.ruleset.map((f) => readRuleset(f))).catch((e: unknown) => {
+        throw e instanceof RulesetError ? new UsageError(e.message) : e;
+      });
       const cancel = new AbortController();
       const onSignal = () => {
         if (cancel.signal.aborted) process.exit(130);
@@ -83,9 +107,12 @@ export function registerSimulate(program: Command): void {
           vars: parsePairs(flags.var, "--var"),
           runnerPath: flags.runnerPath,
           cacheDir: flags.cacheDir,
+          event,
+          head: flags.head,
           rules: {
             ...(flags.protect.length ? { protect: flags.protect } : {}),
             ...(flags.allowTokenPrs ? { allowTokenPrs: true } : {}),
+            ...(rulesets.length ? { rulesets } : {}),
           },
           cwd: process.cwd(),
           write: (s) => process.stdout.write(s),

@@ -59,7 +59,7 @@ export function artifactRoutes(ctx: ApiContext): Route[] {
     head_sha: s.sha,
     path: `.github/workflows/${basename(s.workflowFile)}`,
     run_attempt: s.attempt,
-    event: "workflow_dispatch",
+    event: s.event?.name ?? "workflow_dispatch",
     status: "completed",
     conclusion: s.conclusion,
     repository: { full_name: s.repository },

@@ -26,18 +26,40 @@ import { spawn } from "node:child_process";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { basename, dirname, join } from "node:path";
+import { FINAL_JOB } from "../../compile/final-check.js";
 import { branchRefs } from "../repo.js";
 import { type ApiContext, tokenOf } from "./router.js";
+import { gh013, type RefUpdate, violations } from "./rulesets.js";
 import { allows, describeHolder } from "./state.js";
 
 /** The status check GitHub names in its GH006 refusal: the one waveplan's README tells users to require. */
-export const REQUIRED_CHECK = "final-commit";
+export const REQUIRED_CHECK = FINAL_JOB;
+/** Where the hook asks the simulated GitHub to judge a push against the rulesets (not a GitHub URL). */
+export const RULES_PATH = "/_waveplan/rulesets";
+
+/** Answers the hook's question: GH013 texts for the updates that break an active ruleset. */
+export async function judgePush(ctx: ApiContext, defaultBranch: string, body: { updates: RefUpdate[] }): Promise<string[]> {
+  const rulesets = ctx.state.rules.rulesets ?? [];
+  const facts = {
+    defaultBranch,
+    signed: (sha: string) => ctx.state.signed.has(sha),
+    passed: (sha: string, check: string) => ctx.state.passed(sha, check),
+  };
+  const out: string[] = [];
+  for (const u of body.updates) {
+    const bullets = violations(rulesets, u, facts);
+    if (bullets.length) out.push(gh013(ctx.state.repository, u.ref, bullets));
+  }
+  return out;
+}
 
 const HOOK = `#!/bin/sh
 # waveplan simulate: GitHub's server-side push rules (see src/simulate/github-api/git-http.ts)
 set -f
 status=0
+input=$(cat)
 while read -r old new ref; do
+  [ -n "$ref" ] || continue
   for b in $WAVEPLAN_PROTECTED; do
     if [ "$ref" = "refs/heads/$b" ]; then
       echo "error: GH006: Protected branch update failed for $ref." >&2
@@ -53,13 +75,40 @@ while read -r old new ref; do
       status=1
     fi
   fi
-done
+done <<WAVEPLAN_EOF
+$input
+WAVEPLAN_EOF
+# rulesets (GH013) are judged by the simulated GitHub, which knows statuses and signed commits;
+# this hook only reports what it alone sees: the quarantined commits the push adds
+if [ -n "$WAVEPLAN_RULES_URL" ]; then
+  printf '%s\\n' "$input" | "$WAVEPLAN_NODE" "$WAVEPLAN_HOOKS_DIR/rulesets.mjs" || status=1
+fi
 exit $status
+`;
+
+/** The hook's ruleset half: the push's ref updates and added commits, posted to the simulated GitHub (rulesets.ts). */
+const RULESET_CLIENT = `import { execFileSync, spawnSync } from "node:child_process";
+const zero = /^0+$/;
+const git = (args) => execFileSync("git", args, { encoding: "utf8" });
+let input = "";
+for await (const chunk of process.stdin) input += chunk;
+const updates = input.split("\\n").filter(Boolean).map((line) => {
+  const [old, next, ref] = line.split(" ");
+  const added = zero.test(next) ? [] : git(["rev-list", next, "--not", "--all"]).split("\\n").filter(Boolean);
+  const merges = zero.test(next) ? [] : git(["rev-list", "--min-parents=2", next, "--not", "--all"]).split("\\n").filter(Boolean);
+  const fastForward = zero.test(old) || zero.test(next) || spawnSync("git", ["merge-base", "--is-ancestor", old, next]).status === 0;
+  return { ref, old, new: next, commits: added, fastForward, merges: merges.length > 0 };
+});
+const res = await fetch(process.env.WAVEPLAN_RULES_URL, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ updates }) });
+const { refusals } = await res.json();
+for (const text of refusals) process.stderr.write(text + "\\n");
+process.exit(refusals.length ? 1 : 0);
 `;
 
 export async function installHooks(dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "pre-receive"), HOOK);
+  await writeFile(join(dir, "rulesets.mjs"), RULESET_CLIENT);
   await chmod(join(dir, "pre-receive"), 0o755);
   return dir;
 }
@@ -107,6 +156,9 @@ export async function serveGit(
     REMOTE_ADDR: "127.0.0.1",
     WAVEPLAN_PROTECTED: ctx.state.rules.protect.join(" "),
     WAVEPLAN_REQUIRED_CHECK: REQUIRED_CHECK,
+    ...(ctx.state.rules.rulesets?.length
+      ? { WAVEPLAN_RULES_URL: `${ctx.apiUrl()}${RULES_PATH}`, WAVEPLAN_NODE: process.execPath, WAVEPLAN_HOOKS_DIR: ctx.hooksDir }
+      : {}),
     ...(holder ? { REMOTE_USER: "x-access-token" } : {}),
     ...(holder && !allows(holder, "workflows", "write") ? { WAVEPLAN_NO_WORKFLOWS: "1" } : {}),
     ...(req.headers["content-encoding"] ? { HTTP_CONTENT_ENCODING: String(req.headers["content-encoding"]) } : {}),

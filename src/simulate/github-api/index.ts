@@ -15,10 +15,11 @@ import { git } from "../../git/git.js";
 import { branchRefs } from "../repo.js";
 import { artifactRoutes } from "./artifacts.js";
 import { dispatchRoutes } from "./dispatches.js";
-import { installHooks, serveGit } from "./git-http.js";
+import { installHooks, judgePush, RULES_PATH, serveGit } from "./git-http.js";
 import { pullRoutes } from "./pulls.js";
+import { RateLimiter } from "./rate-limit.js";
 import { refRoutes } from "./refs.js";
-import { type ApiContext, dispatchApi, error, type Route } from "./router.js";
+import { type ApiContext, dispatchApi, error, type Route, readBody } from "./router.js";
 import { type Access, type GitHubRecord, GitHubState, jobPermissions, type RepoRules, USER_PERMISSIONS } from "./state.js";
 import { statusRoutes } from "./statuses.js";
 
@@ -53,6 +54,8 @@ export interface SimGitHubOptions {
   repository: string;
   rules: RepoRules;
   prior?: Partial<GitHubRecord>;
+  /** GITHUB_TOKEN's requests per hour (GitHub's: 1,000); lower only to test what happens past it */
+  jobTokenLimit?: number;
 }
 
 export async function startGitHub(o: SimGitHubOptions): Promise<SimGitHub> {
@@ -60,10 +63,22 @@ export async function startGitHub(o: SimGitHubOptions): Promise<SimGitHub> {
   const gitDir = await git(["rev-parse", "--absolute-git-dir"], { cwd: o.repo });
   const hooksDir = await installHooks(join(tmpdir(), `waveplan-github-hooks-${randomBytes(6).toString("hex")}`));
   let apiUrl = "";
-  const ctx: ApiContext = { state, repo: o.repo, htmlBase: `https://github.com/${o.repository}`, apiUrl: () => apiUrl };
+  const ctx: ApiContext = {
+    state,
+    repo: o.repo,
+    htmlBase: `https://github.com/${o.repository}`,
+    apiUrl: () => apiUrl,
+    limiter: new RateLimiter(o.jobTokenLimit),
+  };
   const routes = AREAS.flatMap((area) => area(ctx));
+  const defaultBranch = await git(["symbolic-ref", "--short", "HEAD"], { cwd: o.repo }).catch(() => "main");
   const server = createServer((req, res) => {
     void (async () => {
+      if (req.method === "POST" && req.url === RULES_PATH) {
+        const refusals = await judgePush(ctx, defaultBranch, JSON.parse((await readBody(req)).toString()));
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ refusals }));
+        return;
+      }
       if (await serveGit({ ...ctx, gitDir, hooksDir }, req, res)) return;
       if (await dispatchApi(routes, ctx, req, res)) return;
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify(error(404, "Not Found").body));

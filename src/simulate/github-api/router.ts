@@ -4,6 +4,7 @@
  * holder, and answers with a status and a JSON value, as api.github.com does.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RateLimiter } from "./rate-limit.js";
 import { allows, type GitHubState, type TokenHolder } from "./state.js";
 
 export interface ApiRequest {
@@ -32,6 +33,7 @@ export interface ApiContext {
   htmlBase: string;
   /** this API's own base URL (for `url` fields) */
   apiUrl: () => string;
+  limiter: RateLimiter;
 }
 
 export interface Route {
@@ -106,7 +108,19 @@ export async function dispatchApi(routes: Route[], ctx: ApiContext, req: Incomin
     return true;
   }
   const params = (route.pattern.exec(url.pathname)?.groups ?? {}) as Record<string, string>;
-  await send(await route.handle({ method: req.method ?? "GET", url, params, body, holder }));
+  // a REST call counts against the rate limit; an artifact's blob download (a storage URL) does not
+  if (!url.pathname.startsWith("/repos/")) {
+    await send(await route.handle({ method: req.method ?? "GET", url, params, body, holder }));
+    return true;
+  }
+  ctx.state.requests++;
+  const limit = ctx.limiter.take(holder);
+  if (limit.refused) {
+    await send(limit.refused);
+    return true;
+  }
+  const answer = await route.handle({ method: req.method ?? "GET", url, params, body, holder });
+  await send({ ...answer, headers: { ...limit.headers, ...answer.headers } });
   return true;
 }
 

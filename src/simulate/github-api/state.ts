@@ -6,6 +6,8 @@
  * same repository).
  */
 
+import type { Ruleset } from "./rulesets.js";
+
 /** Repository settings a run is simulated under. */
 export interface RepoRules {
   /** `--protect`: branches with a protection rule that requires status checks */
@@ -17,6 +19,8 @@ export interface RepoRules {
    * changelog 2022-05-03 "Prevent GitHub Actions from creating and approving pull requests".
    */
   allowTokenPrs: boolean;
+  /** `--ruleset FILE`: repository rulesets (github-api/rulesets.ts) */
+  rulesets?: Ruleset[];
 }
 
 export type Access = "read" | "write" | "none";
@@ -77,6 +81,16 @@ export interface Push {
   triggersWorkflows: boolean;
 }
 
+/** A job's check run: GitHub creates one per job (per matrix combination), named by the job's name. */
+export interface CheckRun {
+  name: string;
+  /** the commit it attaches to: the run's SHA, a pull request's head (docs "Events that trigger workflows") */
+  headSha: string;
+  conclusion: string;
+  /** the event of the run that made it */
+  event: string;
+}
+
 export interface GitHubRecord {
   repository: string;
   rules: RepoRules;
@@ -86,6 +100,9 @@ export interface GitHubRecord {
   refs: Record<string, string>;
   dispatches: Dispatch[];
   pushes: Push[];
+  checkRuns: CheckRun[];
+  /** REST API requests answered (the git protocol and artifact blob downloads are not REST calls) */
+  requests: number;
 }
 
 export class GitHubState {
@@ -93,6 +110,12 @@ export class GitHubState {
   readonly statuses: Record<string, CommitStatus[]> = {};
   readonly dispatches: Dispatch[] = [];
   readonly pushes: Push[] = [];
+  readonly checkRuns: CheckRun[] = [];
+  /** commits GitHub created and signed itself (REST "Create a commit" by an App or GITHUB_TOKEN) */
+  readonly signed = new Set<string>();
+  /** REST requests so far, all tokens; and those made with a GITHUB_TOKEN (rate-limited per repository) */
+  requests = 0;
+  jobTokenRequests = 0;
   private readonly tokens = new Map<string, TokenHolder>();
 
   constructor(
@@ -104,6 +127,32 @@ export class GitHubState {
     Object.assign(this.statuses, prior?.statuses ?? {});
     this.dispatches.push(...(prior?.dispatches ?? []));
     this.pushes.push(...(prior?.pushes ?? []));
+    this.checkRuns.push(...(prior?.checkRuns ?? []));
+    this.requests = prior?.requests ?? 0;
+  }
+
+  /** Whether `sha` carries a successful check run or (newest) commit status named `check`. */
+  passed(sha: string, check: string): boolean {
+    const status = [...(this.statuses[sha] ?? [])].reverse().find((s) => s.context === check);
+    return status?.state === "success" || this.checkRuns.some((c) => c.headSha === sha && c.name === check && c.conclusion === "success");
+  }
+
+  /** The open pull request from `head` into `base`, opened now (by a user, so it starts workflows) if there is none. */
+  openPull(head: string, base: string): PullRequest {
+    const found = this.pulls.find((p) => p.state === "open" && p.head === head && p.base === base);
+    if (found) return found;
+    const pr: PullRequest = {
+      number: this.pulls.length + 1,
+      head,
+      base,
+      state: "open",
+      title: `${head} into ${base}`,
+      body: "",
+      openedBy: "a user (--event)",
+      triggersWorkflows: true,
+    };
+    this.pulls.push(pr);
+    return pr;
   }
 
   issue(token: string, holder: TokenHolder): void {
@@ -123,6 +172,8 @@ export class GitHubState {
       refs,
       dispatches: this.dispatches,
       pushes: this.pushes,
+      checkRuns: this.checkRuns,
+      requests: this.requests,
     };
   }
 }

@@ -81,7 +81,9 @@ export async function checkout(s: StepRun): Promise<StepOutcome> {
 
 /** The commit and local branch to check out: the run's own commit unless `ref:` names another. */
 async function target(s: StepRun, ref: string | undefined): Promise<{ sha: string; branch?: string }> {
-  if (!ref || ref === s.run.sha || ref === s.run.ref || ref === s.run.refName) return { sha: s.run.sha, branch: s.run.refName };
+  // a pull request's merge commit is checked out detached, as actions/checkout does for refs/pull/*
+  if (!ref || ref === s.run.sha || ref === s.run.ref || ref === s.run.refName)
+    return s.run.ref.startsWith("refs/heads/") ? { sha: s.run.sha, branch: s.run.refName } : { sha: s.run.sha };
   if (/^[0-9a-f]{40}$/i.test(ref)) return { sha: ref };
   const name = ref.replace(/^refs\/(heads|tags)\//, "");
   for (const candidate of [`refs/heads/${name}`, `refs/tags/${name}`]) {

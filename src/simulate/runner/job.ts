@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { asString, asStrings, type Contexts, condition, resolve } from "../expressions.js";
-import { defaultVariables, eventInputs, githubContext, hostEnvironment, type SimRun } from "../run-context.js";
+import { defaultVariables, eventPayload, githubContext, hostEnvironment, type SimRun } from "../run-context.js";
 import type { SimJob, SimStep } from "../workflow/load.js";
 import { runAction } from "./action.js";
 import { APP_TOKEN_ACTION, createAppToken } from "./app-token.js";
@@ -52,7 +52,7 @@ export async function runJob(runOfJob: SimRun, spec: InstanceSpec, cancel: Abort
     pgids: [],
   };
   await Promise.all([place.workspace, place.temp, place.home, dirname(spec.logFile)].map((d) => mkdir(d, { recursive: true })));
-  await writeFile(place.eventPath, JSON.stringify({ inputs: eventInputs(run), ref: run.ref, repository: { full_name: run.repository } }));
+  await writeFile(place.eventPath, JSON.stringify(eventPayload(run)));
   const log = new JobLog(spec.logFile, spec.key, [run.token, ...Object.values(run.secrets)], run.secrets.ACTIONS_STEP_DEBUG === "true");
   log.info(`job ${spec.job.id}: ${spec.name} (run ${run.runId}, attempt ${run.attempt})`);
 

@@ -56,6 +56,8 @@ export interface SimWorkflow {
   name: string;
   env: Mapping;
   inputs: Record<string, InputDef>;
+  /** the events under `on:` (workflow_dispatch, pull_request, merge_group …) */
+  events: string[];
   jobs: SimJob[];
 }
 
@@ -141,6 +143,7 @@ export async function loadWorkflow(file: string, text: string, checkUses: UsesCh
     name: typeof root.name === "string" ? root.name : file,
     env: isMapping(root.env) ? root.env : {},
     inputs: dispatchInputs(template.events.workflow_dispatch?.inputs),
+    events: Object.keys(template.events ?? {}),
     jobs,
   };
 }

@@ -1,0 +1,124 @@
+/**
+ * `simulate --ruleset FILE`: GitHub's ruleset JSON ("Create a repository ruleset" body) refuses a
+ * push with GH013's text, one bullet per rule, and final-commit explains each violated rule and
+ * what to change — not "the branch moved".
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { explainRefusal } from "../../src/action/push.js";
+import type { GitHubRecord } from "../../src/simulate/github-api/state.js";
+import { env, git, ROOT, requireBundles, simulateCli, tempDir } from "./helpers.js";
+
+beforeAll(requireBundles);
+
+const PLAN = `version: 1
+name: Ruleset demo
+instances:
+  I1: { role: Writer }
+waves:
+  - id: W1
+    tasks:
+      - { instance: I1, title: Write a, run: "echo a > a.txt" }
+`;
+
+const RULESET = {
+  name: "main",
+  target: "branch",
+  enforcement: "active",
+  conditions: { ref_name: { include: ["~DEFAULT_BRANCH"], exclude: [] } },
+  rules: [
+    { type: "pull_request", parameters: { required_approving_review_count: 1 } },
+    { type: "required_status_checks", parameters: { required_status_checks: [{ context: "final-commit" }] } },
+    { type: "required_signatures" },
+    { type: "non_fast_forward" },
+  ],
+};
+
+function repository(): { work: string; github: string; ruleset: string } {
+  const root = tempDir();
+  const work = join(root, "work");
+  mkdirSync(work);
+  git(work, "init", "-q", "-b", "main");
+  git(work, "config", "user.name", "Dev");
+  git(work, "config", "user.email", "dev@example.com");
+  writeFileSync(join(work, "plan.yml"), PLAN);
+  execFileSync("node", [join(ROOT, "bin/waveplan.js"), "compile", "plan.yml", "-o", ".github/workflows/plan.yml"], {
+    cwd: work,
+    env: env(),
+  });
+  git(work, "add", "-A");
+  git(work, "commit", "-qm", "plan");
+  const github = join(root, "github.git");
+  git(root, "clone", "-q", "--bare", work, github);
+  const ruleset = join(root, "ruleset.json");
+  writeFileSync(ruleset, JSON.stringify(RULESET));
+  return { work, github, ruleset };
+}
+
+describe("--ruleset", () => {
+  it("refuses final-commit's push to main with GH013, and final-commit names each violated rule with its fix", {
+    timeout: 120_000,
+  }, async () => {
+    const { work, github, ruleset } = repository();
+    const main = git(github, "rev-parse", "main");
+    const out = join(tempDir(), "out");
+    const r = await simulateCli(work, [".github/workflows/plan.yml", "--repo", github, "--ruleset", ruleset, "--out", out]);
+    expect(r.code).toBe(1);
+    const log = readFileSync(join(out, "attempt-1/final-commit/log.txt"), "utf8");
+    expect(log).toContain("GitHub's repository rulesets refused the push to main (GH013)");
+    expect(log).toContain('"Changes must be made through a pull request." — land with land.strategy: pull-request');
+    expect(log).toContain('"Required status check "final-commit" is expected."');
+    expect(log).toContain('"Commits must have verified signatures." — final-commit pushes its landing commit with git, unsigned');
+    expect(log).not.toContain("moved since the run started");
+    // a fast-forward: the non_fast_forward rule holds
+    expect(log).not.toContain("force-push");
+    const gh = JSON.parse(readFileSync(join(out, "github.json"), "utf8")) as GitHubRecord;
+    expect(gh.refs.main).toBe(main);
+    expect(gh.pushes).toEqual([]);
+    expect(gh.statuses).toEqual({});
+    expect(gh.rules.rulesets?.[0]).toMatchObject({ name: "main", enforcement: "active" });
+  });
+
+  it("lets a feature branch the ruleset does not cover take the landing", { timeout: 120_000 }, async () => {
+    const { work, github, ruleset } = repository();
+    git(github, "branch", "feature", "main");
+    git(github, "symbolic-ref", "HEAD", "refs/heads/feature");
+    const out = join(tempDir(), "out");
+    // ~DEFAULT_BRANCH is the repository's default branch when the simulated GitHub starts: here feature,
+    // so name main explicitly
+    writeFileSync(ruleset, JSON.stringify({ ...RULESET, conditions: { ref_name: { include: ["refs/heads/main"], exclude: [] } } }));
+    const r = await simulateCli(work, [".github/workflows/plan.yml", "--repo", github, "--ruleset", ruleset, "--out", out]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+  });
+
+  it("refuses a ruleset file that is not GitHub's ruleset JSON, saying where", async () => {
+    const { work, github, ruleset } = repository();
+    writeFileSync(ruleset, JSON.stringify({ name: "x", enforcement: "active", rules: [{ type: "merge_queue" }] }));
+    const r = await simulateCli(work, [".github/workflows/plan.yml", "--repo", github, "--ruleset", ruleset]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--ruleset ${ruleset}: rules[0]: the simulator does not enforce "merge_queue"`);
+  });
+});
+
+describe("explainRefusal", () => {
+  it("reads GitHub's GH013 text (as github.com prints it) rule by rule", () => {
+    // the refusal quoted in vercel/sandbox#169 and JRedrupp/bison#136
+    const stderr = [
+      "remote: error: GH013: Repository rule violations found for refs/heads/main.        ",
+      "remote: Review all repository rules at https://github.com/o/r/rules?ref=refs%2Fheads%2Fmain        ",
+      "remote: ",
+      "remote: - Cannot force-push to this branch        ",
+      "remote: ",
+      "remote: - Changes must be made through a pull request.        ",
+      "remote: ",
+      "To https://github.com/o/r",
+      " ! [remote rejected] HEAD -> main (push declined due to repository rule violations)",
+    ].join("\n");
+    const text = explainRefusal("main", stderr);
+    expect(text).toMatch(/^GitHub's repository rulesets refused the push to main \(GH013\)/);
+    expect(text).toContain('(1) "Cannot force-push to this branch" — the branch moved since the run started');
+    expect(text).toContain('(2) "Changes must be made through a pull request." — land with land.strategy: pull-request');
+  });
+});
