@@ -1,7 +1,8 @@
 /**
  * How final-commit lands the verified commit on GitHub, under GitHub's rules:
  *
- * - `commit`: push onto the run's branch (or `branch`/`land.branch`), fast-forward only;
+ * - `commit`: push onto the run's branch (or `branch`/`land.branch`), fast-forward only — except that
+ *   another branch holding only an earlier landing of this plan is replaced (push.ts earlierLanding);
  * - `pull-request`: push the plan's own branch (forced: each run replaces the last) and open or
  *   update the pull request into the run's branch;
  * - then post the `final-commit` commit status on the landing commit, and optionally dispatch
@@ -22,7 +23,7 @@ import { ActionError } from "./errors.js";
 import { api, createPull, dispatchWorkflow, findOpenPull, postStatus, updatePull } from "./github.js";
 import type { FinalizeInputs } from "./inputs.js";
 import type { JobEnv } from "./job-env.js";
-import { maskToken, pushCommit, workflowChanges } from "./push.js";
+import { earlierLanding, maskToken, pushCommit, workflowChanges } from "./push.js";
 
 /** The commit status context: the final job's own name by construction (compile/final-check.ts). */
 export const STATUS_CONTEXT = FINAL_JOB;
@@ -110,8 +111,9 @@ export async function land(r: JobEnv, loaded: LoadedPlan, commit: string, tasks:
   } else {
     target = branch || startBranch;
     if (!target) throw new ActionError("no branch to land on: set the branch input (GITHUB_REF_NAME is empty)");
-    await pushCommit(r.workspace, commit, target, token);
-    core.info(`pushed ${short} to ${target}`);
+    const replacing = target !== startBranch ? await earlierLanding(r.workspace, plan.name, target, r.sha, token) : undefined;
+    await pushCommit(r.workspace, commit, target, token, replacing ? { replacing } : false);
+    core.info(`pushed ${short} to ${target}${replacing ? ` (replacing ${replacing.slice(0, 12)}, an earlier landing of this plan)` : ""}`);
     text = `Landed as \`${short}\` on \`${target}\`.${await postLandingStatus(r, commit, tasks, jobToken ?? token)}`;
   }
   text += await dispatchAfterLanding(plan.github.dispatch, usesJobToken, jobToken, target);

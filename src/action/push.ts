@@ -52,14 +52,22 @@ export async function workflowChanges(repo: string, base: string, commit: string
  * so a branch that moved since the run started is never overwritten. A push is atomic: refused,
  * it changed nothing.
  */
-export async function pushCommit(repo: string, commit: string, branch: string, token: string | undefined, force = false): Promise<void> {
+export async function pushCommit(
+  repo: string,
+  commit: string,
+  branch: string,
+  token: string | undefined,
+  force: boolean | { replacing: string } = false,
+): Promise<void> {
   await git(["check-ref-format", `refs/heads/${branch}`], { cwd: repo }).catch(() => {
     throw new ActionError(`"${branch}" is not a valid branch name`);
   });
   maskToken(token);
-  const refspec = `${force ? "+" : ""}${commit}:refs/heads/${branch}`;
+  const refspec = `${force === true ? "+" : ""}${commit}:refs/heads/${branch}`;
+  // replacing one known commit: refused if the branch moved since it was read (git push's lease)
+  const lease = typeof force === "object" ? [`--force-with-lease=refs/heads/${branch}:${force.replacing}`] : [];
   try {
-    await git(["push", "--quiet", "--no-verify", "origin", refspec], { cwd: repo, env: await authEnv(repo, token) });
+    await git(["push", "--quiet", "--no-verify", ...lease, "origin", refspec], { cwd: repo, env: await authEnv(repo, token) });
   } catch (e) {
     throw new ActionError(explainRefusal(branch, e instanceof GitError ? e.stderr : (e as Error).message));
   }
@@ -85,4 +93,37 @@ export function explainRefusal(branch: string, stderr: string): string {
   if (/non-fast-forward|fetch first|rejected/.test(stderr))
     return `branch ${branch} moved since the run started, so the change was not pushed (it would overwrite newer commits); run the workflow again from the new head (${why})`;
   return `cannot push to branch ${branch} of origin: ${why}`;
+}
+
+/**
+ * The commit a plan-owned landing branch holds when that is only an earlier landing of this plan: one
+ * commit whose message names the plan and whose parent is an ancestor of this run's base. Such a
+ * branch (`land.branch`, not the branch the run started on) is replaced by the new landing, as the
+ * pull-request branch is — each run lands afresh from its own base, and a second dispatch would
+ * otherwise fail non-fast-forward. Anything else on the branch (someone's commit) is never replaced.
+ */
+export async function earlierLanding(
+  repo: string,
+  planName: string,
+  branch: string,
+  base: string,
+  token: string | undefined,
+): Promise<string | undefined> {
+  const env = await authEnv(repo, token);
+  const fetched = await git(["fetch", "--quiet", "--no-tags", "origin", `refs/heads/${branch}`], { cwd: repo, env }).then(
+    () => true,
+    () => false, // no such branch (or unreadable): nothing to replace, the push decides
+  );
+  if (!fetched) return undefined;
+  const tip = await git(["rev-parse", "FETCH_HEAD"], { cwd: repo });
+  if (tip === base) return undefined;
+  const message = await git(["log", "-1", "--format=%B", tip], { cwd: repo });
+  if (!message.split("\n").some((line) => line.startsWith(`Plan: ${planName} (`))) return undefined;
+  const parents = (await git(["rev-list", "--parents", "-n", "1", tip], { cwd: repo })).split(" ").slice(1);
+  if (parents.length !== 1) return undefined;
+  const onOurLine = await git(["merge-base", "--is-ancestor", parents[0], base], { cwd: repo }).then(
+    () => true,
+    () => false,
+  );
+  return onOurLine ? tip : undefined;
 }

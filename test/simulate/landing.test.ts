@@ -87,6 +87,41 @@ describe("README › Use it on GitHub, land.strategy: commit", () => {
   });
 });
 
+describe("land.branch: a branch of the plan's own, dispatched again", () => {
+  it("a second dispatch replaces the earlier landing of the plan on land.branch; a commit someone else pushed there is never overwritten", async () => {
+    const { work, github } = repository(plan("  branch: plan/notes\n"));
+    const dispatch = async () => {
+      const out = join(tempDir(), "out");
+      const r = await simulateCli(work, [".github/workflows/plan.yml", "--repo", github, "--out", out]);
+      return { r, out };
+    };
+    const first = await dispatch();
+    expect(first.r.code, first.r.stdout + first.r.stderr).toBe(0);
+    const landed = git(github, "rev-parse", "plan/notes");
+    // main moves on; the next run starts from there and lands on the same branch
+    const clone = join(tempDir(), "clone");
+    git(tempDir(), "clone", "-q", github, clone);
+    git(clone, "-c", "user.name=Dev", "-c", "user.email=dev@example.com", "commit", "-q", "--allow-empty", "-m", "more work");
+    git(clone, "push", "-q", "origin", "main");
+    const second = await dispatch();
+    expect(second.r.code, second.r.stdout + second.r.stderr).toBe(0);
+    const relanded = git(github, "rev-parse", "plan/notes");
+    expect(relanded).not.toBe(landed);
+    expect(git(github, "rev-parse", "plan/notes^")).toBe(git(github, "rev-parse", "main"));
+    expect(finalLog(second.out)).toContain(`(replacing ${landed.slice(0, 12)}, an earlier landing of this plan)`);
+    // someone adds a commit on the plan's branch: the next run refuses to overwrite it
+    git(clone, "fetch", "-q", "origin", "plan/notes");
+    git(clone, "checkout", "-q", "-b", "notes", "FETCH_HEAD");
+    git(clone, "-c", "user.name=Dev", "-c", "user.email=dev@example.com", "commit", "-q", "--allow-empty", "-m", "a reviewer's fix-up");
+    git(clone, "push", "-q", "origin", "notes:plan/notes");
+    const fixup = git(github, "rev-parse", "plan/notes");
+    const third = await dispatch();
+    expect(third.r.code).toBe(1);
+    expect(finalLog(third.out)).toContain("branch plan/notes moved since the run started");
+    expect(git(github, "rev-parse", "plan/notes")).toBe(fixup);
+  });
+});
+
 describe("README › Use it on GitHub, land.strategy: pull-request", () => {
   const prPlan = plan("  strategy: pull-request\n");
 
