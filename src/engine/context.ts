@@ -30,6 +30,15 @@ export interface RunContext {
   verified: Map<string, VerifiedCheckpoint>;
   /** materialized commits by upstream chain, so each patch is applied once per run */
   trees?: TreeCache;
+  /**
+   * Which records waveplan itself wrote (checkpoint/ledger.ts, local runs): a checkpoint it did not
+   * vouch for is refused wherever it is verified. GitHub has none: there a task cannot reach another
+   * job's artifacts but through the job's token, which the sandbox keeps from it.
+   */
+  ledger?: {
+    sign(taskId: string, recordSha256: string): Promise<void>;
+    vouch(taskId: string, recordSha256: string): Promise<string | undefined>;
+  };
   /** aborted when the run is interrupted (SIGINT/SIGTERM): running tasks are stopped */
   signal?: AbortSignal;
 }

@@ -78,6 +78,7 @@ export function expectationsFor(ctx: RunContext, task: Task, recordOf = (id: str
     planName: ctx.plan.name,
     planHash: ctx.strictPlanHash ? ctx.planHash : undefined,
     alsoFrom: ctx.resumeFrom,
+    vouch: ctx.ledger && ((sha: string) => (ctx.ledger as NonNullable<RunContext["ledger"]>).vouch(task.id, sha)),
     upstream: upstreamOf(ctx.plan, task).map((u) => {
       const record = recordOf(u.id);
       if (!record) throw new GateError(`task "${task.id}": upstream task "${u.id}" was not verified first`);

@@ -3,13 +3,13 @@
  * The tree is built in a private index (no working tree involved) and checked out into the task's
  * workspace incrementally, so a reused slot only rewrites what changed.
  */
-import { copyFile, lstat, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { OUTPUTS_DIR } from "../checkpoint/record.js";
-import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
-import { commitTree, GitError, gitScript, INTERNAL_IDENTITY } from "../git/git.js";
+import { type VerifiedCheckpoint, verifiedOutput, verifiedPatch } from "../checkpoint/verify.js";
+import { commitTree, fdInput, GitError, gitScript, INTERNAL_IDENTITY } from "../git/git.js";
 import { sha256 } from "../plan/hash.js";
+import { createNoFollow, LinkInPathError } from "./no-follow.js";
 import type { Workspace } from "./workspace.js";
 
 /** A materialized tree, and an index file that holds it (so the next patches need no `read-tree`). */
@@ -119,10 +119,14 @@ async function applyPatches(
   const index = keep ?? join(tmp as string, "index");
   const readFrom = prefix?.index ? "" : 'git read-tree "$WAVEPLAN_FROM" || exit 98; ';
   const commit = withCommit ? ' && printf "%s\\n" "$WAVEPLAN_MESSAGE" | git commit-tree "$t" -p "$WAVEPLAN_BASE"' : "";
-  const script = `${readFrom}git apply --cached --binary --whitespace=nowarn "$@" || exit 99; t=$(git write-tree) && echo "$t"${commit}`;
+  // one `git apply` per patch, in plan order, each reading its verified bytes from its own pipe
+  const apply = rest.map((_, i) => `git apply --cached --binary --whitespace=nowarn - ${fdInput(i)} || exit 99; `).join("");
+  const script = `${readFrom}${apply}t=$(git write-tree) && echo "$t"${commit}`;
   try {
     if (keep) await mkdir(dirname(keep), { recursive: true });
     if (prefix?.index) await copyFile(prefix.index, index);
+    // each patch read once and checked against its record: git applies those very bytes (on pipes)
+    const patches = await Promise.all(rest.map(verifiedPatch));
     const env = {
       ...INTERNAL_IDENTITY,
       GIT_INDEX_FILE: index,
@@ -130,11 +134,7 @@ async function applyPatches(
       WAVEPLAN_BASE: base,
       WAVEPLAN_MESSAGE: MATERIALIZED,
     };
-    const out = await gitScript(
-      script,
-      rest.map((cp) => cp.patchFile),
-      { cwd: repoDir, env },
-    ).catch((e) => {
+    const out = await gitScript(script, [], { cwd: repoDir, env, files: patches }).catch((e) => {
       if (e instanceof GitError && e.code === 99)
         throw new Error(
           `the changes of tasks ${rest.map((cp) => `"${cp.record.task.id}"`).join(", ")} do not apply on top of their upstream: ${e.stderr.trim()}`,
@@ -163,13 +163,13 @@ async function restoreOutputs(dir: string, upstream: VerifiedCheckpoint[]): Prom
   const newest = new Map<string, VerifiedCheckpoint>();
   for (const cp of upstream) for (const out of cp.record.outputs) newest.set(out.path, cp);
   for (const [path, cp] of newest) {
-    const target = join(dir, path);
-    const exists = await lstat(target).then(
-      () => true,
-      () => false,
-    );
-    if (exists) continue;
-    await mkdir(dirname(target), { recursive: true });
-    await copyFile(join(cp.dir, OUTPUTS_DIR, path), target);
+    try {
+      // the bytes verified now are the bytes written; never through a link a patch put on the way
+      await createNoFollow(dir, path, () => verifiedOutput(cp, path));
+    } catch (e) {
+      if (e instanceof LinkInPathError)
+        throw new LinkInPathError(`cannot restore output ${path} of task "${cp.record.task.id}": ${e.message}`);
+      throw e;
+    }
   }
 }

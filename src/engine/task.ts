@@ -2,7 +2,7 @@
  * The one execution path for a task, shared by `waveplan run` and the GitHub action:
  * gate → materialize → execute → capture → checkpoint.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { appendFile, mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CHECKPOINT_SCHEMA, type CheckpointRecord, RECORD_FILE } from "../checkpoint/record.js";
@@ -101,7 +101,10 @@ export async function runTask(ctx: RunContext, task: Task, where: string | Works
     outputs: captured.outputs,
     upstream: upstreamOf(ctx.plan, task).map((u) => ({ task: u.id, record: ctx.verified.get(u.id)?.recordSha256 ?? "" })),
   };
-  await writeAtomic(join(dir, RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
+  const text = `${JSON.stringify(record, null, 2)}\n`;
+  // the ledger vouches for the bytes written here, before anything else can touch the file
+  await ctx.ledger?.sign(task.id, createHash("sha256").update(text).digest("hex"));
+  await writeAtomic(join(dir, RECORD_FILE), text);
   await ctx.store.publish(task.id, dir);
   return { task, status: record.status, record, logFile, error };
 }

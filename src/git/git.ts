@@ -20,6 +20,19 @@ export interface GitOptions {
   input?: string | Uint8Array;
   /** accept these exit codes without throwing (e.g. 1 for `diff --quiet`) */
   okCodes?: number[];
+  /**
+   * Bytes handed to a script on pipes: the i-th on file descriptor 3 + i, which a command of the script
+   * reads as its stdin with `fdInput(i)`. For bytes that were verified in memory (checkpoint patches): a
+   * pipe cannot be rewritten between the check and git reading it, as a file on disk could. (Node's
+   * pipes are socket pairs, which cannot be opened as /dev/fd/N, hence stdin; the script runs under
+   * bash, as dash refuses descriptors above 9.)
+   */
+  files?: Uint8Array[];
+}
+
+/** The redirection that makes `GitOptions.files[i]` a command's stdin, e.g. `git apply - <&3`. */
+export function fdInput(i: number): string {
+  return `<&${3 + i}`;
 }
 
 export interface GitResult {
@@ -50,7 +63,7 @@ export function gitRaw(args: string[], opts: GitOptions): Promise<GitResult> {
  * go through one `sh` rather than one node spawn each. Exit codes and stderr are the script's.
  */
 export function gitScript(script: string, args: string[], opts: GitOptions): Promise<GitResult> {
-  return spawnGit("sh", ["-c", script, "sh", ...args], opts);
+  return spawnGit(opts.files?.length ? "bash" : "sh", ["-c", script, "sh", ...args], opts);
 }
 
 let shells: ShellPool | undefined;
@@ -73,7 +86,7 @@ function spawnGit(command: string, args: string[], opts: GitOptions): Promise<Gi
   const started = trace ? performance.now() : 0;
   const env = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...opts.env };
   const failed = (code: number | null, stderr: string) => new GitError(command === "git" ? args : [`(sh -c) ${args[1]}`], code, stderr);
-  const viaShell = shells && ShellPool.accepts(args, env, opts.input) ? shells : undefined;
+  const viaShell = shells && !opts.files?.length && ShellPool.accepts(args, env, opts.input) ? shells : undefined;
   const result = viaShell
     ? viaShell.run(command, args, opts.cwd, env as Record<string, string>, opts.input).then(({ code, stdout, stderr }) => {
         if (code === 0 || opts.okCodes?.includes(code)) return { stdout, code };
@@ -97,10 +110,16 @@ function spawnDirect(
   failed: (code: number | null, stderr: string) => GitError,
 ): Promise<GitResult> {
   return new Promise<GitResult>((resolve, reject) => {
+    const files = opts.files ?? [];
     const child = spawn(command, args, {
       cwd: opts.cwd,
       env: { ...process.env, ...env },
-      stdio: ["pipe", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe", ...files.map(() => "pipe" as const)],
+    });
+    files.forEach((data, i) => {
+      const pipe = child.stdio[3 + i] as NodeJS.WritableStream & { on(e: "error", f: () => void): void };
+      pipe.on("error", () => {}); // git stopped reading (it failed): its exit code says why
+      pipe.end(data);
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

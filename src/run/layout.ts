@@ -7,6 +7,7 @@
  *   .waveplan/slots/s-<n>/              task folders, each with a git state of its own (run/slots.ts)
  *   .waveplan/runs/<run-id>/run.json    plan, base commit, status
  *   .waveplan/runs/<run-id>/checkpoints/<task>/
+ *   .waveplan/runs/<run-id>/ledger/<task> an HMAC of the record waveplan wrote (checkpoint/ledger.ts)
  *   .waveplan/runs/<run-id>/logs/<task>.log
  *   .waveplan/runs/<run-id>/events.jsonl
  */
@@ -57,6 +58,10 @@ export class Layout {
   }
   checkpoints(runId: string) {
     return join(this.runDir(runId), "checkpoints");
+  }
+  /** which records waveplan wrote (checkpoint/ledger.ts) */
+  ledger(runId: string) {
+    return join(this.runDir(runId), "ledger");
   }
   logs(runId: string) {
     return join(this.runDir(runId), "logs");

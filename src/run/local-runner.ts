@@ -8,6 +8,7 @@
 import { appendFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
+import { RunLedger } from "../checkpoint/ledger.js";
 import { LocalCheckpointStore } from "../checkpoint/local-store.js";
 import { SecretGuardStore } from "../checkpoint/secret-guard.js";
 import { CheckpointError, type VerifiedCheckpoint } from "../checkpoint/verify.js";
@@ -138,6 +139,8 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   await layout.saveRun(run);
 
   const ctx = runContext(plan, run, layout, interrupt);
+  const ledger = await RunLedger.open({ repo, runId: run.runId, entriesDir: layout.ledger(run.runId), fresh: earlier === undefined });
+  ctx.ledger = ledger;
   // kept indexes (and git's lock files) of an attempt that was killed are not trusted: made again
   await ctx.trees?.dispose();
   const pool = new SlotPool(repo, layout.runGitDir, layout.slots);
@@ -205,6 +208,8 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   if (status === "succeeded") {
     try {
       landed = await landRun(repo, plan, run, ctx, emit);
+      // a landed run is never resumed: its key is of no more use
+      await ledger.dispose();
     } catch (e) {
       status = "failed";
       error = (e as Error).message;

@@ -21,10 +21,10 @@
  */
 import { chmod, copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
+import { type VerifiedCheckpoint, verifiedPatch } from "../checkpoint/verify.js";
 import { type ContainmentScope, killContained } from "../engine/containment.js";
 import type { Workspace } from "../engine/workspace.js";
-import { GitError, git, gitScript } from "../git/git.js";
+import { fdInput, GitError, git, gitScript } from "../git/git.js";
 
 export const SLOT_ENV = "WAVEPLAN_SLOT";
 
@@ -216,13 +216,15 @@ export class SlotPool {
     // caller then compares every file.
     const catchUp = async (holds: readonly string[] | undefined, upstream: readonly VerifiedCheckpoint[], making: Promise<string>) => {
       const missing = holds && patchesToCatchUp(holds, upstream);
+      // read and checked once (a rewritten patch is an error, not a reason to fall back): git applies these bytes
+      const patches = missing && (await Promise.all(missing.map(verifiedPatch)));
       const applied =
-        missing &&
+        patches &&
         (await succeeds(
           gitScript(
-            missing.length ? 'git clean -q -ffdx && exec git apply --index --binary --whitespace=nowarn "$@"' : "exec git clean -q -ffdx",
-            missing.map((cp) => cp.patchFile),
-            { cwd: dir, env: gitEnv },
+            ["git clean -q -ffdx", ...patches.map((_, i) => `git apply --index --binary --whitespace=nowarn - ${fdInput(i)}`)].join(" && "),
+            [],
+            { cwd: dir, env: gitEnv, files: patches },
           ),
         ));
       return (
