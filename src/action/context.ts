@@ -32,6 +32,7 @@ export async function jobContext(r: JobEnv, plan: Plan): Promise<JobContext> {
 
   const store = new ArtifactCheckpointStore({ attempt: r.attempt, runId: r.runId, tempDir: join(r.temp, "checkpoints") });
   const resume = await resolveResume(resumeFrom, token);
+  const guard = new SecretGuardStore(store, secrets);
   const ctx: RunContext = {
     plan,
     planHash: planHash(plan),
@@ -39,7 +40,8 @@ export async function jobContext(r: JobEnv, plan: Plan): Promise<JobContext> {
     attempt: r.attempt,
     base: r.sha,
     repoDir: r.workspace,
-    store: new SecretGuardStore(store, secrets),
+    store: guard,
+    secrets: guard.scanner,
     logDir: join(r.temp, "logs"),
     scratchDir: join(r.temp, "scratch"),
     env: taskBaseEnv(),

@@ -1,4 +1,5 @@
 /** Everything the execution path needs to know about the run it is part of. */
+import type { SecretScanner } from "../checkpoint/secret-guard.js";
 import type { CheckpointStore } from "../checkpoint/store.js";
 import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
 import type { Plan } from "../plan/model.js";
@@ -39,6 +40,8 @@ export interface RunContext {
     sign(taskId: string, recordSha256: string): Promise<void>;
     vouch(taskId: string, recordSha256: string): Promise<string | undefined>;
   };
+  /** the values of `agent.secrets`: a change or a reused checkpoint holding one never lands */
+  secrets?: SecretScanner;
   /** aborted when the run is interrupted (SIGINT/SIGTERM): running tasks are stopped */
   signal?: AbortSignal;
 }

@@ -48,9 +48,11 @@ export function taskEnv(o: ExecuteOptions): Record<string, string> {
 }
 
 export async function executeTask(o: ExecuteOptions): Promise<ProcessResult> {
-  const env = taskEnv(o);
+  const secretNames = o.plan.agent?.secrets ?? [];
   // agent.secrets name the variables whose values are secret: never in a log, whichever task prints them
-  const redact = secretValues(o.plan.agent?.secrets ?? [], env);
+  const redact = secretValues(secretNames, taskEnv(o));
+  // and they are the agent's: a `run:` task does not inherit them (the plan's own env may still set one)
+  const env = o.task.kind === "run" ? taskEnv({ ...o, env: withoutNames(o.env, secretNames) }) : taskEnv(o);
   if (o.task.kind === "run") {
     const script = join(o.scratchDir, `${o.task.id}.sh`);
     await writeFile(script, o.task.body);
@@ -65,6 +67,7 @@ export async function executeTask(o: ExecuteOptions): Promise<ProcessResult> {
       redact,
       contain: o.contain,
       signal: o.signal,
+      logLimitBytes: o.plan.limits?.logBytes,
     });
   }
   const command = o.plan.agent?.command;
@@ -81,5 +84,12 @@ export async function executeTask(o: ExecuteOptions): Promise<ProcessResult> {
     redact,
     contain: o.contain,
     signal: o.signal,
+    logLimitBytes: o.plan.limits?.logBytes,
   });
+}
+
+function withoutNames(env: Record<string, string>, names: readonly string[]): Record<string, string> {
+  const out = { ...env };
+  for (const name of names) delete out[name];
+  return out;
 }

@@ -101,6 +101,9 @@ export async function reuseCheckpoint(
   if (!dir) return { why: "no checkpoint" };
   try {
     const verified = await verifyCheckpoint(dir, expectationsFor(ctx, t));
+    // the secrets may be other ones than when it was made: a checkpoint holding one is not reused
+    const leaked = await ctx.secrets?.findInCheckpoint(dir);
+    if (leaked) return { why: `its checkpoint holds the value of secret ${leaked.name} (${leaked.file})` };
     ctx.verified.set(t.id, verified);
     return { reused: verified };
   } catch (e) {

@@ -3,9 +3,10 @@
  * gate → materialize → execute → capture → checkpoint.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { appendFile, mkdir, rename, writeFile } from "node:fs/promises";
+import { appendFile, lstat, mkdir, readlink, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CHECKPOINT_SCHEMA, type CheckpointRecord, RECORD_FILE } from "../checkpoint/record.js";
+import { SecretLeakError, type SecretScanner } from "../checkpoint/secret-guard.js";
 import { upstreamOf } from "../graph/upstream.js";
 import { taskHash } from "../plan/hash.js";
 import type { Task } from "../plan/model.js";
@@ -14,6 +15,7 @@ import type { RunContext } from "./context.js";
 import { executeTask } from "./execute.js";
 import { gate } from "./gate.js";
 import { checkoutClean, materializeCommit } from "./materialize.js";
+import { readNoFollow } from "./no-follow.js";
 import { checkoutWorkspace, type Workspace } from "./workspace.js";
 
 /** The run was interrupted (SIGINT/SIGTERM) while the task ran: it was stopped, no checkpoint is written. */
@@ -77,7 +79,8 @@ export async function runTask(ctx: RunContext, task: Task, where: string | Works
 
   const dir = join(ctx.scratchDir, "checkpoints", `${task.id}-${randomBytes(4).toString("hex")}`);
   await mkdir(dir, { recursive: true });
-  const captured = await captureChange(workspace, materialized, task, dir);
+  const captured = await captureChange(workspace, materialized, task, dir, ctx.plan.limits?.checkpointBytes);
+  if (ctx.secrets && !ctx.secrets.empty) await refuseSecrets(ctx.secrets, task, workspace.dir, captured.patch.files, dir);
   const processError = result.timedOut
     ? `timed out after ${Math.round(task.timeoutMs / 1000)}s`
     : result.exitCode !== 0
@@ -107,6 +110,28 @@ export async function runTask(ctx: RunContext, task: Task, where: string | Works
   await writeAtomic(join(dir, RECORD_FILE), text);
   await ctx.store.publish(task.id, dir);
   return { task, status: record.status, record, logFile, error };
+}
+
+/**
+ * The content of every file the task changed, binary or not, as it is in its folder (the patch holds
+ * binary files compressed, where no secret is seen): one holding a secret's value refuses the checkpoint.
+ */
+async function refuseSecrets(secrets: SecretScanner, task: Task, root: string, files: string[], staged: string): Promise<void> {
+  for (const file of files) {
+    const st = await lstat(join(root, file)).catch(() => undefined);
+    const content = st?.isSymbolicLink()
+      ? Buffer.from(await readlink(join(root, file)))
+      : st?.isFile()
+        ? await readNoFollow(root, file)
+        : undefined;
+    const name = Buffer.isBuffer(content) ? secrets.find(content) : undefined;
+    if (name) {
+      await rm(staged, { recursive: true, force: true });
+      throw new SecretLeakError(
+        `task "${task.id}" put the value of secret ${name} into its checkpoint (${file}, a changed file); the checkpoint was refused`,
+      );
+    }
+  }
 }
 
 export async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {

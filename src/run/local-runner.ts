@@ -301,6 +301,7 @@ async function runInSlot(ctx: RunContext, pool: SlotPool, t: Task, wave: Wave, e
 function runContext(plan: Plan, run: RunInfo, layout: Layout, interrupt: AbortSignal): RunContext {
   // a task that writes a secret's value into the repository must not land it
   const store = new SecretGuardStore(new LocalCheckpointStore(layout.checkpoints(run.runId)), namedSecrets(plan.agent?.secrets ?? []));
+  const secrets = store.scanner;
   return {
     plan,
     planHash: planHash(plan),
@@ -310,6 +311,7 @@ function runContext(plan: Plan, run: RunInfo, layout: Layout, interrupt: AbortSi
     // materialized trees and captured blobs go to waveplan's run repository, never the user's
     repoDir: layout.runGitDir,
     store,
+    secrets,
     logDir: layout.logs(run.runId),
     scratchDir: layout.scratch(run.runId),
     env: inheritedEnv(),

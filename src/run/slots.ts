@@ -24,7 +24,7 @@ import { join } from "node:path";
 import { type VerifiedCheckpoint, verifiedPatch } from "../checkpoint/verify.js";
 import { type ContainmentScope, killContained } from "../engine/containment.js";
 import type { Workspace } from "../engine/workspace.js";
-import { fdInput, GitError, git, gitScript } from "../git/git.js";
+import { fdInput, GitError, git, gitScript, guardConfig } from "../git/git.js";
 
 export const SLOT_ENV = "WAVEPLAN_SLOT";
 
@@ -91,8 +91,10 @@ export class SlotPool {
         continue;
       }
       this.next = Math.max(this.next, n + 1);
-      if (names.includes(`${name}.index`)) this.idle.push(name);
-      else await this.discard(name);
+      if (names.includes(`${name}.index`)) {
+        await removeSpecialFiles(join(this.dir, name));
+        this.idle.push(name);
+      } else await this.discard(name);
     }
     for (const name of names) {
       const m = /^(s-\d+)\.index$/.exec(name);
@@ -181,8 +183,8 @@ export class SlotPool {
    * the index — ignored files, empty folders — is removed by the next task's prepare, in the same
    * process as its catch-up.)
    */
-  private tidy(slot: Slot): Promise<void> {
-    return makeGitDir(slot.dir, this.runGitDir, this.identity);
+  private async tidy(slot: Slot): Promise<void> {
+    await Promise.all([makeGitDir(slot.dir, this.runGitDir, this.identity), removeSpecialFiles(slot.dir)]);
   }
 
   private slot(name: string): Slot {
@@ -297,6 +299,23 @@ function succeeds(call: Promise<unknown>): Promise<boolean> {
   );
 }
 
+/**
+ * FIFOs, sockets and device files a task left in its folder: `git clean` leaves them (it removes only
+ * what git could track), and the next task that opens one (`echo > build.log` on a FIFO) would hang.
+ * The folder holds only folders, files and symbolic links afterwards (its `.git` is made afresh anyway).
+ */
+export async function removeSpecialFiles(dir: string, top = true): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  await Promise.all(
+    entries.map((e) => {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) return top && e.name === ".git" ? undefined : removeSpecialFiles(path, false);
+      if (e.isFile() || e.isSymbolicLink()) return undefined;
+      return rm(path, { force: true });
+    }),
+  );
+}
+
 /** rm -rf, also through folders a task made unreadable or unwritable. */
 async function forceRemove(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true }).catch(async () => {
@@ -310,6 +329,9 @@ async function chmodTree(dir: string): Promise<void> {
   for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) if (e.isDirectory()) await chmodTree(join(dir, e.name));
 }
 
+/** The run repository's whole configuration: nothing in it runs a program. */
+const RUN_REPOSITORY_CONFIG = "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n[gc]\n\tauto = 0\n";
+
 /** The run repository: bare, borrowing the user's objects; its `info/exclude` is the user's. */
 async function initRunRepository(repo: string, gitDir: string): Promise<void> {
   const commonDir = await git(["rev-parse", "--path-format=absolute", "--git-common-dir"], { cwd: repo });
@@ -318,9 +340,12 @@ async function initRunRepository(repo: string, gitDir: string): Promise<void> {
   if (have !== `${join(commonDir, "objects")}\n`) {
     await rm(gitDir, { recursive: true, force: true });
     await git(["init", "-q", "--bare", gitDir], { cwd: repo });
-    await git(["config", "gc.auto", "0"], { cwd: gitDir });
     await writeFile(alternates, `${join(commonDir, "objects")}\n`);
   }
+  // its config is waveplan's alone, written afresh by every run (whatever a task of an earlier run did
+  // to it) and checked before every git call on it (git.ts guardConfig)
+  await writeFile(join(gitDir, "config"), RUN_REPOSITORY_CONFIG);
+  guardConfig(gitDir, RUN_REPOSITORY_CONFIG);
   // what the user ignores locally is not part of a task's change either (as with a worktree before)
   const exclude = await readFile(join(commonDir, "info/exclude")).catch(() => Buffer.alloc(0));
   await mkdir(join(gitDir, "info"), { recursive: true });
