@@ -332,6 +332,42 @@ async function chmodTree(dir: string): Promise<void> {
 /** The run repository's whole configuration: nothing in it runs a program. */
 const RUN_REPOSITORY_CONFIG = "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n[gc]\n\tauto = 0\n";
 
+/**
+ * What of the user's own repository configuration slots must honour, for a task to see the files as a
+ * checkout of the repository shows them (issue 27): its filter drivers (git-lfs's, so a task reads an
+ * LFS file's content rather than its pointer; git-crypt's…) and line-ending settings. These come from
+ * the user's `.git/config`, which waveplan trusts as it trusts the user's git (the global and system
+ * files git reads by itself); a filter a task names in `.gitattributes` but that only a task-writable
+ * config defines never runs (git.ts guardConfig). With a filter for LFS, git-lfs keeps its objects in
+ * the user's `.git/lfs` (`lfs.storage`): a task's new LFS file is stored there once and the landing
+ * checkout finds it.
+ */
+async function trustedRepositoryConfig(repo: string, commonDir: string): Promise<string> {
+  const listed = await git(
+    ["config", "--local", "-z", "--get-regexp", "^(filter\\..*\\.(clean|smudge|process|required)|core\\.(autocrlf|eol|safecrlf))$"],
+    {
+      cwd: repo,
+      okCodes: [1],
+    },
+  ).catch(() => "");
+  const quote = (v: string) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  const lines: string[] = [];
+  for (const entry of listed.split("\0").filter(Boolean)) {
+    const nl = entry.indexOf("\n");
+    const key = nl === -1 ? entry : entry.slice(0, nl);
+    const value = nl === -1 ? "true" : entry.slice(nl + 1);
+    const m = /^(filter)\.(.+)\.([^.]+)$|^(core)\.([^.]+)$/.exec(key);
+    if (!m || /[\n"\\]/.test(m[2] ?? "") || value.includes("\n")) continue;
+    lines.push(m[1] ? `[filter ${quote(m[2])}]\n\t${m[3]} = ${quote(value)}\n` : `[core]\n\t${m[5]} = ${quote(value)}\n`);
+  }
+  const lfs =
+    lines.some((l) => l.startsWith('[filter "lfs"]')) ||
+    (await git(["config", "--get", "filter.lfs.process"], { cwd: repo, okCodes: [1] }).catch(() => "")) !== "";
+  // (repositoryformatversion: git-lfs writes it into a config that lacks it, which the guard would refuse)
+  if (lfs) lines.push(`[lfs]\n\tstorage = ${quote(join(commonDir, "lfs"))}\n\trepositoryformatversion = 0\n`);
+  return lines.join("");
+}
+
 /** The run repository: bare, borrowing the user's objects; its `info/exclude` is the user's. */
 async function initRunRepository(repo: string, gitDir: string): Promise<void> {
   const commonDir = await git(["rev-parse", "--path-format=absolute", "--git-common-dir"], { cwd: repo });
@@ -344,8 +380,9 @@ async function initRunRepository(repo: string, gitDir: string): Promise<void> {
   }
   // its config is waveplan's alone, written afresh by every run (whatever a task of an earlier run did
   // to it) and checked before every git call on it (git.ts guardConfig)
-  await writeFile(join(gitDir, "config"), RUN_REPOSITORY_CONFIG);
-  guardConfig(gitDir, RUN_REPOSITORY_CONFIG);
+  const config = RUN_REPOSITORY_CONFIG + (await trustedRepositoryConfig(repo, commonDir));
+  await writeFile(join(gitDir, "config"), config);
+  guardConfig(gitDir, config);
   // what the user ignores locally is not part of a task's change either (as with a worktree before)
   const exclude = await readFile(join(commonDir, "info/exclude")).catch(() => Buffer.alloc(0));
   await mkdir(join(gitDir, "info"), { recursive: true });

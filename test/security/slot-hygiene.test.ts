@@ -4,7 +4,7 @@
  * size limits (`limits:` in the plan) with clear errors; FIFOs and other special files are removed
  * from slots. Real runs with the real CLI.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cli, git, makeRepo, requireBundle, tempDir, writeFiles } from "../support/repo.js";
@@ -149,4 +149,30 @@ describe("case 10: special files do not survive in a slot", () => {
           existsSync(join(slot.parentPath, slot.name, "build.log")) && statSync(join(slot.parentPath, slot.name, "build.log")).isFIFO(),
         ).toBe(false);
   }, 180_000);
+});
+
+describe("case 2: a task cannot make waveplan's git run its code", () => {
+  it("core.fsmonitor set in waveplan's run repository (.waveplan/git/config): refused, never run", async () => {
+    const repo = makeRepo();
+    const base = git(repo, "rev-parse", "HEAD");
+    const dir = tempDir("waveplan-trap-");
+    const marker = join(dir, "ran");
+    writeFiles(dir, { "trap.sh": `#!/bin/sh\ntouch '${marker}'\n` });
+    chmodSync(join(dir, "trap.sh"), 0o755);
+    const r = await runPlan(
+      repo,
+      plan(`  - id: W1
+    tasks:
+      - { id: A, instance: I1, run: 'git config --file ../../git/config core.fsmonitor "$TRAP" && echo a > a.txt' }
+  - id: W2
+    tasks:
+      - { id: B, instance: I1, run: "echo b > b.txt" }
+`),
+      { TRAP: join(dir, "trap.sh") },
+    );
+    expect(existsSync(marker), "waveplan's git ran the task's fsmonitor").toBe(false);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/\.waveplan\/git\/config was changed since waveplan wrote it/);
+    expect(git(repo, "rev-parse", "HEAD")).toBe(base);
+  }, 120_000);
 });
