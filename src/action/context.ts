@@ -43,6 +43,7 @@ export async function jobContext(r: JobEnv, plan: Plan): Promise<JobContext> {
   // the plan job resolved and listed the resumed run once (validate.ts); older workflows resolve it here
   const passed = resumeFrom.trim() && resumeRun ? parseResumeRun(resumeRun) : undefined;
   const resume = passed ?? (await resolveResume(resumeFrom, token));
+  const guard = new SecretGuardStore(store, secrets);
   const ctx: RunContext = {
     plan,
     planHash: planHash(plan),
@@ -50,7 +51,8 @@ export async function jobContext(r: JobEnv, plan: Plan): Promise<JobContext> {
     attempt: r.attempt,
     base: r.sha,
     repoDir: r.workspace,
-    store: new SecretGuardStore(store, secrets),
+    store: guard,
+    secrets: guard.scanner,
     logDir: join(r.temp, "logs"),
     scratchDir: join(r.temp, "scratch"),
     env: taskBaseEnv(),

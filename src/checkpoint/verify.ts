@@ -3,6 +3,7 @@
  * and the reason, so a forged or stale checkpoint is refused with an explanation.
  */
 import { createHash } from "node:crypto";
+import { constants } from "node:fs";
 import { lstat, open, readdir, readFile } from "node:fs/promises";
 import { join, posix, relative, sep } from "node:path";
 import { WaveplanError } from "../errors.js";
@@ -36,6 +37,11 @@ export interface Expectations {
    * its task hash and upstream chain may not.
    */
   alsoFrom?: { runId: string; base: string };
+  /**
+   * Whether waveplan itself wrote a record with this sha256 for the task (engine/ledger.ts): undefined
+   * when it did, else why not. Without it (GitHub) the chain's own digests are all there is.
+   */
+  vouch?: (recordSha256: string) => Promise<string | undefined>;
 }
 
 export interface VerifiedCheckpoint {
@@ -88,6 +94,9 @@ export async function verifyCheckpoint(dir: string, want: Expectations): Promise
   } catch {
     return fail(`${RECORD_FILE} cannot be read`);
   }
+  const recordSha256 = createHash("sha256").update(raw).digest("hex");
+  const unvouched = await want.vouch?.(recordSha256);
+  if (unvouched) fail(`${RECORD_FILE} is not the one waveplan wrote for this task (${unvouched})`);
   let record: CheckpointRecord;
   try {
     record = JSON.parse(raw.toString("utf8"));
@@ -140,8 +149,43 @@ export async function verifyCheckpoint(dir: string, want: Expectations): Promise
   for (const extra of present) {
     if (!declared.has(extra.path)) fail(`unexpected file outputs/${extra.path} not listed in the record`);
   }
-  const recordSha256 = createHash("sha256").update(raw).digest("hex");
   return { dir, record, recordSha256, patchFile };
+}
+
+/**
+ * The bytes of `file` when their sha256 is `sha256`, read once: what is returned is exactly what was
+ * checked, so a file rewritten after its checkpoint was verified (by a task still running, or between
+ * two reads) is refused at the moment of use rather than applied. Never follows a symbolic link.
+ */
+export async function readVerified(file: string, sha256: string, taskId: string, what: string): Promise<Buffer> {
+  let data: Buffer;
+  try {
+    const fh = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      if (!(await fh.stat()).isFile()) throw new Error("not a regular file");
+      data = await fh.readFile();
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    throw new CheckpointError(taskId, `${what} cannot be read when used (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (createHash("sha256").update(data).digest("hex") !== sha256)
+    throw new CheckpointError(taskId, `${what} changed after the checkpoint was verified (it no longer matches the sha256 in the record)`);
+  return data;
+}
+
+/** The checkpoint's patch, as verified at this moment (see readVerified). */
+export function verifiedPatch(cp: VerifiedCheckpoint): Promise<Buffer> {
+  return readVerified(cp.patchFile, cp.record.patch.sha256, cp.record.task.id, PATCH_FILE);
+}
+
+/** A declared output of the checkpoint, as verified at this moment (see readVerified). */
+export async function verifiedOutput(cp: VerifiedCheckpoint, path: string): Promise<Buffer> {
+  const out = cp.record.outputs.find((o) => o.path === path);
+  const safe = out && safeRelative(out.path);
+  if (!out || !safe) throw new CheckpointError(cp.record.task.id, `output ${JSON.stringify(path)} is not in the record`);
+  return readVerified(join(cp.dir, OUTPUTS_DIR, safe), out.sha256, cp.record.task.id, `output ${path}`);
 }
 
 /** A relative path that stays inside its folder, in posix form; undefined otherwise. */

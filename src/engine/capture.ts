@@ -2,12 +2,14 @@
  * Capture: the task's change as a binary-safe patch against its materialized tree (renames are
  * recorded as delete + add so patches apply without rename detection), plus its declared outputs.
  */
-import { copyFile, lstat, mkdir, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { lstat, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { OUTPUTS_DIR, type OutputRecord, PATCH_FILE } from "../checkpoint/record.js";
-import { sha256File } from "../checkpoint/verify.js";
 import { gitRaw, gitScript } from "../git/git.js";
 import type { Task } from "../plan/model.js";
+import { formatSize } from "../plan/size.js";
+import { readNoFollow } from "./no-follow.js";
 import type { Workspace } from "./workspace.js";
 
 /** A failure of the capture itself (not of the task's process): the task is named, the run ends. */
@@ -26,26 +28,37 @@ export interface Captured {
  * `.git` — its index, `info/exclude`, config, commits — has no say). Commits the task made itself are
  * captured as the files they left in the folder; an empty folder is no change, as in git.
  */
-export async function captureChange(workspace: Workspace, materialized: string, task: Task, checkpointDir: string): Promise<Captured> {
+export async function captureChange(
+  workspace: Workspace,
+  materialized: string,
+  task: Task,
+  checkpointDir: string,
+  limitBytes = Number.POSITIVE_INFINITY,
+): Promise<Captured> {
   const gitOpts = { cwd: workspace.dir, env: workspace.gitEnv };
   if (!(await lstat(workspace.dir).catch(() => undefined))?.isDirectory())
     throw new CaptureError(`task "${task.id}" removed its own folder ${workspace.dir}; its change cannot be captured`);
 
   // declared outputs first: copying them changes nothing in the folder, and a workspace may remove
-  // ignored files once the change is read
+  // ignored files once the change is read. Each is read once, never through a symbolic link (a task
+  // could point a folder of it at any file of the machine), within what is left of the size limit;
+  // its sha256 is of the bytes written to the checkpoint.
   const outputs: OutputRecord[] = [];
   const missing: string[] = [];
+  const tooLarge: string[] = [];
+  let total = 0;
   for (const path of task.outputs) {
-    const src = join(workspace.dir, path);
-    const st = await lstat(src).catch(() => undefined);
-    if (!st?.isFile()) {
-      missing.push(st ? `${path} (not a regular file)` : path);
+    const read = await readNoFollow(workspace.dir, path, limitBytes - total);
+    if (!Buffer.isBuffer(read)) {
+      if (read.problem === "too large") tooLarge.push(`output ${path} is ${formatSize(read.size ?? 0)}`);
+      else missing.push(read.problem === "missing" ? path : `${path} (not a regular file)`);
       continue;
     }
+    total += read.length;
     const dest = join(checkpointDir, OUTPUTS_DIR, path);
     await mkdir(dirname(dest), { recursive: true });
-    await copyFile(src, dest);
-    outputs.push({ path, sha256: await sha256File(dest), bytes: st.size });
+    await writeFile(dest, read);
+    outputs.push({ path, sha256: createHash("sha256").update(read).digest("hex"), bytes: read.length });
   }
 
   // one process: add everything (new files too) to the workspace's index, then one `git diff` for the
@@ -68,13 +81,21 @@ export async function captureChange(workspace: Workspace, materialized: string, 
       : both.length
         ? (await gitRaw([...diffArgs, "--binary", "--full-index"], gitOpts)).stdout
         : both;
-  const patchFile = join(checkpointDir, PATCH_FILE);
-  await writeFile(patchFile, patch);
+  if (patch.length > limitBytes - total) tooLarge.push(`its change (patch) is ${formatSize(patch.length)}`);
+  // a checkpoint over the limit is a failed one, without the bytes that made it too large
+  const kept = tooLarge.length ? Buffer.alloc(0) : patch;
+  await writeFile(join(checkpointDir, PATCH_FILE), kept);
+  const overLimit = tooLarge.length
+    ? `checkpoint over the size limit of ${formatSize(limitBytes)} (limits.checkpoint in the plan): ${tooLarge.join(", ")}`
+    : undefined;
 
   return {
-    patch: { sha256: await sha256File(patchFile), bytes: patch.length, files, insertions, deletions },
+    patch: { sha256: createHash("sha256").update(kept).digest("hex"), bytes: kept.length, files, insertions, deletions },
     outputs,
-    error: nested ?? (missing.length ? `declared output${missing.length > 1 ? "s" : ""} missing: ${missing.join(", ")}` : undefined),
+    error:
+      overLimit ??
+      nested ??
+      (missing.length ? `declared output${missing.length > 1 ? "s" : ""} missing: ${missing.join(", ")}` : undefined),
   };
 }
 

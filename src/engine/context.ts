@@ -1,4 +1,5 @@
 /** Everything the execution path needs to know about the run it is part of. */
+import type { SecretScanner } from "../checkpoint/secret-guard.js";
 import type { CheckpointStore } from "../checkpoint/store.js";
 import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
 import type { Plan } from "../plan/model.js";
@@ -31,6 +32,17 @@ export interface RunContext {
   verified: Map<string, VerifiedCheckpoint>;
   /** materialized commits by upstream chain, so each patch is applied once per run */
   trees?: TreeCache;
+  /**
+   * Which records waveplan itself wrote (checkpoint/ledger.ts, local runs): a checkpoint it did not
+   * vouch for is refused wherever it is verified. GitHub has none: there a task cannot reach another
+   * job's artifacts but through the job's token, which the sandbox keeps from it.
+   */
+  ledger?: {
+    sign(taskId: string, recordSha256: string): Promise<void>;
+    vouch(taskId: string, recordSha256: string): Promise<string | undefined>;
+  };
+  /** the values of `agent.secrets`: a change or a reused checkpoint holding one never lands */
+  secrets?: SecretScanner;
   /** aborted when the run is interrupted (SIGINT/SIGTERM): running tasks are stopped */
   signal?: AbortSignal;
   /** the sandbox every task runs in; absent only when the plan says `sandbox: off` */

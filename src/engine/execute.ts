@@ -89,9 +89,11 @@ export function promptText(plan: Plan, task: Task, upstream: UpstreamChange[] = 
 }
 
 export async function executeTask(o: ExecuteOptions): Promise<ExecuteResult> {
-  const env = taskEnv(o);
+  const secretNames = agentSecretNames(o.plan);
   // the secrets' values are never in a log, whichever task prints them
-  const redact = secretValues(agentSecretNames(o.plan), env);
+  const redact = secretValues(secretNames, taskEnv(o));
+  // and they are the agent's: a `run:` task does not inherit them (the plan's own env may still set one)
+  const env = o.task.kind === "run" ? taskEnv({ ...o, env: withoutNames(o.env, secretNames) }) : taskEnv(o);
   const common = {
     cwd: o.workspace,
     timeoutMs: o.task.timeoutMs,
@@ -100,6 +102,7 @@ export async function executeTask(o: ExecuteOptions): Promise<ExecuteResult> {
     redact,
     contain: o.contain,
     signal: o.signal,
+    logLimitBytes: o.plan.limits?.logBytes,
   };
   const from = await logSize(o.logFile);
   if (o.task.kind === "run") {
@@ -223,4 +226,10 @@ async function onPath(bin: string, path: string): Promise<boolean> {
     )
       return true;
   return false;
+}
+
+function withoutNames(env: Record<string, string>, names: readonly string[]): Record<string, string> {
+  const out = { ...env };
+  for (const name of names) delete out[name];
+  return out;
 }

@@ -78,6 +78,7 @@ export function expectationsFor(ctx: RunContext, task: Task, recordOf = (id: str
     planName: ctx.plan.name,
     planHash: ctx.strictPlanHash ? ctx.planHash : undefined,
     alsoFrom: ctx.resumeFrom,
+    vouch: ctx.ledger && ((sha: string) => (ctx.ledger as NonNullable<RunContext["ledger"]>).vouch(task.id, sha)),
     upstream: upstreamOf(ctx.plan, task).map((u) => {
       const record = recordOf(u.id);
       if (!record) throw new GateError(`task "${task.id}": upstream task "${u.id}" was not verified first`);
@@ -100,6 +101,9 @@ export async function reuseCheckpoint(
   if (!dir) return { why: "no checkpoint" };
   try {
     const verified = await verifyCheckpoint(dir, expectationsFor(ctx, t));
+    // the secrets may be other ones than when it was made: a checkpoint holding one is not reused
+    const leaked = await ctx.secrets?.findInCheckpoint(dir);
+    if (leaked) return { why: `its checkpoint holds the value of secret ${leaked.name} (${leaked.file})` };
     ctx.verified.set(t.id, verified);
     return { reused: verified };
   } catch (e) {

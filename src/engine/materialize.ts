@@ -5,14 +5,14 @@
  * private index (no working tree involved) and checked out into the task's workspace incrementally, so
  * a reused slot only rewrites what changed.
  */
-import { copyFile, lstat, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { OUTPUTS_DIR } from "../checkpoint/record.js";
-import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
-import { commitTree, GitError, gitScript, INTERNAL_IDENTITY } from "../git/git.js";
+import { type VerifiedCheckpoint, verifiedOutput, verifiedPatch } from "../checkpoint/verify.js";
+import { commitTree, fdInput, GitError, gitScript, INTERNAL_IDENTITY } from "../git/git.js";
 import { sha256 } from "../plan/hash.js";
 import { mergeSiblings } from "./merge.js";
+import { createNoFollow, LinkInPathError } from "./no-follow.js";
 import { combineSteps, groupBoundaries } from "./siblings.js";
 import type { Workspace } from "./workspace.js";
 
@@ -134,13 +134,16 @@ async function applyPatches(
   // read the starting tree (unless its index was copied), apply, write the tree, maybe commit it
   const apply = async (patches: VerifiedCheckpoint[], read: boolean, commit: boolean) => {
     const readFrom = read ? 'git read-tree "$WAVEPLAN_FROM" || exit 98; ' : "";
-    const applying = patches.length ? 'git apply --cached --binary --whitespace=nowarn "$@" || exit 99; ' : "";
+    // one `git apply` per patch, in plan order, each reading its verified bytes from its own pipe
+    const applying = patches.map((_, i) => `git apply --cached --binary --whitespace=nowarn - ${fdInput(i)} || exit 99; `).join("");
     const committing = commit ? ' && printf "%s\\n" "$WAVEPLAN_MESSAGE" | git commit-tree "$t" -p "$WAVEPLAN_BASE"' : "";
-    const out = await gitScript(
-      `${readFrom}${applying}t=$(git write-tree) && echo "$t"${committing}`,
-      patches.map((cp) => cp.patchFile),
-      { cwd: repoDir, env },
-    ).catch((e) => {
+    // each patch read once and checked against its record: git applies those very bytes
+    const bytes = await Promise.all(patches.map(verifiedPatch));
+    const out = await gitScript(`${readFrom}${applying}t=$(git write-tree) && echo "$t"${committing}`, [], {
+      cwd: repoDir,
+      env,
+      files: bytes,
+    }).catch((e) => {
       if (e instanceof GitError && e.code === 99)
         throw new Error(
           `the changes of tasks ${patches.map((cp) => `"${cp.record.task.id}"`).join(", ")} do not apply on top of their upstream: ${e.stderr.trim()}`,
@@ -193,13 +196,13 @@ async function restoreOutputs(dir: string, upstream: VerifiedCheckpoint[]): Prom
   const newest = new Map<string, VerifiedCheckpoint>();
   for (const cp of upstream) for (const out of cp.record.outputs) newest.set(out.path, cp);
   for (const [path, cp] of newest) {
-    const target = join(dir, path);
-    const exists = await lstat(target).then(
-      () => true,
-      () => false,
-    );
-    if (exists) continue;
-    await mkdir(dirname(target), { recursive: true });
-    await copyFile(join(cp.dir, OUTPUTS_DIR, path), target);
+    try {
+      // the bytes verified now are the bytes written; never through a link a patch put on the way
+      await createNoFollow(dir, path, () => verifiedOutput(cp, path));
+    } catch (e) {
+      if (e instanceof LinkInPathError)
+        throw new LinkInPathError(`cannot restore output ${path} of task "${cp.record.task.id}": ${e.message}`);
+      throw e;
+    }
   }
 }

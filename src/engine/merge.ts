@@ -14,7 +14,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
+import { type VerifiedCheckpoint, verifiedPatch } from "../checkpoint/verify.js";
 import { GitError, git, gitRaw, gitScript, INTERNAL_IDENTITY } from "../git/git.js";
 import { conflictHunks, conflictMessage, MergeConflictError, type PathConflict } from "./conflict-report.js";
 import { attributeFolders, flattenAttributes } from "./merge-attributes.js";
@@ -66,8 +66,11 @@ export async function mergeSiblings(
   const scratch = await mkdtemp(join(tmpdir(), "waveplan-merge-"));
   try {
     const env = await privateGitEnv(repoDir, attributesFrom, siblings, scratch);
-    const out = await gitScript(MERGE_SCRIPT, [start, ...siblings.map((cp) => cp.patchFile)], {
+    // each sibling's patch read once and checked against its record: git applies those very bytes, on pipes
+    const patches = await Promise.all(siblings.map(verifiedPatch));
+    const out = await gitScript(MERGE_SCRIPT, [start, String(siblings.length)], {
       cwd: repoDir,
+      files: patches,
       env: {
         ...INTERNAL_IDENTITY,
         WAVEPLAN_INDEX: index,
@@ -107,17 +110,19 @@ type GitEnv = Record<string, string | undefined>;
  * a git that knows only waveplan's own git directory and config (the subshell `m`: objects are the
  * repository's); then the index moved from the start tree to the merge — only the entries that differ
  * (removals first, so a file may replace a folder and the other way round), no read of the whole tree.
- * Prints `commits <ids>`, then `merged <tree>` or `conflict <sibling index> <merge so far>`.
+ * Sibling k's patch is read from descriptor 3 + k (its verified bytes, GitOptions.files). Prints `commits <ids>`, then `merged <tree>` or `conflict <sibling index> <merge so far>`.
  */
 const MERGE_SCRIPT = `
-start=$1; shift
+start=$1; n=$2
 b=$(git commit-tree "$start" -m "$WAVEPLAN_MESSAGE") || exit 1
 commits=
-for p; do
+k=0
+while [ "$k" -lt "$n" ]; do
   cp "$WAVEPLAN_INDEX" "$WAVEPLAN_TMP_INDEX" || exit 1
-  GIT_INDEX_FILE=$WAVEPLAN_TMP_INDEX git apply --cached --binary --whitespace=nowarn "$p" || exit 99
+  GIT_INDEX_FILE=$WAVEPLAN_TMP_INDEX git apply --cached --binary --whitespace=nowarn - <&$((3 + k)) || exit 99
   t=$(GIT_INDEX_FILE=$WAVEPLAN_TMP_INDEX git write-tree) && c=$(git commit-tree "$t" -p "$b" -m "$WAVEPLAN_MESSAGE") || exit 1
   commits="$commits $c"
+  k=$((k + 1))
 done
 echo "commits$commits"
 m() (

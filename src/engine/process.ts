@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { closeSync, createWriteStream, openSync } from "node:fs";
 import type { Readable } from "node:stream";
+import { formatSize } from "../plan/size.js";
 import { type ContainmentScope, killContained, signalContained } from "./containment.js";
 import { namedSecrets } from "./env.js";
 
@@ -39,6 +40,8 @@ export interface ProcessSpec {
    * since the supervisor's death ends them all at once, without their grace period
    */
   supervisor?: boolean;
+  /** the most of the task's output the log file keeps (`limits.log`); beyond it the log says it was cut */
+  logLimitBytes?: number;
 }
 
 export interface ProcessResult {
@@ -98,9 +101,23 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
     };
     if (spec.signal?.aborted) onAbort();
     else spec.signal?.addEventListener("abort", onAbort, { once: true });
+    // the log keeps the first logLimitBytes of output, then one line saying the rest was dropped
+    let logRoom = spec.logLimitBytes ?? Number.POSITIVE_INFINITY;
+    let logCut = false;
     const emit = (b: Buffer) => {
       if (b.length === 0) return;
-      log.write(b);
+      if (logCut) {
+        // the log said so already
+      } else if (b.length <= logRoom) {
+        log.write(b);
+        logRoom -= b.length;
+      } else {
+        log.write(b.subarray(0, logRoom));
+        log.write(
+          `\n[waveplan] log truncated: the task printed more than ${formatSize(spec.logLimitBytes ?? 0)} (limits.log in the plan); the rest was not kept\n`,
+        );
+        logCut = true;
+      }
       spec.onOutput?.(b);
     };
     // stdout and stderr interleave into one log, so each gets its own redactor: a secret split

@@ -2,11 +2,12 @@
  * The one execution path for a task, shared by `waveplan run` and the GitHub action:
  * gate → materialize → execute → capture → checkpoint.
  */
-import { randomBytes } from "node:crypto";
-import { appendFile, mkdir, rename, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { appendFile, lstat, mkdir, readlink, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { agentSettings, PRESETS } from "../agent/presets.js";
 import { type AgentFigures, CHECKPOINT_SCHEMA, type CheckpointRecord, RECORD_FILE } from "../checkpoint/record.js";
+import { SecretLeakError, type SecretScanner } from "../checkpoint/secret-guard.js";
 import { upstreamOf } from "../graph/upstream.js";
 import { taskHash } from "../plan/hash.js";
 import type { Plan, Task } from "../plan/model.js";
@@ -18,6 +19,7 @@ import { executeTask } from "./execute.js";
 import { gate } from "./gate.js";
 import { readLogTail } from "./log-tail.js";
 import { checkoutClean, materializeCommit } from "./materialize.js";
+import { readNoFollow } from "./no-follow.js";
 import { checkoutWorkspace, type Workspace } from "./workspace.js";
 
 /** The run was interrupted (SIGINT/SIGTERM) while the task ran: it was stopped, no checkpoint is written. */
@@ -96,7 +98,8 @@ export async function runTask(ctx: RunContext, task: Task, where: string | Works
 
   const dir = join(ctx.scratchDir, "checkpoints", `${task.id}-${randomBytes(4).toString("hex")}`);
   await mkdir(dir, { recursive: true });
-  const captured = await captureChange(workspace, materialized, task, dir);
+  const captured = await captureChange(workspace, materialized, task, dir, ctx.plan.limits?.checkpointBytes);
+  if (ctx.secrets && !ctx.secrets.empty) await refuseSecrets(ctx.secrets, task, workspace.dir, captured.patch.files, dir);
   const processError = result.timedOut
     ? `timed out after ${Math.round(task.timeoutMs / 1000)}s`
     : (result.failure ??
@@ -124,7 +127,10 @@ export async function runTask(ctx: RunContext, task: Task, where: string | Works
     upstream: upstreamOf(ctx.plan, task).map((u) => ({ task: u.id, record: ctx.verified.get(u.id)?.recordSha256 ?? "" })),
     ...(agent ? { agent } : {}),
   };
-  await writeAtomic(join(dir, RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
+  const text = `${JSON.stringify(record, null, 2)}\n`;
+  // the ledger vouches for the bytes written here, before anything else can touch the file
+  await ctx.ledger?.sign(task.id, createHash("sha256").update(text).digest("hex"));
+  await writeAtomic(join(dir, RECORD_FILE), text);
   await ctx.store.publish(task.id, dir);
   return { task, status: record.status, record, logFile, error };
 }
@@ -158,6 +164,28 @@ export function addFigures(a: AgentFigures | undefined, b: AgentFigures | undefi
     },
     denied: [...a.denied, ...b.denied],
   };
+}
+
+/**
+ * The content of every file the task changed, binary or not, as it is in its folder (the patch holds
+ * binary files compressed, where no secret is seen): one holding a secret's value refuses the checkpoint.
+ */
+async function refuseSecrets(secrets: SecretScanner, task: Task, root: string, files: string[], staged: string): Promise<void> {
+  for (const file of files) {
+    const st = await lstat(join(root, file)).catch(() => undefined);
+    const content = st?.isSymbolicLink()
+      ? Buffer.from(await readlink(join(root, file)))
+      : st?.isFile()
+        ? await readNoFollow(root, file)
+        : undefined;
+    const name = Buffer.isBuffer(content) ? secrets.find(content) : undefined;
+    if (name) {
+      await rm(staged, { recursive: true, force: true });
+      throw new SecretLeakError(
+        `task "${task.id}" put the value of secret ${name} into its checkpoint (${file}, a changed file); the checkpoint was refused`,
+      );
+    }
+  }
 }
 
 export async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {

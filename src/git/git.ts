@@ -1,5 +1,7 @@
 /** Thin adapter over the git executable: every git call in waveplan goes through here. */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { WaveplanError } from "../errors.js";
 import { ShellPool } from "./shell-pool.js";
 
@@ -20,6 +22,19 @@ export interface GitOptions {
   input?: string | Uint8Array;
   /** accept these exit codes without throwing (e.g. 1 for `diff --quiet`) */
   okCodes?: number[];
+  /**
+   * Bytes handed to a script on pipes: the i-th on file descriptor 3 + i, which a command of the script
+   * reads as its stdin with `fdInput(i)`. For bytes that were verified in memory (checkpoint patches): a
+   * pipe cannot be rewritten between the check and git reading it, as a file on disk could. (Node's
+   * pipes are socket pairs, which cannot be opened as /dev/fd/N, hence stdin; the script runs under
+   * bash, as dash refuses descriptors above 9.)
+   */
+  files?: Uint8Array[];
+}
+
+/** The redirection that makes `GitOptions.files[i]` a command's stdin, e.g. `git apply - <&3`. */
+export function fdInput(i: number): string {
+  return `<&${3 + i}`;
 }
 
 export interface GitResult {
@@ -39,6 +54,87 @@ export const INTERNAL_IDENTITY = {
 
 const trace = process.env.WAVEPLAN_TRACE_GIT === "1";
 
+/**
+ * Configuration that would make git run a program, forced off for every git call waveplan makes: a
+ * task can write configuration (waveplan's run repository `.waveplan/git/config`, the job's checkout on
+ * GitHub, with `sandbox: off` the user's `.git/config`), and waveplan's own git must never run what a
+ * task put there. Given through GIT_CONFIG_COUNT/KEY_n/VALUE_n, which git reads after every config file
+ * (git-config(1) "ENVIRONMENT"), so these values win wherever a file sets the same key. Keys from
+ * git-config(1) that name a command or a hook: core.fsmonitor (a hook run on every index refresh),
+ * core.hooksPath (hooks; /dev/null is no folder, so no hook is found), core.sshCommand, core.pager,
+ * core.editor, sequence.editor, core.askPass, credential.helper (empty resets the list), gpg.program
+ * and friends with commit.gpgSign/tag.gpgSign off (commit-tree would sign), log.showSignature,
+ * submodule.recurse (a checkout would update submodules, whose `update` may be `!command`),
+ * protocol.ext.allow (the ext:: transport runs a command), gc.auto/maintenance.auto (no background gc).
+ * Drivers named by .gitattributes (filter.<name>.clean/smudge/process, diff.<name>.textconv/command,
+ * merge.<name>.driver) cannot be listed here, as their names are free: diffs are made with
+ * --no-ext-diff --no-textconv, and the run repository's own config is checked before every call on it
+ * (guardConfig below), so only drivers of the user's own configuration (e.g. git-lfs) ever run.
+ */
+export const SAFE_CONFIG: readonly [string, string][] = [
+  ["core.fsmonitor", "false"],
+  ["core.hooksPath", "/dev/null"],
+  ["core.sshCommand", "ssh"],
+  ["core.pager", "cat"],
+  ["core.editor", ":"],
+  ["sequence.editor", ":"],
+  ["core.askPass", ""],
+  ["credential.helper", ""],
+  ["commit.gpgSign", "false"],
+  ["tag.gpgSign", "false"],
+  ["gpg.program", "gpg"],
+  ["gpg.openpgp.program", "gpg"],
+  ["gpg.x509.program", "gpgsm"],
+  ["gpg.ssh.program", "ssh-keygen"],
+  ["log.showSignature", "false"],
+  ["submodule.recurse", "false"],
+  ["protocol.ext.allow", "never"],
+  ["gc.auto", "0"],
+  ["maintenance.auto", "false"],
+];
+
+const SAFE_ENV: Record<string, string> = Object.fromEntries([
+  ["GIT_CONFIG_COUNT", String(SAFE_CONFIG.length)],
+  ...SAFE_CONFIG.flatMap(([k, v], i) => [
+    [`GIT_CONFIG_KEY_${i}`, k],
+    [`GIT_CONFIG_VALUE_${i}`, v],
+  ]),
+]);
+
+/** Git folders whose `config` a task could write, with the only content waveplan accepts there. */
+const guarded = new Map<string, Buffer>();
+
+/**
+ * From now on, every git call on `gitDir` (as GIT_DIR or as the folder it runs in) first checks that
+ * its config file holds exactly `content`: a task that added a filter driver, an include or anything
+ * else there is caught before git reads it, and the call fails saying so.
+ */
+export function guardConfig(gitDir: string, content: string): void {
+  guarded.set(gitDir, Buffer.from(content));
+}
+
+export class UntrustedConfigError extends WaveplanError {
+  override readonly name = "UntrustedConfigError";
+}
+
+function checkGuarded(opts: GitOptions): void {
+  if (guarded.size === 0) return;
+  const dir = opts.env?.GIT_DIR ?? opts.cwd;
+  const want = guarded.get(dir);
+  if (!want) return;
+  const have = (() => {
+    try {
+      return readFileSync(join(dir, "config"));
+    } catch {
+      return undefined;
+    }
+  })();
+  if (!have?.equals(want))
+    throw new UntrustedConfigError(
+      `${join(dir, "config")} was changed since waveplan wrote it (by a task?); waveplan runs no git there, as its configuration could make git run a program`,
+    );
+}
+
 export function gitRaw(args: string[], opts: GitOptions): Promise<GitResult> {
   return spawnGit("git", args, opts);
 }
@@ -50,7 +146,7 @@ export function gitRaw(args: string[], opts: GitOptions): Promise<GitResult> {
  * go through one `sh` rather than one node spawn each. Exit codes and stderr are the script's.
  */
 export function gitScript(script: string, args: string[], opts: GitOptions): Promise<GitResult> {
-  return spawnGit("sh", ["-c", script, "sh", ...args], opts);
+  return spawnGit(opts.files?.length ? "bash" : "sh", ["-c", script, "sh", ...args], opts);
 }
 
 let shells: ShellPool | undefined;
@@ -71,9 +167,14 @@ export function useShellPool(size = 8): () => void {
 
 function spawnGit(command: string, args: string[], opts: GitOptions): Promise<GitResult> {
   const started = trace ? performance.now() : 0;
-  const env = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...opts.env };
+  try {
+    checkGuarded(opts);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const env = { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...SAFE_ENV, ...opts.env };
   const failed = (code: number | null, stderr: string) => new GitError(command === "git" ? args : [`(sh -c) ${args[1]}`], code, stderr);
-  const viaShell = shells && ShellPool.accepts(args, env, opts.input) ? shells : undefined;
+  const viaShell = shells && !opts.files?.length && ShellPool.accepts(args, env, opts.input) ? shells : undefined;
   const result = viaShell
     ? viaShell.run(command, args, opts.cwd, env as Record<string, string>, opts.input).then(({ code, stdout, stderr }) => {
         if (code === 0 || opts.okCodes?.includes(code)) return { stdout, code };
@@ -97,10 +198,16 @@ function spawnDirect(
   failed: (code: number | null, stderr: string) => GitError,
 ): Promise<GitResult> {
   return new Promise<GitResult>((resolve, reject) => {
+    const files = opts.files ?? [];
     const child = spawn(command, args, {
       cwd: opts.cwd,
       env: { ...process.env, ...env },
-      stdio: ["pipe", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe", ...files.map(() => "pipe" as const)],
+    });
+    files.forEach((data, i) => {
+      const pipe = child.stdio[3 + i] as NodeJS.WritableStream & { on(e: "error", f: () => void): void };
+      pipe.on("error", () => {}); // git stopped reading (it failed): its exit code says why
+      pipe.end(data);
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

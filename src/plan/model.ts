@@ -6,6 +6,7 @@
 import type { PresetName } from "./agent-capabilities.js";
 import { parseDuration } from "./duration.js";
 import type { PlanInput } from "./schema.js";
+import { parseSize } from "./size.js";
 
 export type WaveMode = "parallel" | "sequential";
 /** Where a value came from in the plan file, as a path of keys and indexes (`waves.2.tasks.0`). */
@@ -88,6 +89,9 @@ export interface LandSettings {
   author?: string;
 }
 
+/** Defaults of `limits:` (plan/schema.ts). */
+export const DEFAULT_LIMITS = { checkpointBytes: 256 * 1024 ** 2, logBytes: 16 * 1024 ** 2 };
+
 export interface Plan {
   version: 1;
   name: string;
@@ -101,6 +105,8 @@ export interface Plan {
   sandbox?: "off" | { network: false };
   env: Record<string, string>;
   land: LandSettings;
+  /** bytes: the largest checkpoint (patch + outputs) of one task, the largest log kept of one task */
+  limits: { checkpointBytes: number; logBytes: number };
   github: {
     runsOn: string | string[];
     /** days checkpoint artifacts are kept; absent: the repository's default */
@@ -186,6 +192,10 @@ export function normalizePlan(input: PlanInput): Plan {
       branch: input.land?.branch,
       message: input.land?.message,
       author: input.land?.author,
+    },
+    limits: {
+      checkpointBytes: parseSize(input.limits?.checkpoint ?? "") ?? DEFAULT_LIMITS.checkpointBytes,
+      logBytes: parseSize(input.limits?.log ?? "") ?? DEFAULT_LIMITS.logBytes,
     },
     github: {
       runsOn: input.github?.["runs-on"] ?? "ubuntu-latest",

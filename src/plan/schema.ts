@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { PRESET_NAMES } from "./agent-capabilities.js";
 import { DURATION_PATTERN } from "./duration.js";
+import { SIZE_PATTERN } from "./size.js";
 
 export const ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
 export const MAX_ID_LENGTH = 64;
@@ -185,6 +186,19 @@ export const landSchema = z
   })
   .describe("How the combined change lands once every task succeeded");
 
+const size = z
+  .union([z.string().regex(new RegExp(SIZE_PATTERN), "a size is written like 512KiB, 64MiB or 1GiB"), z.number().int().min(0)])
+  .describe("A size such as 512KiB, 64MiB or 1GiB (or a number of bytes)");
+
+export const limitsSchema = z
+  .strictObject({
+    checkpoint: size
+      .optional()
+      .describe("Largest checkpoint of one task (its patch plus its declared outputs); a larger one fails the task. Default 256MiB"),
+    log: size.optional().describe("Largest log kept of one task; output beyond it is dropped, and the log says so. Default 16MiB"),
+  })
+  .describe("Size limits, so one task cannot fill the disk (or an artifact) with its checkpoint or its log");
+
 export const githubAppSchema = z.strictObject({
   "client-id": z
     .string()
@@ -249,6 +263,7 @@ export const planSchema = z
     env: envMap.optional().describe("Environment variables for every task"),
     land: landSchema.optional(),
     github: githubSchema.optional(),
+    limits: limitsSchema.optional(),
     waves: z.array(waveSchema).describe("Ordered stages; a checkpoint separates consecutive waves"),
   })
   .describe("A waveplan parallel execution plan");

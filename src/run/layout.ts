@@ -8,6 +8,7 @@
  *   .waveplan/snapshots/<commit>-*      --allow-dirty: the objects of a run's snapshot, as a pack (run/snapshot.ts)
  *   .waveplan/runs/<run-id>/run.json    plan, base commit, status
  *   .waveplan/runs/<run-id>/checkpoints/<task>/
+ *   .waveplan/runs/<run-id>/ledger/<task> an HMAC of the record waveplan wrote (checkpoint/ledger.ts)
  *   .waveplan/runs/<run-id>/logs/<task>.log
  *   .waveplan/runs/<run-id>/events.jsonl
  */
@@ -66,6 +67,10 @@ export class Layout {
   }
   checkpoints(runId: string) {
     return join(this.runDir(runId), "checkpoints");
+  }
+  /** which records waveplan wrote (checkpoint/ledger.ts) */
+  ledger(runId: string) {
+    return join(this.runDir(runId), "ledger");
   }
   logs(runId: string) {
     return join(this.runDir(runId), "logs");

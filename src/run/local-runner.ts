@@ -10,6 +10,7 @@ import { appendFileSync } from "node:fs";
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { agentSecretNames } from "../agent/presets.js";
+import { RunLedger } from "../checkpoint/ledger.js";
 import { LocalCheckpointStore } from "../checkpoint/local-store.js";
 import { type CheckpointRecord, RECORD_FILE } from "../checkpoint/record.js";
 import { SecretGuardStore } from "../checkpoint/secret-guard.js";
@@ -162,7 +163,9 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   const redo = redoRule(plan, run.redo ?? []);
   await layout.saveRun(run);
 
-  const ctx = { ...runContext(plan, run, layout, interrupt), sandbox };
+  const ctx: RunContext = { ...runContext(plan, run, layout, interrupt), sandbox };
+  const ledger = await RunLedger.open({ repo, runId: run.runId, entriesDir: layout.ledger(run.runId), fresh: earlier === undefined });
+  ctx.ledger = ledger;
   // kept indexes (and git's lock files) of an attempt that was killed are not trusted: made again
   await ctx.trees?.dispose();
   const pool = new SlotPool(repo, layout.runGitDir, layout.slots);
@@ -255,6 +258,8 @@ async function runLocked(opts: RunOptions, loaded: LoadedPlan, repo: string, lay
   if (status === "succeeded") {
     try {
       landed = await landRun(repo, plan, run, ctx, emit);
+      // a landed run is never resumed: its key is of no more use
+      await ledger.dispose();
     } catch (e) {
       status = "failed";
       error = (e as Error).message;
@@ -351,6 +356,7 @@ async function runInSlot(ctx: RunContext, pool: SlotPool, t: Task, wave: Wave, e
 function runContext(plan: Plan, run: RunInfo, layout: Layout, interrupt: AbortSignal): RunContext {
   // a task that writes a secret's value into the repository must not land it
   const store = new SecretGuardStore(new LocalCheckpointStore(layout.checkpoints(run.runId)), namedSecrets(agentSecretNames(plan)));
+  const secrets = store.scanner;
   return {
     plan,
     planHash: planHash(plan),
@@ -360,6 +366,7 @@ function runContext(plan: Plan, run: RunInfo, layout: Layout, interrupt: AbortSi
     // materialized trees and captured blobs go to waveplan's run repository, never the user's
     repoDir: layout.runGitDir,
     store,
+    secrets,
     logDir: layout.logs(run.runId),
     scratchDir: layout.scratch(run.runId),
     env: inheritedEnv(),

@@ -21,11 +21,11 @@
  */
 import { chmod, copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { VerifiedCheckpoint } from "../checkpoint/verify.js";
+import { type VerifiedCheckpoint, verifiedPatch } from "../checkpoint/verify.js";
 import { type ContainmentScope, killContained } from "../engine/containment.js";
 import { needsMerge } from "../engine/siblings.js";
 import type { Workspace } from "../engine/workspace.js";
-import { GitError, git, gitScript } from "../git/git.js";
+import { fdInput, GitError, git, gitScript, guardConfig } from "../git/git.js";
 
 export const SLOT_ENV = "WAVEPLAN_SLOT";
 
@@ -92,8 +92,10 @@ export class SlotPool {
         continue;
       }
       this.next = Math.max(this.next, n + 1);
-      if (names.includes(`${name}.index`)) this.idle.push(name);
-      else await this.discard(name);
+      if (names.includes(`${name}.index`)) {
+        await removeSpecialFiles(join(this.dir, name));
+        this.idle.push(name);
+      } else await this.discard(name);
     }
     for (const name of names) {
       const m = /^(s-\d+)\.index$/.exec(name);
@@ -182,8 +184,8 @@ export class SlotPool {
    * the index — ignored files, empty folders — is removed by the next task's prepare, in the same
    * process as its catch-up.)
    */
-  private tidy(slot: Slot): Promise<void> {
-    return makeGitDir(slot.dir, this.runGitDir, this.identity);
+  private async tidy(slot: Slot): Promise<void> {
+    await Promise.all([makeGitDir(slot.dir, this.runGitDir, this.identity), removeSpecialFiles(slot.dir)]);
   }
 
   private slot(name: string): Slot {
@@ -217,13 +219,15 @@ export class SlotPool {
     // caller then compares every file.
     const catchUp = async (holds: readonly string[] | undefined, upstream: readonly VerifiedCheckpoint[], making: Promise<string>) => {
       const missing = holds && patchesToCatchUp(holds, upstream);
+      // read and checked once (a rewritten patch is an error, not a reason to fall back): git applies these bytes
+      const patches = missing && (await Promise.all(missing.map(verifiedPatch)));
       const applied =
-        missing &&
+        patches &&
         (await succeeds(
           gitScript(
-            missing.length ? 'git clean -q -ffdx && exec git apply --index --binary --whitespace=nowarn "$@"' : "exec git clean -q -ffdx",
-            missing.map((cp) => cp.patchFile),
-            { cwd: dir, env: gitEnv },
+            ["git clean -q -ffdx", ...patches.map((_, i) => `git apply --index --binary --whitespace=nowarn - ${fdInput(i)}`)].join(" && "),
+            [],
+            { cwd: dir, env: gitEnv, files: patches },
           ),
         ));
       return (
@@ -299,6 +303,23 @@ function succeeds(call: Promise<unknown>): Promise<boolean> {
   );
 }
 
+/**
+ * FIFOs, sockets and device files a task left in its folder: `git clean` leaves them (it removes only
+ * what git could track), and the next task that opens one (`echo > build.log` on a FIFO) would hang.
+ * The folder holds only folders, files and symbolic links afterwards (its `.git` is made afresh anyway).
+ */
+export async function removeSpecialFiles(dir: string, top = true): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  await Promise.all(
+    entries.map((e) => {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) return top && e.name === ".git" ? undefined : removeSpecialFiles(path, false);
+      if (e.isFile() || e.isSymbolicLink()) return undefined;
+      return rm(path, { force: true });
+    }),
+  );
+}
+
 /** rm -rf, also through folders a task made unreadable or unwritable. */
 async function forceRemove(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true }).catch(async () => {
@@ -312,6 +333,45 @@ async function chmodTree(dir: string): Promise<void> {
   for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) if (e.isDirectory()) await chmodTree(join(dir, e.name));
 }
 
+/** The run repository's whole configuration: nothing in it runs a program. */
+const RUN_REPOSITORY_CONFIG = "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n[gc]\n\tauto = 0\n";
+
+/**
+ * What of the user's own repository configuration slots must honour, for a task to see the files as a
+ * checkout of the repository shows them (issue 27): its filter drivers (git-lfs's, so a task reads an
+ * LFS file's content rather than its pointer; git-crypt's…) and line-ending settings. These come from
+ * the user's `.git/config`, which waveplan trusts as it trusts the user's git (the global and system
+ * files git reads by itself); a filter a task names in `.gitattributes` but that only a task-writable
+ * config defines never runs (git.ts guardConfig). With a filter for LFS, git-lfs keeps its objects in
+ * the user's `.git/lfs` (`lfs.storage`): a task's new LFS file is stored there once and the landing
+ * checkout finds it.
+ */
+async function trustedRepositoryConfig(repo: string, commonDir: string): Promise<string> {
+  const listed = await git(
+    ["config", "--local", "-z", "--get-regexp", "^(filter\\..*\\.(clean|smudge|process|required)|core\\.(autocrlf|eol|safecrlf))$"],
+    {
+      cwd: repo,
+      okCodes: [1],
+    },
+  ).catch(() => "");
+  const quote = (v: string) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  const lines: string[] = [];
+  for (const entry of listed.split("\0").filter(Boolean)) {
+    const nl = entry.indexOf("\n");
+    const key = nl === -1 ? entry : entry.slice(0, nl);
+    const value = nl === -1 ? "true" : entry.slice(nl + 1);
+    const m = /^(filter)\.(.+)\.([^.]+)$|^(core)\.([^.]+)$/.exec(key);
+    if (!m || /[\n"\\]/.test(m[2] ?? "") || value.includes("\n")) continue;
+    lines.push(m[1] ? `[filter ${quote(m[2])}]\n\t${m[3]} = ${quote(value)}\n` : `[core]\n\t${m[5]} = ${quote(value)}\n`);
+  }
+  const lfs =
+    lines.some((l) => l.startsWith('[filter "lfs"]')) ||
+    (await git(["config", "--get", "filter.lfs.process"], { cwd: repo, okCodes: [1] }).catch(() => "")) !== "";
+  // (repositoryformatversion: git-lfs writes it into a config that lacks it, which the guard would refuse)
+  if (lfs) lines.push(`[lfs]\n\tstorage = ${quote(join(commonDir, "lfs"))}\n\trepositoryformatversion = 0\n`);
+  return lines.join("");
+}
+
 /** The run repository: bare, borrowing the user's objects; its `info/exclude` is the user's. */
 async function initRunRepository(repo: string, gitDir: string): Promise<void> {
   const commonDir = await git(["rev-parse", "--path-format=absolute", "--git-common-dir"], { cwd: repo });
@@ -320,9 +380,13 @@ async function initRunRepository(repo: string, gitDir: string): Promise<void> {
   if (have !== `${join(commonDir, "objects")}\n`) {
     await rm(gitDir, { recursive: true, force: true });
     await git(["init", "-q", "--bare", gitDir], { cwd: repo });
-    await git(["config", "gc.auto", "0"], { cwd: gitDir });
     await writeFile(alternates, `${join(commonDir, "objects")}\n`);
   }
+  // its config is waveplan's alone, written afresh by every run (whatever a task of an earlier run did
+  // to it) and checked before every git call on it (git.ts guardConfig)
+  const config = RUN_REPOSITORY_CONFIG + (await trustedRepositoryConfig(repo, commonDir));
+  await writeFile(join(gitDir, "config"), config);
+  guardConfig(gitDir, config);
   // what the user ignores locally is not part of a task's change either (as with a worktree before)
   const exclude = await readFile(join(commonDir, "info/exclude")).catch(() => Buffer.alloc(0));
   await mkdir(join(gitDir, "info"), { recursive: true });

@@ -81,7 +81,7 @@ describe("prompt tasks", () => {
     expect(r.code).toBe(1);
     const [error] = commands(r.stdout, "error");
     expect(error.message).toBe(
-      'task "leak" put the value of secret API_KEY into its checkpoint (change.patch); the checkpoint was refused',
+      'task "leak" put the value of secret API_KEY into its checkpoint (leaked.txt, a changed file); the checkpoint was refused',
     );
     expect(error.props).toMatchObject({ file: "plan.yml", line: String(PLAN.split("\n").indexOf("      - id: leak") + 1) });
     const names = await asJob(service, 6001, async () => (await new DefaultArtifactClient().listArtifacts()).artifacts.map((a) => a.name));

@@ -1,10 +1,11 @@
 /** The secret guard in front of a real local checkpoint store: what it looks for, and what it refuses. */
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LocalCheckpointStore } from "../../src/checkpoint/local-store.js";
-import { MIN_SECRET_LENGTH, SecretGuardStore, SecretLeakError, secretNeedles } from "../../src/checkpoint/secret-guard.js";
-import { tempDir } from "../support/repo.js";
+import { binaryHunks, MIN_SECRET_LENGTH, SecretGuardStore, SecretLeakError, secretNeedles } from "../../src/checkpoint/secret-guard.js";
+import { cleanEnv, git, makeRepo, tempDir } from "../support/repo.js";
 
 const needles = (value: string) => secretNeedles([{ name: "S", value }]).map((n) => n.value.toString());
 
@@ -49,5 +50,24 @@ describe("SecretGuardStore", () => {
     );
     expect(existsSync(dir)).toBe(false);
     expect(await inner.fetch("t")).toBeUndefined();
+  });
+});
+
+describe("binary hunks (git's patch holds a binary file compressed, base85)", () => {
+  it("a secret inside a binary file is found in the decoded hunk, though not in the patch's text", async () => {
+    const secret = "sk-inside-a-binary-0123456789";
+    const repo = makeRepo();
+    writeFileSync(join(repo, "blob.bin"), Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(secret), Buffer.alloc(300, 7)]));
+    git(repo, "add", "blob.bin");
+    const patch = execFileSync("git", ["diff", "--cached", "--binary", "--full-index"], { cwd: repo, env: cleanEnv() });
+    expect(patch.toString()).toContain("GIT binary patch");
+    expect(patch.includes(secret)).toBe(false);
+    expect(binaryHunks(patch).some((h) => h.includes(secret))).toBe(true);
+    const store = new SecretGuardStore(new LocalCheckpointStore(tempDir("waveplan-store-")), [{ name: "BIN", value: secret }]);
+    const dir = join(tempDir("waveplan-guard-"), "staged");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "record.json"), "{}");
+    writeFileSync(join(dir, "change.patch"), patch);
+    await expect(store.publish("t", dir)).rejects.toThrow('task "t" put the value of secret BIN into its checkpoint (change.patch)');
   });
 });

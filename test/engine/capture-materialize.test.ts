@@ -21,8 +21,8 @@ function task(id: string, outputs: string[] = []): Task {
 }
 
 /** A checkpoint as the gate hands it to materialize, around a captured patch. */
-function verified(id: string, dir: string, bytes: number): VerifiedCheckpoint {
-  const record = { task: { id }, patch: { bytes } } as unknown as CheckpointRecord;
+function verified(id: string, dir: string, patch: { bytes: number; sha256: string }): VerifiedCheckpoint {
+  const record = { task: { id }, patch, outputs: [] } as unknown as CheckpointRecord;
   return { dir, record, recordSha256: id.padEnd(64, "0"), patchFile: join(dir, "change.patch") };
 }
 
@@ -33,7 +33,7 @@ async function capture(repo: string, base: string, id: string, edit: (dir: strin
   const captured = await captureChange(checkoutWorkspace(repo), base, task(id, outputs), dir);
   git(repo, "reset", "-q", "--hard");
   git(repo, "clean", "-q", "-ffdx");
-  return { captured, cp: verified(id, dir, captured.patch.bytes) };
+  return { captured, cp: verified(id, dir, captured.patch) };
 }
 
 describe("captureChange", () => {

@@ -25,15 +25,16 @@ describe("git", () => {
 
   it("keeps the first six lines of stderr in the message, all of it in .stderr", async () => {
     const repo = makeRepo();
-    // a pre-commit hook that writes ten lines to stderr and refuses the commit
-    writeFiles(repo, { ".git/hooks/pre-commit": '#!/bin/sh\nfor i in 1 2 3 4 5 6 7 8 9 10; do echo "line $i" >&2; done\nexit 1\n' });
-    chmodSync(join(repo, ".git/hooks/pre-commit"), 0o755);
-    const error = (await git(["commit", "-q", "--allow-empty", "-m", "x"], { cwd: repo }).catch((e) => e)) as GitError;
+    // a git subcommand of its own (git runs git-<name> from PATH; waveplan's git runs no hooks) that
+    // writes ten lines to stderr and fails
+    const bin = tempDir("waveplan-bin-");
+    writeFiles(bin, { "git-tenlines": '#!/bin/sh\nfor i in 1 2 3 4 5 6 7 8 9 10; do echo "line $i" >&2; done\nexit 1\n' });
+    chmodSync(join(bin, "git-tenlines"), 0o755);
+    const env = { PATH: `${bin}:${process.env.PATH}` };
+    const error = (await git(["tenlines", "-x"], { cwd: repo, env }).catch((e) => e)) as GitError;
     expect(error.code).toBe(1);
     expect(error.stderr.trim().split("\n")).toHaveLength(10);
-    expect(error.message).toBe(
-      `git commit -q --allow-empty -m x failed (1): ${["1", "2", "3", "4", "5", "6"].map((i) => `line ${i}`).join("\n")}`,
-    );
+    expect(error.message).toBe(`git tenlines -x failed (1): ${["1", "2", "3", "4", "5", "6"].map((i) => `line ${i}`).join("\n")}`);
   });
 
   it("accepts the exit codes it is told to", async () => {

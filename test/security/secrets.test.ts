@@ -9,12 +9,12 @@
  * in the change or in a declared output.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REDACTED, Redactor, secretValues } from "../../src/engine/process.js";
-import { cli, git, makeRepo, requireBundle, writeFiles } from "../support/repo.js";
+import { cli, git, makeRepo, requireBundle, tempDir, writeFiles } from "../support/repo.js";
 
 const SECRET = "sk-test-7f3a9c1e5b2d4f6a8c0e";
 const OTHER = "hunter2-correct-horse";
@@ -85,8 +85,8 @@ instances:
   I1: { role: Printer }
   I2: { role: Agent }
 agent:
-  command: |
-    cat > /dev/null; echo "agent got key $LEAKY_API_KEY"; echo "again: $LEAKY_API_KEY" >&2
+  # the stand-in agent runs its prompt as a script: secrets reach prompt tasks only
+  command: bash -eo pipefail
   secrets: [LEAKY_API_KEY]
 land:
   message: "secret handling"
@@ -97,7 +97,7 @@ waves:
       - id: print
         instance: I1
         title: Print the secret in every way
-        run: |
+        prompt: |
           echo "whole: $LEAKY_API_KEY"
           echo "stderr: $LEAKY_API_KEY" >&2
           half=\${#LEAKY_API_KEY}; half=$((half / 2))
@@ -109,7 +109,12 @@ waves:
       - id: ask
         instance: I2
         title: Agent task
-        prompt: say the key
+        prompt: |
+          echo "agent got key $LEAKY_API_KEY"; echo "again: $LEAKY_API_KEY" >&2
+      - id: script
+        instance: I1
+        title: A run task, which does not get the secret
+        run: echo "run task sees [\${LEAKY_API_KEY:-}]" > run-env.txt
 `;
 
 describe("a run whose tasks print a secret", () => {
@@ -158,6 +163,7 @@ describe("a run whose tasks print a secret", () => {
     expect(message).toContain("secret handling");
     expect(message).not.toContain(SECRET);
     expect(git(repo, "show", "HEAD:result.txt")).toBe("task output");
+    expect(git(repo, "show", "HEAD:run-env.txt")).toBe("run task sees []");
     const grep = spawnSync("git", ["grep", "-c", "-e", SECRET, "HEAD", "--", "."], { cwd: repo, encoding: "utf8" });
     expect(grep.status, grep.stdout + grep.stderr).toBe(1); // 1: no match (2 would be an error)
   });
@@ -204,14 +210,14 @@ describe("a multi-line secret is caught line by line", () => {
         "plan.yml": `version: 1
 name: pem
 instances: { I1: { role: Writer } }
-agent: { command: "cat", secrets: [PEM_KEY] }
+agent: { command: "bash -eo pipefail", secrets: [PEM_KEY] }
 waves:
   - id: W1
     tasks:
       - id: leak
         instance: I1
         outputs: ${outputs}
-        run: |
+        prompt: |
           ${script}
 `,
       });
@@ -226,4 +232,63 @@ waves:
         for (const f of allFiles(join(repo, ".waveplan", "runs"))) expect(readFileSync(f).includes(line), f).toBe(false);
     }, 120_000);
   }
+});
+
+describe("issue 24 case 6: binary content, run tasks, reused checkpoints", () => {
+  const KEY = "sk-binary-case-0f9e8d7c6b5a";
+
+  function repoWith(plan: string): string {
+    const repo = makeRepo({ "README.md": "case 6\n" });
+    writeFiles(join(repo, ".."), { "plan.yml": plan });
+    return repo;
+  }
+
+  it("a binary file (NUL bytes) holding the secret is refused, though git's patch holds it compressed", async () => {
+    requireBundle();
+    const repo = repoWith(`version: 1
+name: binary leak
+instances: { I1: { role: Writer } }
+agent: { command: "bash -eo pipefail", secrets: [BIN_KEY] }
+waves:
+  - id: W1
+    tasks:
+      - id: leak
+        instance: I1
+        prompt: |
+          head -c 4096 /dev/urandom > blob.bin
+          printf '\\0%s\\0' "$BIN_KEY" >> blob.bin
+`);
+    const head = git(repo, "rev-parse", "HEAD");
+    const r = await cli(repo, ["run", "../plan.yml"], { BIN_KEY: KEY });
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stderr).toContain('task "leak" put the value of secret BIN_KEY into its checkpoint (blob.bin, a changed file)');
+    expect(git(repo, "rev-parse", "HEAD")).toBe(head);
+  }, 120_000);
+
+  it("a reused checkpoint is scanned with the secrets of the resuming run: holding one, it is not reused and nothing lands", async () => {
+    requireBundle();
+    const allow = join(tempDir(), "allow");
+    const repo = repoWith(`version: 1
+name: reused leak
+instances: { I1: { role: Writer } }
+agent: { command: "bash -eo pipefail", secrets: [LATE_KEY] }
+waves:
+  - id: W1
+    tasks:
+      - { id: A, instance: I1, run: "echo token=${KEY} > a.txt" }
+  - id: W2
+    tasks:
+      - { id: B, instance: I1, run: 'test -f "$ALLOW"' }
+`);
+    const head = git(repo, "rev-parse", "HEAD");
+    // the first attempt runs without the secret set: A's checkpoint is made, B fails
+    const first = await cli(repo, ["run", "../plan.yml"], { ALLOW: allow });
+    expect(first.code, first.stdout + first.stderr).toBe(1);
+    writeFileSync(allow, "");
+    const resumed = await cli(repo, ["run", "../plan.yml", "--resume"], { ALLOW: allow, LATE_KEY: KEY });
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(1);
+    expect(resumed.stdout).not.toMatch(/A \(I1\) skipped/);
+    expect(resumed.stderr).toContain('task "A" put the value of secret LATE_KEY into its checkpoint');
+    expect(git(repo, "rev-parse", "HEAD")).toBe(head);
+  }, 120_000);
 });
