@@ -9,7 +9,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 
 /** Where the runner image's tools live (ubuntu-latest: everything else is under /opt or the tool cache). */
@@ -39,7 +39,9 @@ function runnerBin(): string {
     .update([process.execPath, ...stamp].join("\n"))
     .digest("hex")
     .slice(0, 16);
-  const bin = join(tmpdir(), `waveplan-runner-bin-${process.getuid?.() ?? "u"}-${key}`);
+  // not under /tmp: a task's sandbox has a /tmp of its own, where a PATH folder of the host's is not
+  const bin = join(cacheDir(), `runner-bin-${process.getuid?.() ?? "u"}-${key}`);
+  mkdirSync(dirname(bin), { recursive: true });
   if (existsSync(bin)) return bin;
   const tmp = `${bin}.partial-${randomBytes(4).toString("hex")}`;
   mkdirSync(tmp, { recursive: true });
@@ -68,6 +70,13 @@ function runnerBin(): string {
     rmSync(tmp, { recursive: true, force: true });
   }
   return bin;
+}
+
+/** waveplan's cache folder: $XDG_CACHE_HOME/waveplan, else ~/.cache/waveplan, else (no home) the temporary folder. */
+function cacheDir(): string {
+  const home = homedir();
+  const base = process.env.XDG_CACHE_HOME || (home ? join(home, ".cache") : tmpdir());
+  return join(base, "waveplan");
 }
 
 /** A program `npm install -g` put there: a link into a node_modules folder (npm and npx themselves are kept above). */
