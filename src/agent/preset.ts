@@ -35,6 +35,9 @@ export interface ParsedRun {
   gaveUp?: string;
 }
 
+/** Where runners keep installed agent CLIs, relative to the home folder (the path `actions/cache` saves). */
+export const RUNNER_AGENT_DIR = ".cache/waveplan/agents";
+
 /** How a runner installs the CLI into a folder of its own: `prefix`, with the program in `binDir`. */
 export type InstallMethod = { kind: "npm"; package: string } | { kind: "pip"; package: string };
 

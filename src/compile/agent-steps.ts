@@ -5,7 +5,7 @@
  * presets' own) from `secrets.*` and `agent.vars` from `vars.*`. Only names reach the workflow, never plan
  * text: preset names are an enum and versions match [0-9A-Za-z.+_-].
  */
-import { RUNNER_AGENT_DIR } from "../agent/install.js";
+import { RUNNER_AGENT_DIR } from "../agent/preset.js";
 import { agentSecretNames, presetsUsed } from "../agent/presets.js";
 import type { Plan, Task } from "../plan/model.js";
 import { expr } from "./ids.js";

@@ -1,7 +1,7 @@
 /**
  * The layers of src/: pure logic (plan, graph, compile, report) never imports the adapters at the
  * edge (engine, run, action, simulate, cli, git, checkpoint stores), and a layer never imports one
- * above it. An upward import is how a cycle and a process-spawning "pure" module start.
+ * above it. The agent presets (src/agent) are knowledge, not adapters: installing a CLI is the action's. An upward import is how a cycle and a process-spawning "pure" module start.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
@@ -13,7 +13,9 @@ const SRC = join(ROOT, "src");
 const ALLOWED: Record<string, string[]> = {
   plan: [],
   graph: ["plan"],
-  compile: ["plan", "graph"],
+  compile: ["plan", "graph", "agent"],
+  // what waveplan knows of each agent CLI (argv, flags, output parsing): pure, below the engine
+  agent: ["plan", "checkpoint"],
   report: ["plan", "graph", "checkpoint"],
 };
 

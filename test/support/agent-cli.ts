@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { ensureInstalled } from "../../src/agent/install.js";
+import { ensureInstalled } from "../../src/action/agent-install.js";
 import type { PresetName } from "../../src/agent/preset.js";
 import { PRESETS } from "../../src/agent/presets.js";
 import { cleanEnv, ROOT } from "./repo.js";

@@ -8,11 +8,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import type { AgentPreset, InstallMethod } from "../agent/preset.js";
 import { runProcess } from "../engine/process.js";
-import type { AgentPreset, InstallMethod } from "./preset.js";
-
-/** Where runners keep installed agent CLIs, relative to the home folder (the path `actions/cache` saves). */
-export const RUNNER_AGENT_DIR = ".cache/waveplan/agents";
 
 /** Where the program lands inside the install folder. */
 export function binDir(install: InstallMethod, prefix: string): string {
