@@ -3,13 +3,18 @@
  * object store: after a landed run, a failed run and its resume, the repository holds only the objects
  * it had plus those the landed commits reference (real git, through the bundled CLI).
  */
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { git, makeRepo, requireBundle, tempDir } from "../support/repo.js";
 import { events, expectNoLeftovers, expectOk, run, treeFiles, writePlan } from "./helpers.js";
 
 beforeAll(requireBundle);
+
+// The tasks read files the test writes beside the repository; a sandboxed task has a /tmp of its own,
+// so the test's folders live outside /tmp, as a user's do (test/run/sandbox.test.ts).
+process.env.TMPDIR = mkdtempSync("/var/tmp/waveplan-dirty-test-");
+afterAll(() => rmSync(process.env.TMPDIR as string, { recursive: true, force: true }));
 
 const DRAFT = "an uncommitted draft that must not reach the object store\n";
 const EDIT = "README edited but not committed\n";

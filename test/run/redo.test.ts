@@ -4,13 +4,18 @@
  * through the bundled CLI. The tasks read their "answer" from a folder outside the repository, the
  * way an agent may answer differently the second time.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeRepo, requireBundle, sleep, startCli, tempDir } from "../support/repo.js";
 import { events, expectNoStackTrace, expectOk, latestRun, run, show, startedInLastAttempt, type WaveSpec, writePlan } from "./helpers.js";
 
 beforeAll(requireBundle);
+
+// The tasks read files the test writes beside the repository; a sandboxed task has a /tmp of its own,
+// so the test's folders live outside /tmp, as a user's do (test/run/sandbox.test.ts).
+process.env.TMPDIR = mkdtempSync("/var/tmp/waveplan-redo-test-");
+afterAll(() => rmSync(process.env.TMPDIR as string, { recursive: true, force: true }));
 
 /** W1 a ∥ b → W2 chain c1 → c2 → W3 d; d fails until "$ANSWERS/go" exists, so the run can be resumed. */
 function setup(c2 = "cat c.txt > c2.txt") {

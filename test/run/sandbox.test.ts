@@ -89,12 +89,16 @@ for (const sandboxTool of ["bwrap", "unshare"]) {
           "claude-copy written",
           // its /tmp is its own: the write succeeds there and reaches nothing
           "shared-tmp written",
+          // three slots after the first wave's three tasks: two siblings, neither writable
           "sibling blocked",
-          "siblings 1",
+          "sibling blocked",
+          "siblings 2",
         ]);
         expect(existsSync(join(repo, "leak.txt"))).toBe(false);
         expect(existsSync(join(repo, ".waveplan/leak.txt"))).toBe(false);
-        expect(readdirSync(home).sort()).toEqual([".claude"]);
+        // the task wrote nothing there; waveplan keeps its run ledger's key under ~/.local/state (XDG)
+        expect(readdirSync(home).sort()).toEqual([".claude", ".local"]);
+        expect(readdirSync(join(home, ".local"))).toEqual(["state"]);
         expect(readFileSync(join(home, ".claude", "settings.json"), "utf8")).toBe("real\n");
         expect(existsSync(shared)).toBe(false);
         // case 4 of the issue: nothing was written into the sibling's folder
