@@ -66,11 +66,13 @@ export class SandboxUnavailable extends WaveplanError {
  * What a task must still reach under the private /tmp besides its request, read-only: the folders of
  * its PATH that lie there (a tool installed in a temporary folder, a test's stand-in agent) and the
  * file its environment's BASH_ENV names (bash sources it before every script: a runner's or the
- * simulator's hook).
+ * simulator's hook), and the runner's RUNNER_TEMP (where a step or `agent.setup` leaves what a task
+ * runs; on a GitHub-hosted runner it lies outside /tmp and stays visible, the simulator's does not).
  */
 export function underPrivateTmp(r: SandboxRequest): string[] {
   const inTmp = (p: string) => p.startsWith("/tmp/");
   const path = (r.env.PATH ?? "").split(":").filter(inTmp);
   const bashEnv = r.env.BASH_ENV && inTmp(r.env.BASH_ENV) ? [r.env.BASH_ENV] : [];
-  return [...r.readable, ...path, ...bashEnv];
+  const runnerTemp = r.env.RUNNER_TEMP && inTmp(r.env.RUNNER_TEMP) ? [r.env.RUNNER_TEMP] : [];
+  return [...r.readable, ...path, ...bashEnv, ...runnerTemp];
 }

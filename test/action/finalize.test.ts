@@ -88,7 +88,9 @@ describe("finalize", () => {
     expect(lines[0]).toBe("## ❌ write-a failed in W1 · 1 done · 1 failed · 1 not run");
     expect(r.summary).toContain("### ❌ write-a: Write a");
     // the job name as the Actions UI shows it (matrix values filled in), not the job id
-    expect(r.summary).toMatch(/job \*\*W1 · A · write-a\*\* · wave W1 · instance A \(Writer\) · [\d.]+m?s — \*\*exited with code 3\*\*/);
+    expect(r.summary).toMatch(
+      /job \*\*W1 · A · write-a\*\* · wave W1 · instance A \(Writer\) · [\d.]+m?s — \*\*exited with code 3: flaky failure\*\*/,
+    );
     expect(r.summary).toContain("```text\nflaky failure\n```");
     expect(r.summary).toContain("**Re-run failed jobs**");
     expect(r.summary).toContain("**Not run** (1): combine");

@@ -123,8 +123,10 @@ describe.skipIf(!haveTmux)("the live view under tmux", () => {
     expect(lines.filter((l) => /elapsed · \d+ done/.test(l))).toEqual([]);
     const failed = lines.findIndex((l) => /✗ I3-W3-1 \(I3\)/.test(l));
     expect(failed).toBeGreaterThan(0);
-    // the reason and the task's own stderr right under it
-    expect(lines[failed + 1].trim()).toBe("exited with code 1");
+    // the reason (quoting the output's last lines) and the task's own stderr right under it
+    expect(lines[failed + 1].trim()).toBe(
+      "exited with code 1: reading schema/users.current | migration: users.email would become NOT NULL",
+    );
     expect(lines.slice(failed + 2, failed + 4).map((l) => l.trim())).toEqual([
       "│ reading schema/users.current",
       "│ migration: users.email would become NOT NULL",

@@ -43,7 +43,9 @@ describe("a failing task, then re-run failed jobs", () => {
     const summary = readFileSync(join(failed.outDir, "attempt-1/final-commit/summary.md"), "utf8");
     expect(summary.split("\n")[0]).toBe("## ❌ I2-W2-1 failed in W2 · 3 done · 1 failed · 2 not run");
     expect(summary).toContain("### ❌ I2-W2-1: Service");
-    expect(summary).toMatch(/job \*\*W2 · I2 · I2-W2-1\*\* · wave W2 · instance I2 \(Backend\) · [\d.]+m?s — \*\*exited with code 1\*\*/);
+    expect(summary).toMatch(
+      /job \*\*W2 · I2 · I2-W2-1\*\* · wave W2 · instance I2 \(Backend\) · [\d.]+m?s — \*\*exited with code 1: waveplan simulate --fail I2-W2-1: this task's command fails here\*\*/,
+    );
     expect(summary).toContain("```text\nwaveplan simulate --fail I2-W2-1: this task's command fails here\n```");
     expect(summary).toContain("**Not run** (2): I1-W3-1, I3-W3-1");
     expect(summary).toContain("Not landed: 1 job failed and 2 were skipped after it");
