@@ -21,7 +21,7 @@ import type { LoadedPlan } from "../plan/load.js";
 import { findTask, type Task } from "../plan/model.js";
 import { formatUsd } from "../report/agent-totals.js";
 import { renderTaskNotStarted, renderTaskSummary } from "../report/summary.js";
-import { ensureInstalled } from "./agent-install.js";
+import { ensureInstalled, installDir } from "./agent-install.js";
 import { type JobContext, jobContext } from "./context.js";
 import { ActionError, annotate, fail } from "./errors.js";
 import { taskInputs } from "./inputs.js";
@@ -151,6 +151,12 @@ async function agentInstall(ctx: RunContext, agent: AgentSettings): Promise<void
     }
   });
   ctx.env = { ...ctx.env, PATH: [result.bin, ctx.env.PATH ?? process.env.PATH ?? ""].filter(Boolean).join(delimiter) };
+  // The whole install folder stays readable in the sandbox, not only its program folder on PATH (whose
+  // `claude` links to ../@anthropic-ai/…): under the simulator the job's home lies under the private /tmp.
+  const sandbox = ctx.sandbox;
+  const installed = installDir(root, preset, agent.version);
+  if (sandbox)
+    ctx.sandbox = { tool: sandbox.tool, wrap: (request) => sandbox.wrap({ ...request, readable: [...request.readable, installed] }) };
 }
 
 /** `agent.setup`, from the hash-checked plan file: once per job, before a prompt task. */

@@ -5,8 +5,12 @@
  * without calling the model again for the finished tasks, and final-commit reads the figures from the
  * verified records.
  *
- * The simulator's jobs inherit its environment (src/simulate/run-context.ts hostEnvironment): the CLI
- * and the server's address reach the task through PATH and ANTHROPIC_BASE_URL set on this process.
+ * The simulator's jobs inherit its environment (src/simulate/run-context.ts hostEnvironment): the
+ * server's address reaches the task through ANTHROPIC_BASE_URL set on this process. Their PATH is a
+ * runner's, not this process's (src/simulate/runner/runner-path.ts): the CLI goes on it with `runnerPath`.
+ * HOME is left alone: each job has a home of its own and each task a private one in its sandbox, and a
+ * HOME under /tmp would put the simulator's runner-PATH folder ($HOME/.cache/waveplan) where the
+ * task's sandbox (a private /tmp) cannot see it.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -23,10 +27,11 @@ import {
   turn,
   userTexts,
 } from "../support/model-server/anthropic.js";
-import { tempDir as supportTempDir } from "../support/repo.js";
 import { git, requireBundles, type Scratch, scratch, simulateIn } from "./helpers.js";
 
 let server: ModelServer;
+/** the folder holding the pinned `claude` (outside /tmp: the task's sandbox has a /tmp of its own) */
+let bin: string;
 const saved: Record<string, string | undefined> = {};
 
 function taskOf(r: ModelRequest): string | undefined {
@@ -53,11 +58,10 @@ function requestsByTask(from: number): Record<string, number> {
 
 beforeAll(async () => {
   requireBundles();
-  const bin = await agentBin("claude-code");
+  bin = await agentBin("claude-code");
   server = await startAnthropicServer(script);
   const env = {
     PATH: `${bin}:${process.env.PATH}`,
-    HOME: supportTempDir("waveplan-claude-home-"),
     ANTHROPIC_BASE_URL: server.url,
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
   };
@@ -90,9 +94,9 @@ describe("agent cost under simulate", () => {
   }, async () => {
     const stopped: Scratch = scratch({ plan: "test/simulate/fixtures/agent-cost.yml" });
     let from = server.requests.length;
-    const first = await simulateIn(stopped, { secrets });
+    const first = await simulateIn(stopped, { secrets, runnerPath: [bin] });
     expect(first.conclusion, first.output).toBe("failure");
-    expect(requestsByTask(from)).toEqual({ a: 2, b: 2 });
+    expect(requestsByTask(from), first.output).toEqual({ a: 2, b: 2 });
     expect(first.output).toMatch(
       /run budget spent: \$\S+ of agent\.budget\.run-usd \$0\.000001 \((a|b) \$\S+, (a|b) \$\S+\); task "c" was not started/,
     );
@@ -109,7 +113,7 @@ describe("agent cost under simulate", () => {
     git(work, "push", "-q", stopped.bare, "HEAD:main");
 
     from = server.requests.length;
-    const resumed = await simulateIn(stopped, { secrets, inputs: { "resume-from": first.state.runId } });
+    const resumed = await simulateIn(stopped, { secrets, runnerPath: [bin], inputs: { "resume-from": first.state.runId } });
     expect(resumed.conclusion, resumed.output).toBe("success");
     expect(requestsByTask(from)).toEqual({ c: 2 });
     expect(log(resumed, "W1", "a")).toContain(`a: reused from run ${first.state.runId}`);

@@ -12,18 +12,19 @@ import { localRunTree, requireBundles, scratch, simulateIn, tempDir } from "./he
 beforeAll(requireBundles);
 
 describe("redo", () => {
-  it("runs the named task and its downstream again; a bad redo fails the plan job before any task", { timeout: 300_000 }, async () => {
-    // every task execution appends its id here (outside every checkout)
+  it("runs the named task and its downstream again; a bad redo fails the plan job before any task", { timeout: 600_000 }, async () => {
+    // every task execution appends its id here (outside every checkout, so with sandbox: off: the
+    // sandbox's private /tmp would keep the tasks from writing it — what is tested here is which tasks re-run)
     const counter = join(tempDir(), "executions.log");
     writeFileSync(counter, "");
     const s = scratch({
       plan: "test/simulate/fixtures/three-waves.yml",
       editPlanBeforeCompile: (text) =>
-        text.replace(/^( {8}run: \|?)(.*)$/gm, (_m, head: string, rest: string) =>
+        `${text.replace(/^( {8}run: \|?)(.*)$/gm, (_m, head: string, rest: string) =>
           head.endsWith("|")
             ? `${head}\n          echo "$WAVEPLAN_TASK" >> ${counter}${rest}`
             : `${head} echo "$WAVEPLAN_TASK" >> ${counter} && ${rest.trim()}`,
-        ),
+        )}sandbox: off\n`,
     });
     const executions = () => readFileSync(counter, "utf8").split("\n").filter(Boolean).sort();
     const failed = await simulateIn(s, { failTask: "I2-W2-1" });
