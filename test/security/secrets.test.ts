@@ -85,8 +85,10 @@ instances:
   I1: { role: Printer }
   I2: { role: Agent }
 agent:
-  # the stand-in agent runs its prompt as a script: secrets reach prompt tasks only
+  # the stand-in agent runs its prompt as a script (so no preamble): secrets reach prompt tasks only
   command: bash -eo pipefail
+  setup: "true"
+  preamble: false
   secrets: [LEAKY_API_KEY]
 land:
   message: "secret handling"
@@ -210,7 +212,7 @@ describe("a multi-line secret is caught line by line", () => {
         "plan.yml": `version: 1
 name: pem
 instances: { I1: { role: Writer } }
-agent: { command: "bash -eo pipefail", secrets: [PEM_KEY] }
+agent: { command: "bash -eo pipefail", setup: "true", preamble: false, secrets: [PEM_KEY] }
 waves:
   - id: W1
     tasks:
@@ -248,7 +250,7 @@ describe("issue 24 case 6: binary content, run tasks, reused checkpoints", () =>
     const repo = repoWith(`version: 1
 name: binary leak
 instances: { I1: { role: Writer } }
-agent: { command: "bash -eo pipefail", secrets: [BIN_KEY] }
+agent: { command: "bash -eo pipefail", setup: "true", preamble: false, secrets: [BIN_KEY] }
 waves:
   - id: W1
     tasks:
@@ -271,7 +273,7 @@ waves:
     const repo = repoWith(`version: 1
 name: reused leak
 instances: { I1: { role: Writer } }
-agent: { command: "bash -eo pipefail", secrets: [LATE_KEY] }
+agent: { command: "bash -eo pipefail", setup: "true", preamble: false, secrets: [LATE_KEY] }
 waves:
   - id: W1
     tasks:
