@@ -72,10 +72,14 @@ function planFile(agent: Record<string, unknown> = {}): string {
   return file;
 }
 
+/** One home for every run of the file, as a user has: the run ledger's key (~/.local/state) must be found again on --resume. */
+let home: string | undefined;
+
 function env(): Record<string, string> {
+  home ??= tempDir("waveplan-claude-home-");
   return {
     PATH: `${claudeBin}:${process.env.PATH}`,
-    HOME: tempDir("waveplan-claude-home-"),
+    HOME: home,
     ANTHROPIC_BASE_URL: server.url,
     ANTHROPIC_API_KEY: "sk-ant-test-key-0123456789",
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
