@@ -161,13 +161,17 @@ describe("case 2: a task cannot make waveplan's git run its code", () => {
     chmodSync(join(dir, "trap.sh"), 0o755);
     const r = await runPlan(
       repo,
-      plan(`  - id: W1
+      plan(
+        `  - id: W1
     tasks:
       - { id: A, instance: I1, run: 'git config --file ../../git/config core.fsmonitor "$TRAP" && echo a > a.txt' }
   - id: W2
     tasks:
       - { id: B, instance: I1, run: "echo b > b.txt" }
-`),
+`,
+        // the sandbox keeps .waveplan/ out of a task's reach; this is the guard that holds without it
+        "sandbox: off\n",
+      ),
       { TRAP: join(dir, "trap.sh") },
     );
     expect(existsSync(marker), "waveplan's git ran the task's fsmonitor").toBe(false);
