@@ -36,8 +36,11 @@ rec.patch.files.push("evil.txt");
 fs.writeFileSync(r, JSON.stringify(rec, null, 2) + "\\n");`;
 
 function planYaml(waves: string): string {
+  // sandbox: off — the sandbox keeps .waveplan/ out of a task's reach by construction; these cases
+  // test what holds without it (verified bytes at use, the run's ledger)
   return `version: 1
 name: verify at use
+sandbox: off
 agent:
   command: cat
   secrets: [S]
