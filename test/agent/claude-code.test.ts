@@ -20,6 +20,7 @@ import {
   type ModelServer,
   type Reply,
   startAnthropicServer,
+  taskOf,
   turn,
   userTexts,
 } from "../support/model-server/anthropic.js";
@@ -27,15 +28,6 @@ import { cli, git, makeRepo, requireBundle, tempDir } from "../support/repo.js";
 
 let server: ModelServer;
 let claudeBin: string;
-
-/** The task a request belongs to: its prompt carries `TASK:<id>`. */
-function taskOf(r: ModelRequest): string | undefined {
-  for (const t of userTexts(r)) {
-    const m = /TASK:([\w-]+)/.exec(t);
-    if (m) return m[1];
-  }
-  return undefined;
-}
 
 /** The agent's working directory, as Claude Code states it in its environment message (the Write tool wants absolute paths). */
 function cwdOf(r: ModelRequest): string {

@@ -15,24 +15,16 @@ import {
   type ModelRequest,
   type ModelServer,
   type Reply,
+  requestsByTask,
   startAnthropicServer,
+  taskOf,
   turn,
-  userTexts,
 } from "../support/model-server/anthropic.js";
 import { cli, git, makeRepo, requireBundle, tempDir } from "../support/repo.js";
 import { expectOk, latestRun, startedInLastAttempt } from "./helpers.js";
 
 let server: ModelServer;
 let claudeBin: string;
-
-/** The task a request belongs to: its prompt carries `TASK:<id>`. */
-function taskOf(r: ModelRequest): string | undefined {
-  for (const t of userTexts(r)) {
-    const m = /TASK:([\w-]+)/.exec(t);
-    if (m) return m[1];
-  }
-  return undefined;
-}
 
 /** Input tokens each request of a task reports: different per task, so sums show which were added. */
 const INPUT_TOKENS: Record<string, number> = { a: 1000, b: 3000, c: 500 };
@@ -86,16 +78,6 @@ function env(): Record<string, string> {
   };
 }
 
-/** The agent requests the server got for each task since `from` (an index into server.requests). */
-function requestsByTask(from: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of server.requests.slice(from).filter(isAgentTurn)) {
-    const t = taskOf(r) ?? "?";
-    out[t] = (out[t] ?? 0) + 1;
-  }
-  return out;
-}
-
 /** The `result` line Claude Code printed (stream-json), from the task's log. */
 function printedResult(repo: string, task: string): Record<string, unknown> {
   const log = readFileSync(join(repo, ".waveplan/runs", latestRun(repo), "logs", `${task}.log`), "utf8");
@@ -129,7 +111,7 @@ describe("agent cost with the real Claude Code", () => {
     const repo = makeRepo();
     const from = server.requests.length;
     expectOk(await cli(repo, ["run", planFile()], env()));
-    expect(requestsByTask(from)).toEqual({ a: 2, b: 2, c: 2 });
+    expect(requestsByTask(server, from)).toEqual({ a: 2, b: 2, c: 2 });
     const status = await statusJson(repo);
     let cost = 0;
     for (const id of ["a", "b", "c"]) {
@@ -172,7 +154,7 @@ describe("agent cost with the real Claude Code", () => {
     let from = server.requests.length;
     const stopped = await cli(repo, ["run", plan], env());
     expect(stopped.code, stopped.stderr).toBe(1);
-    expect(requestsByTask(from)).toEqual({ a: 2, b: 2 });
+    expect(requestsByTask(server, from)).toEqual({ a: 2, b: 2 });
     const spent = (record(repo, "a").agent?.costUsd ?? 0) + (record(repo, "b").agent?.costUsd ?? 0);
     expect(stopped.stderr).toMatch(
       /run budget spent: \$\S+ of agent\.budget\.run-usd \$0\.000001 \(b \$\S+, a \$\S+\); task "c" was not started/,
@@ -186,7 +168,7 @@ describe("agent cost with the real Claude Code", () => {
     writeFileSync(plan, readFileSync(plan, "utf8").replace("run-usd: 0.000001", "run-usd: 100"));
     from = server.requests.length;
     expectOk(await cli(repo, ["run", plan, "--resume"], env()));
-    expect(requestsByTask(from)).toEqual({ c: 2 });
+    expect(requestsByTask(server, from)).toEqual({ c: 2 });
     expect(startedInLastAttempt(repo)).toEqual(["c"]);
     expect(git(repo, "show", "HEAD:a.txt")).toBe("a");
   });
@@ -206,7 +188,7 @@ describe("agent cost with the real Claude Code", () => {
       // what the CLI printed: its own budget stop
       expect(printedResult(repo, id).subtype, id).toBe("error_max_budget_usd");
     }
-    expect(requestsByTask(from).c, "no downstream task ran").toBeUndefined();
+    expect(requestsByTask(server, from).c, "no downstream task ran").toBeUndefined();
   });
 
   it("--redo of one of two parallel agent tasks calls the model again for it only (and its downstream)", { timeout: 600_000 }, async () => {
@@ -216,12 +198,12 @@ describe("agent cost with the real Claude Code", () => {
     const stopped = await cli(repo, ["run", plan, "--run-budget-usd", "0.000001"], env());
     expect(stopped.code).toBe(1);
     expect(stopped.stderr).toContain("of --run-budget-usd");
-    expect(requestsByTask(from)).toEqual({ a: 2, b: 2 });
+    expect(requestsByTask(server, from)).toEqual({ a: 2, b: 2 });
     const before = record(repo, "a");
 
     from = server.requests.length;
     expectOk(await cli(repo, ["run", plan, "--resume", "--redo", "a"], env()));
-    expect(requestsByTask(from)).toEqual({ a: 2, c: 2 });
+    expect(requestsByTask(server, from)).toEqual({ a: 2, c: 2 });
     expect(startedInLastAttempt(repo)).toEqual(["a", "c"]);
     expect(record(repo, "a").startedAt).not.toBe(before.startedAt);
     // the run's total counts a once: its new checkpoint replaced the old one

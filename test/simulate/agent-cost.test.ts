@@ -23,9 +23,10 @@ import {
   type ModelRequest,
   type ModelServer,
   type Reply,
+  requestsByTask,
   startAnthropicServer,
+  taskOf,
   turn,
-  userTexts,
 } from "../support/model-server/anthropic.js";
 import { git, requireBundles, type Scratch, scratch, simulateIn } from "./helpers.js";
 
@@ -34,26 +35,12 @@ let server: ModelServer;
 let bin: string;
 const saved: Record<string, string | undefined> = {};
 
-function taskOf(r: ModelRequest): string | undefined {
-  for (const t of userTexts(r)) {
-    const m = /TASK:([\w-]+)/.exec(t);
-    if (m) return m[1];
-  }
-  return undefined;
-}
-
 function script(r: ModelRequest): Reply | undefined {
   if (!isAgentTurn(r)) return undefined;
   const task = taskOf(r) ?? "";
   if (turn(r) === 0)
     return { content: [{ type: "tool_use", name: "Bash", input: { command: `echo ${task} > ${task}.txt`, description: "write" } }] };
   return { content: [{ type: "text", text: "Done." }] };
-}
-
-function requestsByTask(from: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of server.requests.slice(from).filter(isAgentTurn)) out[taskOf(r) ?? "?"] = (out[taskOf(r) ?? "?"] ?? 0) + 1;
-  return out;
 }
 
 beforeAll(async () => {
@@ -96,7 +83,7 @@ describe("agent cost under simulate", () => {
     let from = server.requests.length;
     const first = await simulateIn(stopped, { secrets, runnerPath: [bin] });
     expect(first.conclusion, first.output).toBe("failure");
-    expect(requestsByTask(from), first.output).toEqual({ a: 2, b: 2 });
+    expect(requestsByTask(server, from), first.output).toEqual({ a: 2, b: 2 });
     expect(first.output).toMatch(
       /run budget spent: \$\S+ of agent\.budget\.run-usd \$0\.000001 \((a|b) \$\S+, (a|b) \$\S+\); task "c" was not started/,
     );
@@ -115,7 +102,7 @@ describe("agent cost under simulate", () => {
     from = server.requests.length;
     const resumed = await simulateIn(stopped, { secrets, runnerPath: [bin], inputs: { "resume-from": first.state.runId } });
     expect(resumed.conclusion, resumed.output).toBe("success");
-    expect(requestsByTask(from)).toEqual({ c: 2 });
+    expect(requestsByTask(server, from)).toEqual({ c: 2 });
     expect(log(resumed, "W1", "a")).toContain(`a: reused from run ${first.state.runId}`);
     // final-commit verified three records carrying the CLI's figures: 2 turns each
     expect(log(resumed, "final-commit")).toMatch(/agents: \$\S+ for 3 tasks, 6 turns, tokens 600 in, 120 out/);

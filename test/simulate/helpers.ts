@@ -148,6 +148,52 @@ export function simulateCli(cwd: string, args: string[], extraEnv: Record<string
   });
 }
 
+/**
+ * A scratch repository of `plan` whose tasks each append their id to a file outside every checkout, and
+ * the ids appended so far, sorted (`reset` empties it): which tasks ran, across runs. With `sandbox: off`: a sandboxed task's
+ * /tmp is its own, so its append would reach nothing.
+ */
+export function countingExecutions(plan: string): { s: Scratch; executions: () => string[]; reset: () => void } {
+  const counter = join(tempDir(), "executions.log");
+  writeFileSync(counter, "");
+  const s = scratch({
+    plan,
+    editPlanBeforeCompile: (text) =>
+      `${text.replace(/^( {8}run: \|?)(.*)$/gm, (_m, head: string, rest: string) =>
+        head.endsWith("|")
+          ? `${head}\n          echo "$WAVEPLAN_TASK" >> ${counter}${rest}`
+          : `${head} echo "$WAVEPLAN_TASK" >> ${counter} && ${rest.trim()}`,
+      )}sandbox: off\n`,
+  });
+  return {
+    s,
+    executions: () => readFileSync(counter, "utf8").split("\n").filter(Boolean).sort(),
+    reset: () => writeFileSync(counter, ""),
+  };
+}
+
+/**
+ * README "Use it on GitHub", steps 1–2: the plan and its workflow compiled by the bundled CLI, committed
+ * in `work`, and pushed to "GitHub" (`github`, a bare clone); `root` holds both.
+ */
+export function compiledRepository(planText: string): { root: string; work: string; github: string } {
+  requireBundles();
+  const root = tempDir();
+  const work = join(root, "work");
+  mkdirSync(work);
+  git(work, "init", "-q", "-b", "main");
+  git(work, "config", "user.name", "Dev");
+  git(work, "config", "user.email", "dev@example.com");
+  git(work, "config", "commit.gpgsign", "false");
+  writeFileSync(join(work, "plan.yml"), planText);
+  execFileSync("node", [CLI, "compile", "plan.yml", "-o", ".github/workflows/plan.yml"], { cwd: work, env: env() });
+  git(work, "add", "-A");
+  git(work, "commit", "-qm", "plan");
+  const github = join(root, "github.git");
+  git(root, "clone", "-q", "--bare", work, github);
+  return { root, work, github };
+}
+
 /** A repository with one commit holding `files`, plus its bare clone (for hand-written workflows). */
 export function plainRepo(files: Record<string, string>): Scratch {
   const root = tempDir();

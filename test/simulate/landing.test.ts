@@ -1,17 +1,9 @@
-/**
- * README "Use it on GitHub", step by step through the bundled CLI: compile, push, require the
- * `final-commit` check on a protected `main`, dispatch, and read what GitHub would show from
- * `<out>/github.json` — for both landing strategies, under the rules `waveplan simulate` enforces
- * (src/simulate/github-api: GH006 on protected branches, the "Allow GitHub Actions to create and
- * approve pull requests" setting, GITHUB_TOKEN pushes starting no workflow).
- */
-import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { GitHubRecord } from "../../src/simulate/github-api/state.js";
-import { env, git, localRunTree, ROOT, requireBundles, simulateCli, tempDir } from "./helpers.js";
+import { compiledRepository, git, localRunTree, simulateCli, tempDir } from "./helpers.js";
 
 const plan = (land: string) => `version: 1
 name: Readme demo
@@ -30,33 +22,12 @@ ${land}waves:
       - { instance: I1, title: Combine, run: "cat a.txt b.txt > notes.txt" }
 `;
 
-/** Steps 1–2 of the README: the plan and its compiled workflow committed and pushed ("GitHub" is a bare clone). */
-function repository(planText: string): { work: string; github: string } {
-  requireBundles();
-  const root = tempDir();
-  const work = join(root, "work");
-  mkdirSync(work);
-  git(work, "init", "-q", "-b", "main");
-  git(work, "config", "user.name", "Dev");
-  git(work, "config", "user.email", "dev@example.com");
-  writeFileSync(join(work, "plan.yml"), planText);
-  execFileSync("node", [join(ROOT, "bin/waveplan.js"), "compile", "plan.yml", "-o", ".github/workflows/plan.yml"], {
-    cwd: work,
-    env: env(),
-  });
-  git(work, "add", "-A");
-  git(work, "commit", "-qm", "plan");
-  const github = join(root, "github.git");
-  git(root, "clone", "-q", "--bare", work, github);
-  return { work, github };
-}
-
 const record = (out: string) => JSON.parse(readFileSync(join(out, "github.json"), "utf8")) as GitHubRecord;
 const finalLog = (out: string) => readFileSync(join(out, "attempt-1/final-commit/log.txt"), "utf8");
 
 describe("README › Use it on GitHub, land.strategy: commit", () => {
   it("dispatched on a feature branch: the landing commit is the branch's head and carries final-commit = success; main untouched", async () => {
-    const { work, github } = repository(plan(""));
+    const { work, github } = compiledRepository(plan(""));
     const main = git(github, "rev-parse", "main");
     // step 4: dispatch on a feature branch (in the simulator: the bare repository's HEAD)
     git(github, "branch", "waveplan-run", "main");
@@ -74,7 +45,7 @@ describe("README › Use it on GitHub, land.strategy: commit", () => {
   });
 
   it("dispatched on the protected main: final-commit fails explaining branch protection; main unchanged, no status", async () => {
-    const { work, github } = repository(plan(""));
+    const { work, github } = compiledRepository(plan(""));
     const main = git(github, "rev-parse", "main");
     const out = join(tempDir(), "out");
     const r = await simulateCli(work, [".github/workflows/plan.yml", "--repo", github, "--protect", "main", "--out", out]);
@@ -89,7 +60,7 @@ describe("README › Use it on GitHub, land.strategy: commit", () => {
 
 describe("land.branch: a branch of the plan's own, dispatched again", () => {
   it("a second dispatch replaces the earlier landing of the plan on land.branch; a commit someone else pushed there is never overwritten", async () => {
-    const { work, github } = repository(plan("  branch: plan/notes\n"));
+    const { work, github } = compiledRepository(plan("  branch: plan/notes\n"));
     const dispatch = async () => {
       const out = join(tempDir(), "out");
       const r = await simulateCli(work, [".github/workflows/plan.yml", "--repo", github, "--out", out]);
@@ -126,7 +97,7 @@ describe("README › Use it on GitHub, land.strategy: pull-request", () => {
   const prPlan = plan("  strategy: pull-request\n");
 
   it('with "Allow GitHub Actions to create and approve pull requests" on: one open pull request whose head carries final-commit = success', async () => {
-    const { work, github } = repository(prPlan);
+    const { work, github } = compiledRepository(prPlan);
     const out = join(tempDir(), "out");
     const r = await simulateCli(work, [
       ".github/workflows/plan.yml",
@@ -155,7 +126,7 @@ describe("README › Use it on GitHub, land.strategy: pull-request", () => {
   });
 
   it("with the setting off (GitHub's default): exit 1 naming the setting and the pushed branch", async () => {
-    const { work, github } = repository(prPlan);
+    const { work, github } = compiledRepository(prPlan);
     const out = join(tempDir(), "out");
     const r = await simulateCli(work, [".github/workflows/plan.yml", "--repo", github, "--protect", "main", "--out", out]);
     expect(r.code).toBe(1);
@@ -169,7 +140,7 @@ describe("README › Use it on GitHub, land.strategy: pull-request", () => {
   });
 
   it("with a token from a secret (github.token-secret): the pull request opens though the setting is off, and its push starts CI", async () => {
-    const { work, github } = repository(plan("  strategy: pull-request\ngithub:\n  token-secret: WAVEPLAN_TOKEN\n"));
+    const { work, github } = compiledRepository(plan("  strategy: pull-request\ngithub:\n  token-secret: WAVEPLAN_TOKEN\n"));
     const out = join(tempDir(), "out");
     const r = await simulateCli(work, [
       ".github/workflows/plan.yml",
@@ -219,7 +190,7 @@ waves:
       .join("\n");
 
   it("with main protected and the setting off: the App opens the pull request, lands the workflow file, its push starts CI, the token is masked", async () => {
-    const { work, github } = repository(appPlan);
+    const { work, github } = compiledRepository(appPlan);
     const main = git(github, "rev-parse", "main");
     const out = join(tempDir(), "out");
     const r = await simulateCli(work, [
@@ -258,7 +229,7 @@ waves:
   });
 
   it("without the App's client ID variable: the step fails with the action's message, nothing is pushed, no status", async () => {
-    const { work, github } = repository(appPlan);
+    const { work, github } = compiledRepository(appPlan);
     const before = git(github, "for-each-ref");
     const out = join(tempDir(), "out");
     const r = await simulateCli(work, [
@@ -300,7 +271,7 @@ waves:
 `;
 
   function mergeRepository(planText: string): { work: string; github: string } {
-    const { work } = repository(planText);
+    const { work } = compiledRepository(planText);
     writeFileSync(join(work, "app.py"), TEN);
     writeFileSync(join(work, "names.list"), "alice\n");
     writeFileSync(join(work, ".gitattributes"), "*.list merge=union\n");

@@ -1,14 +1,8 @@
-/**
- * Re-attestation (DESIGN.md §6) under `simulate --event`: a landed pull request stays green after a
- * reviewer's fix-up and in the merge queue without running any task; an unrelated pull request is
- * not blocked; a commit that claims a landing without its run's status is named and fails.
- */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { GitHubRecord } from "../../src/simulate/github-api/state.js";
-import { env, git, ROOT, requireBundles, simulateCli, tempDir } from "./helpers.js";
+import { compiledRepository, git, requireBundles, simulateCli, tempDir } from "./helpers.js";
 
 beforeAll(requireBundles);
 
@@ -28,22 +22,7 @@ waves:
 const BRANCH = "waveplan/reattest-demo";
 
 function repository(): { work: string; github: string } {
-  const root = tempDir();
-  const work = join(root, "work");
-  mkdirSync(work);
-  git(work, "init", "-q", "-b", "main");
-  git(work, "config", "user.name", "Dev");
-  git(work, "config", "user.email", "dev@example.com");
-  git(work, "config", "commit.gpgsign", "false");
-  writeFileSync(join(work, "plan.yml"), PLAN);
-  execFileSync("node", [join(ROOT, "bin/waveplan.js"), "compile", "plan.yml", "-o", ".github/workflows/plan.yml"], {
-    cwd: work,
-    env: env(),
-  });
-  git(work, "add", "-A");
-  git(work, "commit", "-qm", "plan");
-  const github = join(root, "github.git");
-  git(root, "clone", "-q", "--bare", work, github);
+  const { work, github } = compiledRepository(PLAN);
   git(work, "remote", "add", "github", github);
   return { work, github };
 }

@@ -3,34 +3,21 @@
  * runs again, with everything downstream of it; its sibling and the earlier waves are reused. A `redo`
  * that cannot mean anything fails the `plan` job before any task runs.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { git } from "../support/repo.js";
-import { localRunTree, requireBundles, scratch, simulateIn, tempDir } from "./helpers.js";
+import { countingExecutions, localRunTree, requireBundles, simulateIn } from "./helpers.js";
 
 beforeAll(requireBundles);
 
 describe("redo", () => {
   it("runs the named task and its downstream again; a bad redo fails the plan job before any task", { timeout: 600_000 }, async () => {
-    // every task execution appends its id here (outside every checkout, so with sandbox: off: the
-    // sandbox's private /tmp would keep the tasks from writing it — what is tested here is which tasks re-run)
-    const counter = join(tempDir(), "executions.log");
-    writeFileSync(counter, "");
-    const s = scratch({
-      plan: "test/simulate/fixtures/three-waves.yml",
-      editPlanBeforeCompile: (text) =>
-        `${text.replace(/^( {8}run: \|?)(.*)$/gm, (_m, head: string, rest: string) =>
-          head.endsWith("|")
-            ? `${head}\n          echo "$WAVEPLAN_TASK" >> ${counter}${rest}`
-            : `${head} echo "$WAVEPLAN_TASK" >> ${counter} && ${rest.trim()}`,
-        )}sandbox: off\n`,
-    });
-    const executions = () => readFileSync(counter, "utf8").split("\n").filter(Boolean).sort();
+    const { s, executions, reset } = countingExecutions("test/simulate/fixtures/three-waves.yml");
     const failed = await simulateIn(s, { failTask: "I2-W2-1" });
     expect(failed.conclusion).toBe("failure");
     expect(executions()).toEqual(["I1-W1-1", "I2-W1-1", "I3-W2-1"]);
-    writeFileSync(counter, "");
+    reset();
 
     const unknown = await simulateIn(s, { inputs: { "resume-from": failed.state.runId, redo: "I3-W2-9" } });
     expect(unknown.conclusion).toBe("failure");

@@ -4,12 +4,12 @@
  * `@actions/artifact` does with `findBy`), re-execute the failed task and its downstream only, and
  * land the tree an uninterrupted run lands.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveResume } from "../../src/action/resume.js";
 import { startGitHub } from "../../src/simulate/github-api/index.js";
-import { git, localRunTree, requireBundles, scratch, simulateIn, tempDir } from "./helpers.js";
+import { countingExecutions, git, localRunTree, requireBundles, simulateIn } from "./helpers.js";
 
 beforeAll(requireBundles);
 
@@ -19,20 +19,7 @@ describe("resume-from", () => {
   it("re-executes only the failed task and its downstream, reusing the rest, and lands the uninterrupted tree", {
     timeout: 240_000,
   }, async () => {
-    // every task execution appends its id here (outside every checkout, so with sandbox: off: the
-    // sandbox would keep the tasks from writing it — what is tested here is which tasks re-run)
-    const counter = join(tempDir(), "executions.log");
-    writeFileSync(counter, "");
-    const s = scratch({
-      plan: PLAN,
-      editPlanBeforeCompile: (text) =>
-        `${text.replace(/^( {8}run: \|?)(.*)$/gm, (_m, head: string, rest: string) =>
-          head.endsWith("|")
-            ? `${head}\n          echo "$WAVEPLAN_TASK" >> ${counter}${rest}`
-            : `${head} echo "$WAVEPLAN_TASK" >> ${counter} && ${rest.trim()}`,
-        )}sandbox: off\n`,
-    });
-    const executions = () => readFileSync(counter, "utf8").split("\n").filter(Boolean).sort();
+    const { s, executions, reset } = countingExecutions(PLAN);
     const base = git(s.bare, "rev-parse", "main");
 
     const failed = await simulateIn(s, { failTask: "I2-W2-1" });
@@ -40,7 +27,7 @@ describe("resume-from", () => {
     // fail-fast is off: the failed task's sibling finished and kept its checkpoint
     expect(executions()).toEqual(["I1-W1-1", "I2-W1-1", "I3-W2-1"]);
     expect(JSON.parse(readFileSync(join(failed.outDir, "state.json"), "utf8")).runId).toBe(failed.state.runId);
-    writeFileSync(counter, "");
+    reset();
 
     // latest-failed: the newest failed run of this workflow on this branch, through the simulated REST API
     const api = await startGitHub({ repo: s.bare, repository: failed.state.repository, rules: { protect: [], allowTokenPrs: false } });

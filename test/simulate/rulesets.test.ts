@@ -1,15 +1,9 @@
-/**
- * `simulate --ruleset FILE`: GitHub's ruleset JSON ("Create a repository ruleset" body) refuses a
- * push with GH013's text, one bullet per rule, and final-commit explains each violated rule and
- * what to change — not "the branch moved".
- */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { explainRefusal } from "../../src/action/push.js";
 import type { GitHubRecord } from "../../src/simulate/github-api/state.js";
-import { env, git, ROOT, requireBundles, simulateCli, tempDir } from "./helpers.js";
+import { compiledRepository, git, requireBundles, simulateCli, tempDir } from "./helpers.js";
 
 beforeAll(requireBundles);
 
@@ -37,21 +31,7 @@ const RULESET = {
 };
 
 function repository(): { work: string; github: string; ruleset: string } {
-  const root = tempDir();
-  const work = join(root, "work");
-  mkdirSync(work);
-  git(work, "init", "-q", "-b", "main");
-  git(work, "config", "user.name", "Dev");
-  git(work, "config", "user.email", "dev@example.com");
-  writeFileSync(join(work, "plan.yml"), PLAN);
-  execFileSync("node", [join(ROOT, "bin/waveplan.js"), "compile", "plan.yml", "-o", ".github/workflows/plan.yml"], {
-    cwd: work,
-    env: env(),
-  });
-  git(work, "add", "-A");
-  git(work, "commit", "-qm", "plan");
-  const github = join(root, "github.git");
-  git(root, "clone", "-q", "--bare", work, github);
+  const { root, work, github } = compiledRepository(PLAN);
   const ruleset = join(root, "ruleset.json");
   writeFileSync(ruleset, JSON.stringify(RULESET));
   return { work, github, ruleset };

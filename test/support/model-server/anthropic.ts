@@ -86,6 +86,25 @@ export function isAgentTurn(r: ModelRequest): boolean {
   return (r.body.tools?.length ?? 0) > 0;
 }
 
+/** The task a request belongs to, for tests whose prompts carry `TASK:<id>`. */
+export function taskOf(r: ModelRequest): string | undefined {
+  for (const t of userTexts(r)) {
+    const m = /TASK:([\w-]+)/.exec(t);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** The agent turns the server answered since `from` (an index into its requests), counted per task. */
+export function requestsByTask(server: ModelServer, from: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of server.requests.slice(from).filter(isAgentTurn)) {
+    const t = taskOf(r) ?? "?";
+    out[t] = (out[t] ?? 0) + 1;
+  }
+  return out;
+}
+
 function toolResultText(b: Record<string, unknown>): string {
   const c = b.content;
   if (typeof c === "string") return c;
