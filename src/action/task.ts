@@ -153,10 +153,7 @@ async function agentInstall(ctx: RunContext, agent: AgentSettings): Promise<void
   ctx.env = { ...ctx.env, PATH: [result.bin, ctx.env.PATH ?? process.env.PATH ?? ""].filter(Boolean).join(delimiter) };
   // The whole install folder stays readable in the sandbox, not only its program folder on PATH (whose
   // `claude` links to ../@anthropic-ai/…): under the simulator the job's home lies under the private /tmp.
-  const sandbox = ctx.sandbox;
-  const installed = installDir(root, preset, agent.version);
-  if (sandbox)
-    ctx.sandbox = { tool: sandbox.tool, wrap: (request) => sandbox.wrap({ ...request, readable: [...request.readable, installed] }) };
+  ctx.readable = [...(ctx.readable ?? []), installDir(root, preset, agent.version)];
 }
 
 /** `agent.setup`, from the hash-checked plan file: once per job, before a prompt task. */

@@ -47,4 +47,6 @@ export interface RunContext {
   signal?: AbortSignal;
   /** the sandbox every task runs in; absent only when the plan says `sandbox: off` */
   sandbox?: Sandbox;
+  /** host folders a task reads besides its own (an agent CLI's install folder): readable in the sandbox */
+  readable?: string[];
 }

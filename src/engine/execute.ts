@@ -37,6 +37,8 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** the sandbox every task runs in; absent only when the plan says `sandbox: off` */
   sandbox?: Sandbox;
+  /** host folders the task reads besides its slot and scratch folder (RunContext.readable) */
+  readable?: string[];
 }
 
 export interface ExecuteResult extends ProcessResult {
@@ -58,6 +60,8 @@ const BASH = ["--norc", "-eo", "pipefail"];
 
 /** How much of the end of a task's log is read for its agent's summary and its last error lines. */
 const TAIL_BYTES = 8 * 1024 * 1024;
+
+/** The plan's estimate for a task in seconds (its own, else its wave's; graph/estimate.ts), "" without one. */
 function estimateSeconds(plan: Plan, task: Task): string {
   const wave = plan.waves[task.waveIndex];
   const ms = wave ? taskEstimate(wave, task) : (task.estimateMs ?? 0);
@@ -78,7 +82,6 @@ export function taskEnv(o: ExecuteOptions): Record<string, string> {
     WAVEPLAN_INSTANCE: task.instance,
     WAVEPLAN_ROLE: role,
     WAVEPLAN_WAVE: task.waveId,
-    // the plan's estimate for this task in seconds (its own, else its wave's; graph/estimate.ts), "" without one
     WAVEPLAN_TASK_ESTIMATE: estimateSeconds(plan, task),
   };
 }
@@ -199,8 +202,8 @@ async function run(o: ExecuteOptions, spec: ProcessSpec): Promise<ProcessResult>
     args: spec.args,
     env: spec.env,
     writable: o.workspace,
-    // its script, and the git objects its folder borrows
-    readable: [o.scratchDir, ...borrowedObjectDirs(o.workspace)],
+    // its script, the git objects its folder borrows, and what the run lets every task read
+    readable: [o.scratchDir, ...borrowedObjectDirs(o.workspace), ...(o.readable ?? [])],
   });
   try {
     return await runProcess({ ...spec, command: wrapped.command, args: wrapped.args, env: wrapped.env, supervisor: true });

@@ -83,6 +83,7 @@ export async function runTask(ctx: RunContext, task: Task, where: string | Works
       contain: workspace.contain,
       signal: ctx.signal,
       sandbox: ctx.sandbox,
+      readable: ctx.readable,
     });
     // an interrupted task is neither a success nor a failure: it runs again on --resume
     if (run.interrupted) throw new InterruptedError(`task "${task.id}" was stopped: the run was interrupted`);
