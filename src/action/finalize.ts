@@ -61,6 +61,7 @@ export async function finalize(): Promise<void> {
 
   const outcome = await land(r, loaded, commit, records.length, inputs);
   core.setOutput("status", outcome.status);
+  core.setOutput("commit", outcome.commit);
   await core.summary.addRaw(summary(r, loaded, records, outcome.text)).write();
 }
 

@@ -27,7 +27,7 @@ const ADVICE: [RegExp, string][] = [
   ],
   [
     /verified signatures/i,
-    "final-commit pushes its landing commit with git, unsigned, and only commits GitHub creates itself are signed: land on a branch the ruleset does not cover (a feature branch, or land.strategy: pull-request) and squash-merge its pull request, which GitHub signs",
+    "final-commit pushed its landing commit with git, unsigned (GitHub signs only commits it creates itself): set land.signed: true, and final-commit creates the commit through GitHub's API, which signs it (with GITHUB_TOKEN or github.app, not a personal access token)",
   ],
   [
     /force-push/i,

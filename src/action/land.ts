@@ -24,6 +24,8 @@ import { api, createPull, dispatchWorkflow, findOpenPull, postStatus, updatePull
 import type { FinalizeInputs } from "./inputs.js";
 import type { JobEnv } from "./job-env.js";
 import { earlierLanding, maskToken, pushCommit, workflowChanges } from "./push.js";
+import { Rest } from "./rest.js";
+import { createSignedCommit, type MoveBranch, moveBranch, signaturesRequired } from "./signed-landing.js";
 
 /** The commit status context: the final job's own name by construction (compile/final-check.ts). */
 export const STATUS_CONTEXT = FINAL_JOB;
@@ -31,6 +33,8 @@ export const STATUS_CONTEXT = FINAL_JOB;
 export interface LandOutcome {
   status: "landed" | "verified";
   text: string;
+  /** the commit on the branch: the verified landing commit, or the one GitHub made of it and signed */
+  commit: string;
 }
 
 /** The run's page: what the status links to. */
@@ -54,6 +58,7 @@ export async function land(r: JobEnv, loaded: LoadedPlan, commit: string, tasks:
     return {
       status: "verified",
       text: `All checkpoints verified. Landing commit \`${short}\` was built but not pushed (\`land\` is false).`,
+      commit,
     };
   const jobToken = inputs.githubToken;
   const given = inputs.token;
@@ -83,6 +88,7 @@ export async function land(r: JobEnv, loaded: LoadedPlan, commit: string, tasks:
   const branch = inputs.branch || plan.land.branch;
   let target: string;
   let text: string;
+  let landed: string;
   if (plan.land.strategy === "pull-request") {
     if (!token) throw new ActionError('the plan lands as a pull request, which needs the "token" input');
     const head = branch || pullRequestBranch(plan.name);
@@ -93,9 +99,9 @@ export async function land(r: JobEnv, loaded: LoadedPlan, commit: string, tasks:
     const spec = { head, base: startBranch, title, body: body.join("\n") };
     // before pushing: the token reaches the repository's pull requests, and whether one is open
     const open = await findOpenPull(github, head, startBranch);
-    await pushCommit(r.workspace, commit, head, token, true);
-    core.info(`pushed ${short} to ${head}`);
-    const status = await postLandingStatus(r, commit, tasks, jobToken ?? token);
+    const put = await putOnBranch(r, loaded, commit, token, [head, startBranch], inputs.author);
+    landed = await put(head, { force: true });
+    const status = await postLandingStatus(r, landed, tasks, jobToken ?? token);
     const pull =
       open ??
       (await createPull(github, spec).catch((e: unknown) => {
@@ -107,17 +113,66 @@ export async function land(r: JobEnv, loaded: LoadedPlan, commit: string, tasks:
     if (open) await updatePull(github, open, spec);
     core.info(`${open ? "updated" : "opened"} pull request ${pull.url}`);
     target = head;
-    text = `Landed as \`${short}\` on branch \`${head}\`: pull request ${pull.url}.${status}`;
+    text = `Landed as \`${landed.slice(0, 12)}\` on branch \`${head}\`: pull request ${pull.url}.${status}`;
   } else {
     target = branch || startBranch;
     if (!target) throw new ActionError("no branch to land on: set the branch input (GITHUB_REF_NAME is empty)");
     const replacing = target !== startBranch ? await earlierLanding(r.workspace, plan.name, target, r.sha, token) : undefined;
-    await pushCommit(r.workspace, commit, target, token, replacing ? { replacing } : false);
-    core.info(`pushed ${short} to ${target}${replacing ? ` (replacing ${replacing.slice(0, 12)}, an earlier landing of this plan)` : ""}`);
-    text = `Landed as \`${short}\` on \`${target}\`.${await postLandingStatus(r, commit, tasks, jobToken ?? token)}`;
+    const put = await putOnBranch(r, loaded, commit, token, [target], inputs.author);
+    landed = await put(target, replacing ? { replacing } : {});
+    text = `Landed as \`${landed.slice(0, 12)}\` on \`${target}\`.${await postLandingStatus(r, landed, tasks, jobToken ?? token)}`;
   }
   text += await dispatchAfterLanding(plan.github.dispatch, usesJobToken, jobToken, target);
-  return { status: "landed", text };
+  return { status: "landed", text, commit: landed };
+}
+
+/**
+ * How the landing commit gets onto a branch: pushed with git, or — when the plan says
+ * `land.signed: true`, or an active ruleset requires signed commits on one of `branches` — created
+ * through GitHub's API, which signs it (signed-landing.ts). Returns a function that puts it on a
+ * branch and answers the commit the branch then holds.
+ */
+async function putOnBranch(
+  r: JobEnv,
+  loaded: LoadedPlan,
+  commit: string,
+  token: string | undefined,
+  branches: string[],
+  authorInput: string | undefined,
+): Promise<(branch: string, how: MoveBranch) => Promise<string>> {
+  const { plan } = loaded;
+  const short = commit.slice(0, 12);
+  const repository = process.env.GITHUB_REPOSITORY ?? "";
+  const rest = token && new Rest({ token, apiUrl: process.env.GITHUB_API_URL || "https://api.github.com", log: (l) => core.warning(l) });
+  const why =
+    plan.land.signed === true
+      ? "land.signed: true"
+      : plan.land.signed === false || !rest
+        ? undefined
+        : await signaturesRequired(rest, repository, [...new Set(branches.filter(Boolean))], (l) => core.warning(l));
+  if (!why)
+    return async (branch, how) => {
+      await pushCommit(r.workspace, commit, branch, token, how.force ? true : how.replacing ? { replacing: how.replacing } : false);
+      core.info(
+        `pushed ${short} to ${branch}${how.replacing ? ` (replacing ${how.replacing.slice(0, 12)}, an earlier landing of this plan)` : ""}`,
+      );
+      return commit;
+    };
+  if (!rest) throw new ActionError(`landing signed (${why}) needs a token; nothing was pushed`);
+  const author = authorInput || plan.land.author;
+  if (author)
+    core.warning(
+      `the landing commit is authored by GitHub's bot, not ${author}: GitHub signs only commits without a custom author (${why})`,
+    );
+  return async (branch, how) => {
+    core.info(`landing through GitHub's API so that GitHub signs the commit (${why})`);
+    const signed = await createSignedCommit(rest, repository, r.workspace, r.sha, commit);
+    await moveBranch(rest, repository, branch, signed.sha, how);
+    core.info(
+      `GitHub created and signed ${signed.sha.slice(0, 12)} (tree of the verified ${short}; ${signed.blobs} blob${signed.blobs === 1 ? "" : "s"} uploaded) and ${branch} now points at it${how.replacing ? ` (replacing ${how.replacing.slice(0, 12)}, an earlier landing of this plan)` : ""}`,
+    );
+    return signed.sha;
+  };
 }
 
 /**

@@ -90,7 +90,7 @@ export function explainRefusal(branch: string, stderr: string): string {
     return `branch ${branch} is protected (branch protection or a ruleset refused the push), so nothing was pushed. Dispatch the workflow on a feature branch (the landing commit then becomes that branch's head, and of its pull request), or land with land.strategy: pull-request (${why})`;
   if (/without `?workflows`? permission/i.test(stderr))
     return `GitHub refused the push to ${branch}: the change creates or updates files under .github/workflows/, which the token may not do. Land with a fine-grained PAT or GitHub App token that has the "Workflows" permission (plan: github.token-secret) (${why})`;
-  if (/non-fast-forward|fetch first|rejected/.test(stderr))
+  if (/non-fast-forward|fetch first|rejected|not a fast forward/i.test(stderr))
     return `branch ${branch} moved since the run started, so the change was not pushed (it would overwrite newer commits); run the workflow again from the new head (${why})`;
   return `cannot push to branch ${branch} of origin: ${why}`;
 }

@@ -26,20 +26,47 @@ export interface RestOptions {
   log?: (line: string) => void;
 }
 
+/** A refused request: GitHub's status and its `message`, for callers that tell refusals apart. */
+export class RestError extends ActionError {
+  constructor(
+    text: string,
+    readonly status: number | undefined,
+    readonly apiMessage: string,
+  ) {
+    super(text);
+  }
+}
+
+export interface RequestInit {
+  /** default GET */
+  method?: "GET" | "POST" | "PATCH";
+  /** sent as JSON */
+  body?: unknown;
+  /** "manual": do not follow redirects (an artifact's zip answers 302 to its blob) */
+  redirect?: "manual";
+  /** what the token needs for this call, said when GitHub answers 401/403/404 (default actions: read) */
+  needs?: string;
+}
+
 export class Rest {
   /** requests sent, retries included (what the rate limit counts) */
   sent = 0;
 
   constructor(private readonly o: RestOptions) {}
 
-  /** GET `path` (absolute URL or path below the API) as JSON. */
-  async json<T>(path: string, what: string): Promise<T> {
-    const res = await this.request(path, what);
+  /** `path` (absolute URL or path below the API) as JSON: a GET, or what `init` says. */
+  async json<T>(path: string, what: string, init: RequestInit = {}): Promise<T> {
+    const res = await this.request(path, what, init);
     return (await res.json()) as T;
   }
 
-  /** GET without following redirects (an artifact's zip answers 302 to its blob). */
-  async request(path: string, what: string, init: { redirect?: "manual" } = {}): Promise<Response> {
+  /**
+   * One call, retried as GitHub asks. Writes are retried too: the Git-data writes waveplan makes
+   * are content-addressed (a blob, a tree) or harmless to repeat (a commit nothing points at yet, a
+   * ref set to the same commit).
+   */
+  async request(path: string, what: string, init: RequestInit = {}): Promise<Response> {
+    const method = init.method ?? "GET";
     const url = /^https?:/.test(path) ? path : `${this.o.apiUrl.replace(/\/+$/, "")}${path}`;
     const attempts = this.o.attempts ?? 5;
     const sleep = this.o.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
@@ -49,8 +76,15 @@ export class Rest {
       let failure: string;
       try {
         res = await fetch(url, {
+          method,
           redirect: init.redirect ?? "follow",
-          headers: { authorization: `Bearer ${this.o.token}`, accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" },
+          headers: {
+            authorization: `Bearer ${this.o.token}`,
+            accept: "application/vnd.github+json",
+            "x-github-api-version": "2022-11-28",
+            ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+          },
+          body: init.body === undefined ? undefined : JSON.stringify(init.body),
         });
         if (res.ok || res.status === 302) return res;
         failure = `${res.status} ${res.statusText}`;
@@ -60,12 +94,16 @@ export class Rest {
       const wait = res ? await this.waitFor(res, attempt) : this.backoff(attempt);
       if (wait === undefined || attempt >= attempts) {
         const body = res ? await res.text().catch(() => "") : "";
-        const message = /"message"\s*:\s*"([^"]*)"/.exec(body)?.[1];
+        const message = apiMessage(body);
         const hint =
           res && [401, 403, 404].includes(res.status) && !isRateLimited(res, body)
-            ? " (the job needs a token with permissions: actions: read)"
+            ? ` (the job needs a token with permissions: ${init.needs ?? "actions: read"})`
             : "";
-        throw new ActionError(`${what}: GET ${new URL(url).pathname} answered ${failure}${message ? `: ${message}` : ""}${hint}`);
+        throw new RestError(
+          `${what}: ${method} ${new URL(url).pathname} answered ${failure}${message ? `: ${message.trim().split("\n")[0]}` : ""}${hint}`,
+          res?.status,
+          message ?? "",
+        );
       }
       this.o.log?.(`${what}: ${failure}; retrying in ${Math.round(wait / 1000)} s (attempt ${attempt + 1} of ${attempts})`);
       await sleep(wait);
@@ -97,6 +135,16 @@ export class Rest {
       .text()
       .catch(() => "");
     return /secondary rate limit/i.test(body) ? Math.min(60_000, max) : undefined;
+  }
+}
+
+/** GitHub's error body is `{ message, documentation_url, status }`. */
+function apiMessage(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown };
+    return typeof parsed.message === "string" ? parsed.message : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -87,6 +87,8 @@ export interface LandSettings {
   branch?: string;
   message?: string;
   author?: string;
+  /** GitHub: land through the API so GitHub signs the commit (true), never (false), or when a ruleset requires it (absent) */
+  signed?: boolean;
 }
 
 /** Defaults of `limits:` (plan/schema.ts). */
@@ -192,6 +194,7 @@ export function normalizePlan(input: PlanInput): Plan {
       branch: input.land?.branch,
       message: input.land?.message,
       author: input.land?.author,
+      signed: input.land?.signed,
     },
     limits: {
       checkpointBytes: parseSize(input.limits?.checkpoint ?? "") ?? DEFAULT_LIMITS.checkpointBytes,

@@ -36,6 +36,7 @@ export const RULES = {
     "a task's timeout × (retries + 1) plus job set-up fits GitHub's 360-minute limit for a job on a hosted runner (a warning for other runner labels)",
   "files-overlap": "warning: two tasks of one parallel wave declare the same path in files: (edits to the same lines of it would conflict)",
   "landing-token": "github.app and github.token-secret are not both set: final-commit lands with one token",
+  "signed-author": "land.signed and land.author are not both set: GitHub signs only the commits it authors itself",
   environment: "the tasks of one parallel wave (one matrix job) share one GitHub environment, or name none",
   // import of markdown plans (src/import)
   "role-table": "the markdown plan's role table gives each instance a valid, unique id and a role",

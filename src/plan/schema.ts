@@ -183,6 +183,12 @@ export const landSchema = z
       .string()
       .regex(/^[^<>]+ <[^<>]+>$/, "author is written as 'Name <email>'")
       .optional(),
+    signed: z
+      .boolean()
+      .optional()
+      .describe(
+        "GitHub: true creates the landing commit through GitHub's API, which signs it (GITHUB_TOKEN or github.app); false always pushes it with git, unsigned. Default: signed when an active ruleset requires signed commits on the landing branch",
+      ),
   })
   .describe("How the combined change lands once every task succeeded");
 

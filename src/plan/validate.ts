@@ -96,6 +96,14 @@ export function validatePlan(plan: Plan, d: DiagnosticList, locate: Locate, inpu
       locate(["github", "app"], true),
     );
 
+  // GitHub signs only the commits it authors itself (docs "About commit signature verification")
+  if (plan.land.signed && plan.land.author)
+    d.error(
+      "signed-author",
+      "land.signed lands a commit GitHub creates and signs, which it does only without a custom author; remove land.author (the commit is authored by the token's bot)",
+      locate(["land", "author"], true),
+    );
+
   const used = new Set(plan.tasks.map((t) => t.instance));
   for (const i of plan.instances) {
     if (!used.has(i.id)) d.warning("unused-instance", `instance "${i.id}" (${i.role}) has no tasks`, locate(["instances", i.id], true));

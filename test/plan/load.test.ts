@@ -183,6 +183,14 @@ describe("syntax and schema errors", () => {
 });
 
 describe("semantic errors", () => {
+  it("land.signed with land.author: GitHub signs only commits it authors, located at author", () => {
+    const land = "land:\n  signed: true\n  author: Dev <dev@example.com>\n";
+    expect(diagnostics(`${HEAD}${OK_WAVES}${land}`)).toEqual([
+      "17:3 error [signed-author] land.signed lands a commit GitHub creates and signs, which it does only without a custom author; remove land.author (the commit is authored by the token's bot)",
+    ]);
+    expect(load(`${HEAD}${OK_WAVES}land:\n  signed: false\n  author: Dev <dev@example.com>\n`).land.signed).toBe(false);
+  });
+
   it("github.app and github.token-secret together: one landing token, located at app", () => {
     const github = "github:\n  token-secret: LANDING\n  app: { client-id: APP_ID, private-key-secret: APP_KEY }\n";
     expect(diagnostics(`${HEAD}${OK_WAVES}${github}`)).toEqual([

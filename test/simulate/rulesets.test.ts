@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { explainRefusal } from "../../src/action/push.js";
+import { refusalText } from "../../src/action/signed-landing.js";
 import type { GitHubRecord } from "../../src/simulate/github-api/state.js";
 import { compiledRepository, git, requireBundles, simulateCli, tempDir } from "./helpers.js";
 
@@ -38,7 +39,7 @@ function repository(): { work: string; github: string; ruleset: string } {
 }
 
 describe("--ruleset", () => {
-  it("refuses final-commit's push to main with GH013, and final-commit names each violated rule with its fix", {
+  it("refuses final-commit's landing on main with GH013's rules, and final-commit names each violated rule with its fix", {
     timeout: 120_000,
   }, async () => {
     const { work, github, ruleset } = repository();
@@ -50,7 +51,9 @@ describe("--ruleset", () => {
     expect(log).toContain("GitHub's repository rulesets refused the push to main (GH013)");
     expect(log).toContain('"Changes must be made through a pull request." — land with land.strategy: pull-request');
     expect(log).toContain('"Required status check "final-commit" is expected."');
-    expect(log).toContain('"Commits must have verified signatures." — final-commit pushes its landing commit with git, unsigned');
+    // the signature rule is met: final-commit saw it in the branch's rules and let GitHub create and sign the commit
+    expect(log).toContain("landing through GitHub's API so that GitHub signs the commit (ruleset 1 requires signed commits on main)");
+    expect(log).not.toContain("verified signatures");
     expect(log).not.toContain("moved since the run started");
     // a fast-forward: the non_fast_forward rule holds
     expect(log).not.toContain("force-push");
@@ -100,5 +103,17 @@ describe("explainRefusal", () => {
     expect(text).toMatch(/^GitHub's repository rulesets refused the push to main \(GH013\)/);
     expect(text).toContain('(1) "Cannot force-push to this branch" — the branch moved since the run started');
     expect(text).toContain('(2) "Changes must be made through a pull request." — land with land.strategy: pull-request');
+  });
+
+  it("reads the REST API's form of the refusal (422 on a ref update) the same way", () => {
+    // the body GitHub answers "Update a reference" with when a ruleset refuses it
+    const message =
+      "Repository rule violations found\n\nChanges must be made through a pull request.\n\nCommits must have verified signatures.\n  Found 1 violation:\n\n  5cbd07211cca9d7c959f48cd0b10e6b6366c619e\n\n";
+    const text = explainRefusal("main", refusalText(message));
+    expect(text).toMatch(/^GitHub's repository rulesets refused the push to main \(GH013\)/);
+    expect(text).toContain('(1) "Changes must be made through a pull request."');
+    expect(text).toContain('(2) "Commits must have verified signatures." — final-commit pushed its landing commit with git');
+    expect(text).not.toContain("(3)");
+    expect(explainRefusal("main", refusalText("Update is not a fast forward"))).toContain("branch main moved since the run started");
   });
 });

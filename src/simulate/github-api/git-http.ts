@@ -29,7 +29,7 @@ import { basename, dirname, join } from "node:path";
 import { FINAL_JOB } from "../../compile/final-check.js";
 import { branchRefs } from "../repo.js";
 import { type ApiContext, tokenOf } from "./router.js";
-import { gh013, type RefUpdate, violations } from "./rulesets.js";
+import { gh013, type RefUpdate, type RuleFacts, violations } from "./rulesets.js";
 import { allows, describeHolder } from "./state.js";
 
 /** The status check GitHub names in its GH006 refusal: the one waveplan's README tells users to require. */
@@ -37,14 +37,19 @@ export const REQUIRED_CHECK = FINAL_JOB;
 /** Where the hook asks the simulated GitHub to judge a push against the rulesets (not a GitHub URL). */
 export const RULES_PATH = "/_waveplan/rulesets";
 
-/** Answers the hook's question: GH013 texts for the updates that break an active ruleset. */
-export async function judgePush(ctx: ApiContext, defaultBranch: string, body: { updates: RefUpdate[] }): Promise<string[]> {
-  const rulesets = ctx.state.rules.rulesets ?? [];
-  const facts = {
+/** What the rulesets read of the simulated GitHub: signed commits and passed checks. */
+export function factsOf(ctx: ApiContext, defaultBranch: string): RuleFacts {
+  return {
     defaultBranch,
     signed: (sha: string) => ctx.state.signed.has(sha),
     passed: (sha: string, check: string) => ctx.state.passed(sha, check),
   };
+}
+
+/** Answers the hook's question: GH013 texts for the updates that break an active ruleset. */
+export async function judgePush(ctx: ApiContext, defaultBranch: string, body: { updates: RefUpdate[] }): Promise<string[]> {
+  const rulesets = ctx.state.rules.rulesets ?? [];
+  const facts = factsOf(ctx, defaultBranch);
   const out: string[] = [];
   for (const u of body.updates) {
     const bullets = violations(rulesets, u, facts);

@@ -15,6 +15,7 @@ import { git } from "../../git/git.js";
 import { branchRefs } from "../repo.js";
 import { artifactRoutes } from "./artifacts.js";
 import { dispatchRoutes } from "./dispatches.js";
+import { gitDataRoutes } from "./git-data.js";
 import { installHooks, judgePush, RULES_PATH, serveGit } from "./git-http.js";
 import { pullRoutes } from "./pulls.js";
 import { RateLimiter } from "./rate-limit.js";
@@ -25,7 +26,7 @@ import { statusRoutes } from "./statuses.js";
 
 export { type GitHubRecord, GitHubState, type RepoRules } from "./state.js";
 
-const AREAS: ((ctx: ApiContext) => Route[])[] = [pullRoutes, statusRoutes, dispatchRoutes, refRoutes, artifactRoutes];
+const AREAS: ((ctx: ApiContext) => Route[])[] = [pullRoutes, statusRoutes, dispatchRoutes, refRoutes, gitDataRoutes, artifactRoutes];
 
 export interface SimGitHub {
   /** the REST API base: `GITHUB_API_URL` */

@@ -101,6 +101,8 @@ export interface GitHubRecord {
   dispatches: Dispatch[];
   pushes: Push[];
   checkRuns: CheckRun[];
+  /** commits GitHub created through the API and signed (verified signatures) */
+  signed: string[];
   /** REST API requests answered (the git protocol and artifact blob downloads are not REST calls) */
   requests: number;
 }
@@ -128,6 +130,7 @@ export class GitHubState {
     this.dispatches.push(...(prior?.dispatches ?? []));
     this.pushes.push(...(prior?.pushes ?? []));
     this.checkRuns.push(...(prior?.checkRuns ?? []));
+    for (const sha of prior?.signed ?? []) this.signed.add(sha);
     this.requests = prior?.requests ?? 0;
   }
 
@@ -173,6 +176,7 @@ export class GitHubState {
       dispatches: this.dispatches,
       pushes: this.pushes,
       checkRuns: this.checkRuns,
+      signed: [...this.signed],
       requests: this.requests,
     };
   }
