@@ -52,8 +52,6 @@ export function emitPlan(plan: ImportedPlan, opts: EmitOptions): string {
   ].join("\n");
 
   for (const pair of (doc.get("instances") as YAMLMap).items) (pair.value as YAMLMap).flow = true;
-  const agent = doc.get("agent");
-  if (isMap(agent)) (agent.get("secrets") as YAMLSeq).flow = true;
 
   const waveNodes = doc.get("waves") as YAMLSeq;
   plan.waves.forEach((w, wi) => {

@@ -57,9 +57,10 @@ export interface ImportedPlan {
   waves: ImportedWave[];
 }
 
-/** How prompt tasks run when the markdown plan was written for Claude Code instances. */
-export const DEFAULT_AGENT = {
-  command: "claude -p --permission-mode acceptEdits",
-  setup: "npm install -g @anthropic-ai/claude-code",
-  secrets: ["ANTHROPIC_API_KEY"],
-};
+/**
+ * How prompt tasks run when the plan was written for Claude Code instances: the preset, which runs
+ * it headless with the flags that let it edit files and run commands (a bare `claude -p` with
+ * acceptEdits cannot run tests unattended), installs a pinned version on GitHub runners and checks
+ * its key up front.
+ */
+export const DEFAULT_AGENT = { preset: "claude-code" };

@@ -44,8 +44,11 @@ function importedRepo(name: string, source: string, flags: string[] = []): { wor
   writeFileSync(join(work, "README.md"), `${name}\n`);
   const imported = cli(work, "import", source, "-o", "plan.yml", ...flags);
   expect(imported.status, imported.stderr).toBe(0);
-  // `npm install -g` of the real agent needs the network; the stand-in on PATH takes its place
-  writeFileSync(join(work, "plan.yml"), readFileSync(join(work, "plan.yml"), "utf8").replace(/^ {2}setup: .*\n/m, ""));
+  // the preset would install the real Claude Code on each simulated runner (network, and a model to
+  // talk to); the stand-in on PATH takes its place as a plain command (test/agent runs the real CLI)
+  const text = readFileSync(join(work, "plan.yml"), "utf8");
+  if (/^agent:/m.test(text)) expect(text).toMatch(/^agent:\n {2}preset: claude-code\n/m);
+  writeFileSync(join(work, "plan.yml"), text.replace(/^agent:\n {2}preset: claude-code\n/m, "agent:\n  command: claude\n"));
   const compiled = cli(work, "compile", "plan.yml", "-o", ".github/workflows/plan.yml");
   expect(compiled.status, compiled.stderr).toBe(0);
   git(work, "add", "-A");

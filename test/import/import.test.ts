@@ -102,11 +102,7 @@ describe("small plan fixture", () => {
 
   it("imports a prompt task and a placeholder wave, and adds an agent so it validates", () => {
     expect(checkPlan(r.yaml, "small.yml").diagnostics.hasErrors).toBe(false);
-    expect(yaml.agent).toEqual({
-      command: "claude -p --permission-mode acceptEdits",
-      setup: "npm install -g @anthropic-ai/claude-code",
-      secrets: ["ANTHROPIC_API_KEY"],
-    });
+    expect(yaml.agent).toEqual({ preset: "claude-code" });
     expect(yaml.waves[0].tasks[0].prompt).toBe(
       "Rewrite `CHANGELOG.md` so that every release has a one-line summary.\nKeep the existing version headings.\n\n```diff\n- ## 1.2.0\n+ ## 1.2.0 — faster imports\n```\n",
     );

@@ -33,7 +33,9 @@ describe.skipIf(!existsSync(SEED) || !existsSync(BUNDLE))("the original seed pla
     git("config", "user.email", "test@example.com");
     git("config", "user.name", "Test");
     writeFileSync(join(repo, "README.md"), "scratch\n");
-    const env = { ...process.env, PATH: standInAgentPath(join(dir, "bin")) };
+    // the imported plan's agent is the claude-code preset; the stand-in answers as `claude` on PATH,
+    // and the preset's key check (made before the first prompt task) finds a key
+    const env = { ...process.env, PATH: standInAgentPath(join(dir, "bin")), ANTHROPIC_API_KEY: "sk-ant-stand-in" };
     const cli = (...args: string[]) => spawnSync("node", [join(ROOT, "bin/waveplan.js"), ...args], { cwd: repo, encoding: "utf8", env });
 
     const imported = cli("import", SEED, "-o", "plan.yml");

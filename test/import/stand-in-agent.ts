@@ -1,6 +1,6 @@
 /**
- * A stand-in for a coding agent, put on PATH under the name the imported plan's `agent.command`
- * uses (`claude`), so imported prompt tasks run without a network. It obeys prompt lines
+ * A stand-in for a coding agent, put on PATH under the name the imported plan's agent runs
+ * (`claude`), so imported prompt tasks run without a network. It obeys prompt lines
  * `write <path>: <text>` (as examples/agent-prompts/agent.sh does); a prompt without any gets one
  * file named after the task, so every task makes a change the run lands.
  */
