@@ -3,7 +3,7 @@
  * scalars, instances one per line, and comments where the markdown left something to fill in.
  * The output depends only on its input, so `import --check` can compare it byte for byte.
  */
-import { Document, isMap, isScalar, isSeq, Scalar, type YAMLMap, type YAMLSeq } from "yaml";
+import { Document, isScalar, isSeq, Scalar, type YAMLMap, type YAMLSeq } from "yaml";
 import { DEFAULT_AGENT, type ImportedPlan } from "./imported.js";
 
 export interface EmitOptions {
