@@ -71,6 +71,8 @@ describe("signed landing (REST Git data)", () => {
     const landed = gh.refs.main;
     expect(git(github, "rev-parse", `${landed}^`)).toBe(base);
     expect(gh.signed).toEqual([landed]);
+    // REST calls: the branch's rules, one per added blob (6), the tree, the commit, reading and moving the ref, the status
+    expect(gh.requests).toBe(1 + 6 + 1 + 1 + 2 + 1);
     expect(gh.pushes).toEqual([
       expect.objectContaining({ ref: "refs/heads/main", before: base, after: landed, by: "GITHUB_TOKEN (final-commit)" }),
     ]);
