@@ -1,8 +1,8 @@
 /** What the simulator prints: the job graph up front, a line per job as it ends, then the outcome. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Result } from "./runner/job.js";
-import type { InstanceRecord, JobRecord, SchedulerEvents } from "./scheduler.js";
+import type { InstanceRecord, JobRecord, Result } from "./job-record.js";
+import type { SchedulerEvents } from "./scheduler.js";
 import type { SimWorkflow } from "./workflow/load.js";
 
 const MARK: Record<Result, string> = { success: "✓", failure: "✗", cancelled: "⊘", skipped: "–" };

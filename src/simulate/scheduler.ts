@@ -8,36 +8,13 @@
 import { join } from "node:path";
 import { anySignal, Semaphore } from "./concurrency.js";
 import { asString, type Contexts, condition, resolve } from "./expressions.js";
+import type { InstanceRecord, JobRecord, Result } from "./job-record.js";
 import { expandStrategy } from "./matrix.js";
 import type { SimRun } from "./run-context.js";
-import type { Annotation } from "./runner/commands.js";
-import { type InstanceSpec, type Result, runJob } from "./runner/job.js";
+import { type InstanceSpec, runJob } from "./runner/job.js";
 import type { SimJob } from "./workflow/load.js";
 
-export interface InstanceRecord {
-  key: string;
-  name: string;
-  matrix?: Record<string, unknown>;
-  result: Result;
-  attempt: number;
-  /** when the job started (ISO time), for timelines; absent for jobs that never ran */
-  startedAt?: string;
-  durationMs: number;
-  /** paths relative to the run's output folder */
-  log?: string;
-  summary?: string;
-  annotations: Annotation[];
-}
-
-export interface JobRecord {
-  id: string;
-  result: Result;
-  outputs: Record<string, string>;
-  /** this job or one it depends on failed (what `failure()` asks) */
-  failedUpstream: boolean;
-  attempt: number;
-  instances: InstanceRecord[];
-}
+export type { InstanceRecord, JobRecord } from "./job-record.js";
 
 export interface SchedulerEvents {
   started?(job: SimJob, instance: { key: string; name: string }): void;

@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { SimEvent } from "./event.js";
-import type { JobRecord } from "./scheduler.js";
+import type { JobRecord } from "./job-record.js";
 import type { SimWorkflow } from "./workflow/load.js";
 
 export const STATE_VERSION = 1;

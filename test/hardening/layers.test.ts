@@ -41,3 +41,54 @@ describe("layers", () => {
     });
   }
 });
+
+/** Strongly connected components of more than one file (Tarjan), type-only imports included. */
+function cycles(graph: Map<string, string[]>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      component.push(relative(ROOT, w));
+    } while (w !== v);
+    if (component.length > 1) found.push(component.sort());
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return found;
+}
+
+describe("import cycles", () => {
+  it("no two modules of src/ import each other, directly or around a loop (type imports count: they couple the code alike)", () => {
+    const files = readdirSync(SRC, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith(".ts"))
+      .map((e) => join(e.parentPath, e.name));
+    const known = new Set(files);
+    const graph = new Map(
+      files.map((f) => [
+        f,
+        [...readFileSync(f, "utf8").matchAll(/(?:from|import\()\s*"(\.{1,2}\/[^"]+)"/g)]
+          .map((m) => resolve(dirname(f), m[1]).replace(/\.js$/, ".ts"))
+          .filter((t) => known.has(t)),
+      ]),
+    );
+    expect(cycles(graph)).toEqual([]);
+  });
+});

@@ -12,7 +12,7 @@
  * The GITHUB_TOKEN budget is one per repository, shared by every job's token; the window starts
  * with the first request.
  */
-import { type ApiResponse, error } from "./router.js";
+import { type ApiResponse, error } from "./response.js";
 import type { TokenHolder } from "./state.js";
 
 export const GITHUB_TOKEN_LIMIT = 1000;

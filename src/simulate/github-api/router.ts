@@ -5,7 +5,10 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RateLimiter } from "./rate-limit.js";
+import { type ApiResponse, error, notAccessible } from "./response.js";
 import { allows, type GitHubState, type TokenHolder } from "./state.js";
+
+export { type ApiResponse, error, notAccessible } from "./response.js";
 
 export interface ApiRequest {
   method: string;
@@ -15,14 +18,6 @@ export interface ApiRequest {
   body: unknown;
   /** who the Authorization header's token belongs to; undefined when there is none */
   holder?: TokenHolder;
-}
-
-export interface ApiResponse {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** a binary body (an artifact's zip), sent as it is instead of `body` as JSON */
-  stream?: NodeJS.ReadableStream;
 }
 
 /** What every route module gets: the state and the repository's git directory. */
@@ -42,20 +37,6 @@ export interface Route {
   pattern: RegExp;
   handle(req: ApiRequest): Promise<ApiResponse> | ApiResponse;
 }
-
-/** GitHub's error body: `{ message, documentation_url, status }`. */
-export function error(status: number, message: string, documentation?: string): ApiResponse {
-  return {
-    status,
-    body: { message, ...(documentation ? { documentation_url: documentation } : {}), status: String(status) },
-  };
-}
-
-/**
- * The refusal GitHub gives an installation token (GITHUB_TOKEN) lacking a permission. Source:
- * docs "Troubleshooting the REST API" › "Resource not accessible".
- */
-export const notAccessible = (doc: string) => error(403, "Resource not accessible by integration", doc);
 
 export function tokenOf(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { asString, asStrings, type Contexts, condition, resolve } from "../expressions.js";
+import type { Result } from "../job-record.js";
 import { defaultVariables, eventPayload, githubContext, hostEnvironment, type SimRun } from "../run-context.js";
 import type { SimJob, SimStep } from "../workflow/load.js";
 import { runAction } from "./action.js";
@@ -16,8 +17,6 @@ import { checkout } from "./checkout.js";
 import { type Annotation, parseKeyValueFile } from "./commands.js";
 import { JobLog } from "./job-log.js";
 import { type JobPlace, runScript, type StepOutcome, type StepRun } from "./step.js";
-
-export type Result = "success" | "failure" | "cancelled" | "skipped";
 
 export interface InstanceSpec {
   job: SimJob;
